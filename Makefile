@@ -1,0 +1,56 @@
+# Redeeming Hope: `make run` serves the site with demo content, `make test` runs
+# the linter and the whole test suite. Both create and use .venv.
+
+VENV := .venv
+BIN := $(VENV)/bin
+HOST_PORT ?= 127.0.0.1:8000
+
+# The first interpreter that is Python 3.12 or newer: pyenv's (as .python-version
+# names it), then python3.13, python3.12, python3 on PATH.
+PYTHON := $(shell for c in "$$(pyenv which python 2>/dev/null)" python3.13 python3.12 python3; do \
+	[ -n "$$c" ] && command -v "$$c" >/dev/null 2>&1 && \
+	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && \
+	{ command -v "$$c"; break; }; done)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format migrate seed clean
+
+help:
+	@echo "make run    set up .venv, migrate, load demo content, serve http://$(HOST_PORT)"
+	@echo "make test   lint and run the whole test suite"
+	@echo "make lint   ruff check and format check;  make format  fix them"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12 or newer found: install Python 3.13 (e.g. 'pyenv install 3.13') and run make again." >&2; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	@mkdir -p var
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""
+`python manage.py seed_demo`: the demo content `make run` starts with.
+
+Idempotent: each app's `seed()` creates only what is missing, so running it again
+changes nothing. The demo staff account exists only while DEBUG is on, so this
+command can never plant a known password on a production site.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from campaigns import demo as campaigns_demo
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "redeeming-hope-demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (safe to run again: it only adds what is missing)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            pages = campaigns_demo.seed()
+        self.stdout.write(f"Demo content: {pages} page(s) created.")
+
+        if settings.DEBUG:
+            self._ensure_demo_staff()
+        else:
+            self.stdout.write("DEBUG is off: no demo staff account was created.")
+
+    def _ensure_demo_staff(self) -> None:
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"is_staff": True, "is_superuser": True, "email": ""},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo staff login at /admin/: {DEMO_USERNAME} / {DEMO_PASSWORD}"
+            )
+        )

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import path
+
+from redeeming_hope import views
+
+admin.site.site_header = "Redeeming Hope administration"
+admin.site.site_title = "Redeeming Hope admin"
+admin.site.index_title = "Run the site"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("get-help/", views.page_detail, {"slug": "get-help"}, name="get-help"),
+    path(
+        "browsing-safely/",
+        views.page_detail,
+        {"slug": "browsing-safely"},
+        name="browsing-safely",
+    ),
+    path("about/", views.page_detail, {"slug": "about"}, name="about"),
+    path("the-home/", views.page_detail, {"slug": "the-home"}, name="the-home"),
+    path("donate/", views.page_detail, {"slug": "donate"}, name="donate"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Uploaded images in development; production serves media from its storage.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "redeeming_hope.views.bad_request"
+handler403 = "redeeming_hope.views.permission_denied"
+handler404 = "redeeming_hope.views.page_not_found"
+handler500 = "redeeming_hope.views.server_error"

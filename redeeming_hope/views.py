@@ -1,0 +1,55 @@
+"""Site-wide pages: home, the standing pages staff edit, error pages, robots.txt."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from campaigns.models import Page
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    # The home page must never 404: without its intro row it still shows the rest.
+    page = Page.objects.published().filter(slug="home").first()
+    return render(request, "home.html", {"page": page})
+
+
+@require_GET
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Get help, Browsing safely, About: fixed URLs, words from the admin."""
+    page = get_object_or_404(Page.objects.published(), slug=slug)
+    return render(request, "pages/page_detail.html", {"page": page})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; point them at the SVG."""
+    return redirect(static("img/favicon.svg"))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered with the request so the page keeps its chrome (Quick exit, hotline);
+    # the context processors it needs read settings only and cannot fail.
+    return render(request, "500.html", status=500)
