@@ -153,6 +153,20 @@ USE_TZ = True
 CURRENCY = "usd"
 
 # ---------------------------------------------------------------------------
+# Payments
+# ---------------------------------------------------------------------------
+# Stripe Checkout takes the money when a secret key is set (sk_live_... in
+# production, sk_test_... for a staging site). The webhook secret (whsec_...)
+# verifies the events Stripe posts to /payments/webhook/stripe/; without it the
+# webhook refuses every event.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# With no Stripe key, checkout goes to a test payment page on this site (Pay,
+# Decline, Cancel) that takes no money. On by default only when DEBUG is on; a
+# production site must never enable it (`check --deploy` warns when it is).
+PAYMENTS_LOCAL_GATEWAY = env.bool("PAYMENTS_LOCAL_GATEWAY", default=DEBUG)
+
+# ---------------------------------------------------------------------------
 # Static files and media
 # ---------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -176,6 +190,8 @@ STORAGES = {
 }
 # Uploads larger than this are refused by the image validators.
 MAX_UPLOAD_IMAGE_BYTES = env.int("MAX_UPLOAD_IMAGE_BYTES", default=8 * 1024 * 1024)
+# ...and so are images with more pixels than this (decompression bombs).
+MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=40_000_000)
 
 # ---------------------------------------------------------------------------
 # Security

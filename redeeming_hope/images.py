@@ -1,0 +1,387 @@
+"""
+Uploaded images: one validator for every image field, and responsive renditions.
+
+Uploads come from staff, but an image file is still untrusted input: Pillow decodes it,
+so the validator refuses anything that is not a plain raster image of a sane size
+(no SVG or HTML, no decompression bombs, no truncated files) before it is stored.
+
+Renditions are resized copies (WebP plus a JPEG or PNG fallback) written once to the
+default storage under `renditions/`, with names derived from the original's name and
+the parameters, so the same request always maps to the same files. Which renditions
+exist is remembered in the cache, so a page view after the first does no storage I/O.
+"""
+
+import hashlib
+import io
+import logging
+import math
+import textwrap
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import (
+    Image,
+    ImageColor,
+    ImageDraw,
+    ImageFont,
+    ImageOps,
+    UnidentifiedImageError,
+)
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MIN_IMAGE_SIDE = 200
+DEFAULT_MAX_PIXELS = 40_000_000
+
+RENDITIONS_DIR = "renditions"
+WEBP_QUALITY = 80
+JPEG_QUALITY = 82
+# Bump when the way renditions are made changes, so new files get new names.
+RENDITION_VERSION = 1
+# How long the list of existing renditions is trusted (seconds).
+CACHE_TIMEOUT = 30 * 24 * 60 * 60
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+def validate_image_file(file) -> None:
+    """Refuse an upload that is not a readable JPEG, PNG, WebP or GIF of a sane size.
+
+    Works with an uploaded file (forms) and with a FieldFile (model validators). The
+    pixel count is checked from the header before any pixel is decoded, and Pillow's
+    own decompression-bomb warning is turned into an error here only, without touching
+    its global limit. The file position is reset afterwards so Django can save it.
+    """
+    max_bytes = settings.MAX_UPLOAD_IMAGE_BYTES
+    max_pixels = getattr(settings, "MAX_UPLOAD_IMAGE_PIXELS", DEFAULT_MAX_PIXELS)
+    not_an_image = ValidationError(
+        _("Upload a JPEG, PNG, WebP or GIF image. This file is not one."),
+        code="invalid_image",
+    )
+
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(
+            _("This image is %(size)s; the largest accepted is %(max)s.")
+            % {"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
+            code="image_too_large",
+        )
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            file.seek(0)
+            with Image.open(file) as image:
+                if image.format not in ALLOWED_FORMATS:
+                    raise not_an_image
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise _too_many_pixels(width, height, max_pixels)
+                image.verify()
+            # verify() leaves the image unusable and does not decode the pixels:
+            # open again and decode to catch truncated or corrupt data.
+            file.seek(0)
+            with Image.open(file) as image:
+                image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(None, None, max_pixels) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        # Pillow reports corrupt data with any of these.
+        raise not_an_image from None
+    finally:
+        try:
+            file.seek(0)
+        except (AttributeError, OSError, ValueError):
+            pass
+
+    if min(width, height) < MIN_IMAGE_SIDE:
+        raise ValidationError(
+            _(
+                "This image is %(width)s × %(height)s pixels; it needs to be at least "
+                "%(min)s pixels on its shorter side."
+            )
+            % {"width": width, "height": height, "min": MIN_IMAGE_SIDE},
+            code="image_too_small",
+        )
+
+
+def _too_many_pixels(width, height, max_pixels) -> ValidationError:
+    megapixels = max_pixels / 1_000_000
+    if width and height:
+        message = _(
+            "This image is %(width)s × %(height)s pixels; the largest accepted is "
+            "%(max)g megapixels. Please resize it."
+        ) % {"width": width, "height": height, "max": megapixels}
+    else:
+        message = _(
+            "This image has too many pixels; the largest accepted is %(max)g "
+            "megapixels. Please resize it."
+        ) % {"max": megapixels}
+    return ValidationError(message, code="image_too_many_pixels")
+
+
+# ---------------------------------------------------------------------------
+# Renditions
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rendition:
+    url: str
+    width: int
+    height: int
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    webp: list[Rendition]  # one per width, ascending
+    fallback: list[Rendition]  # JPEG, or PNG when the original has transparency
+    default: Rendition  # the fallback used for <img src>
+    width: int  # intrinsic size of `default`
+    height: int
+
+
+def picture_for(
+    field_file,
+    *,
+    widths: Sequence[int],
+    crop_ratio: tuple[int, int] | None = None,
+) -> Picture | None:
+    """Renditions of an uploaded image at `widths`, optionally centre-cropped.
+
+    Never upscales: widths above the original's collapse to the original width. The
+    files are created on first use; after that the answer comes from the cache. None
+    when the field is empty, or when the original cannot be read (logged, so a page
+    still renders without the image).
+    """
+    if not field_file or not getattr(field_file, "name", None):
+        return None
+    wanted = sorted({int(w) for w in widths if int(w) > 0})
+    if not wanted:
+        raise ValueError("picture_for() needs at least one positive width.")
+    if crop_ratio is not None:
+        crop_ratio = (int(crop_ratio[0]), int(crop_ratio[1]))
+        if crop_ratio[0] <= 0 or crop_ratio[1] <= 0:
+            raise ValueError(f"Invalid crop ratio: {crop_ratio!r}")
+
+    storage = default_storage
+    name = field_file.name
+    params = f"v{RENDITION_VERSION}|{name}|{crop_ratio}"
+    cache_key = (
+        "images:picture:"
+        + hashlib.sha256(
+            f"{_storage_identity(storage)}|{params}|{wanted}".encode()
+        ).hexdigest()
+    )
+    picture = cache.get(cache_key)
+    if picture is not None:
+        return picture
+
+    try:
+        picture = _make_picture(field_file, storage, name, params, wanted, crop_ratio)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        logger.warning("Cannot make renditions of %s: %s", name, error)
+        return None
+    cache.set(cache_key, picture, CACHE_TIMEOUT)
+    return picture
+
+
+def _storage_identity(storage) -> str:
+    # Two storages (say, two media roots in tests) must not share cache entries.
+    return "|".join(
+        str(getattr(storage, attr, ""))
+        for attr in ("location", "bucket_name", "base_url")
+    )
+
+
+def _make_picture(field_file, storage, name, params, wanted, crop_ratio) -> Picture:
+    digest = hashlib.sha256(params.encode()).hexdigest()[:8]
+    stem = PurePosixPath(name).stem[:60] or "image"
+    prefix = f"{RENDITIONS_DIR}/{stem}-{digest}"
+
+    source = None
+    try:
+        # Reading the header is cheap; pixels are decoded only if a file is missing.
+        field_file.open("rb")
+        source = Image.open(field_file)
+        width, height = source.size
+        if source.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned on its side
+            width, height = height, width
+        box = _crop_box(width, height, crop_ratio)
+        crop_width, crop_height = box[2] - box[0], box[3] - box[1]
+        plan = [
+            (w, max(1, round(crop_height * w / crop_width)), f"{prefix}-{w}w")
+            for w in sorted({min(w, crop_width) for w in wanted})
+        ]
+        may_be_transparent = _may_have_transparency(source)
+        found = {
+            base: _existing_fallback(storage, base, may_be_transparent)
+            for _, _, base in plan
+        }
+        extensions = set(found.values())
+        if None not in extensions and len(extensions) == 1:
+            fallback_ext = extensions.pop()
+        else:
+            image = _prepare(source, crop_ratio, plan[-1][0] / crop_width)
+            transparent = may_be_transparent and _has_alpha(image)
+            image = image.convert("RGBA" if transparent else "RGB")
+            fallback_ext = "png" if transparent else "jpg"
+            for w, h, base in plan:
+                if found[base] == fallback_ext:
+                    continue
+                resized = image.resize((w, h), Image.Resampling.LANCZOS)
+                if not storage.exists(f"{base}.webp"):
+                    _write(storage, f"{base}.webp", resized, "WEBP")
+                _write(storage, f"{base}.{fallback_ext}", resized, fallback_ext)
+    finally:
+        if source is not None:
+            source.close()
+        field_file.close()
+
+    fallback_mime = "image/png" if fallback_ext == "png" else "image/jpeg"
+    webp = [
+        Rendition(storage.url(f"{base}.webp"), width, height, "image/webp")
+        for width, height, base in plan
+    ]
+    fallback = [
+        Rendition(storage.url(f"{base}.{fallback_ext}"), width, height, fallback_mime)
+        for width, height, base in plan
+    ]
+    default = fallback[-1]
+    return Picture(
+        webp=webp,
+        fallback=fallback,
+        default=default,
+        width=default.width,
+        height=default.height,
+    )
+
+
+def _crop_box(width, height, crop_ratio) -> tuple[int, int, int, int]:
+    """The centred box of `crop_ratio` in width × height (all of it when None)."""
+    if crop_ratio is None:
+        return (0, 0, width, height)
+    ratio_w, ratio_h = crop_ratio
+    if width * ratio_h > height * ratio_w:  # too wide: trim the sides
+        new_width = max(1, round(height * ratio_w / ratio_h))
+        left = (width - new_width) // 2
+        return (left, 0, left + new_width, height)
+    new_height = max(1, round(width * ratio_h / ratio_w))
+    top = (height - new_height) // 2
+    return (0, top, width, top + new_height)
+
+
+def _may_have_transparency(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        "transparency" in image.info
+    )
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    """True when some pixel is not fully opaque (an unused alpha channel is not)."""
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+    return rgba.getchannel("A").getextrema()[0] < 255
+
+
+def _prepare(source: Image.Image, crop_ratio, scale: float) -> Image.Image:
+    """Decode the original, upright and cropped, with its metadata dropped.
+
+    `scale` is the largest rendition's size relative to the (cropped) original.
+    """
+    if source.format == "JPEG" and scale < 0.5:
+        # Let the JPEG decoder scale down by a power of two: far fewer pixels to
+        # decode. draft() never goes below the size asked for.
+        source.draft(
+            "RGB",
+            (math.ceil(source.width * scale) + 1, math.ceil(source.height * scale) + 1),
+        )
+    icc_profile = source.info.get("icc_profile")
+    image = ImageOps.exif_transpose(source)
+    if crop_ratio is not None:
+        image = image.crop(_crop_box(image.width, image.height, crop_ratio))
+    image.load()
+    image.info = {"icc_profile": icc_profile} if icc_profile else {}
+    return image
+
+
+def _existing_fallback(storage, base: str, may_be_transparent: bool) -> str | None:
+    """The fallback extension already written for `base` (with its WebP), if any."""
+    if not storage.exists(f"{base}.webp"):
+        return None
+    for ext in ("png", "jpg") if may_be_transparent else ("jpg",):
+        if storage.exists(f"{base}.{ext}"):
+            return ext
+    return None
+
+
+def _write(storage, name: str, image: Image.Image, image_format: str) -> None:
+    """Encode and store one rendition; only the colour profile is kept."""
+    image_format = {"jpg": "JPEG", "png": "PNG"}.get(image_format, image_format)
+    # `image` comes from _prepare(), whose info holds the colour profile only.
+    options: dict = {"icc_profile": image.info.get("icc_profile")}
+    if image_format == "WEBP":
+        options.update(quality=WEBP_QUALITY, method=4)
+    elif image_format == "JPEG":
+        options.update(quality=JPEG_QUALITY, progressive=True, optimize=True)
+    else:
+        options.update(optimize=True)
+    if not options["icc_profile"]:
+        del options["icc_profile"]
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    saved = storage.save(name, ContentFile(buffer.getvalue()))
+    if saved != name:
+        # Another process wrote the same rendition a moment ago: keep theirs.
+        storage.delete(saved)
+
+
+# ---------------------------------------------------------------------------
+# Demo images (seed_demo)
+# ---------------------------------------------------------------------------
+def image_demo_file(
+    *, text: str, size: tuple[int, int], colours: tuple[str, str], name: str
+) -> ContentFile:
+    """A generated image for demo content: a diagonal gradient with large text.
+
+    PNG when `name` ends in .png, otherwise JPEG.
+    """
+    width, height = size
+    start = Image.new("RGB", size, ImageColor.getrgb(colours[0]))
+    end = Image.new("RGB", size, ImageColor.getrgb(colours[1]))
+    mask = Image.linear_gradient("L").rotate(45, expand=True).resize(size)
+    image = Image.composite(end, start, mask)
+
+    draw = ImageDraw.Draw(image)
+    font_size = max(12, min(width, height) // 7)
+    font = ImageFont.load_default(size=font_size)
+    average = max(1.0, draw.textlength("abcdefghij", font=font) / 10)
+    lines = textwrap.wrap(text, width=max(4, int(width * 0.85 / average))) or [""]
+    draw.multiline_text(
+        (width / 2, height / 2),
+        "\n".join(lines),
+        font=font,
+        fill="white",
+        anchor="mm",
+        align="center",
+        stroke_width=max(1, font_size // 18),
+        stroke_fill=(0, 0, 0),
+    )
+
+    buffer = io.BytesIO()
+    if name.lower().endswith(".png"):
+        image.save(buffer, "PNG", optimize=True)
+    else:
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True)
+    return ContentFile(buffer.getvalue(), name=name)

@@ -1,0 +1,80 @@
+"""{% picture %}: a responsive <picture> (WebP + JPEG/PNG fallback) for an image field.
+
+    {% load images %}
+    {% picture campaign.hero_image alt=campaign.hero_image_alt widths="480,800,1200"
+       sizes="100vw" crop="16:9" loading="eager" class="hero__image" %}
+
+Renders nothing at all when the field is empty (or the original cannot be read).
+"""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from redeeming_hope.images import Rendition, picture_for
+
+register = template.Library()
+
+DEFAULT_WIDTHS = "480,800,1200,1600"
+DEFAULT_SIZES = "100vw"
+
+
+def _parse_widths(widths) -> list[int]:
+    if isinstance(widths, str):
+        return [int(part) for part in widths.replace(" ", "").split(",") if part]
+    return [int(width) for width in widths]
+
+
+def _parse_crop(crop) -> tuple[int, int] | None:
+    if not crop:
+        return None
+    if isinstance(crop, str):
+        width, _, height = crop.partition(":")
+        return (int(width), int(height))
+    return (int(crop[0]), int(crop[1]))
+
+
+def _srcset(renditions: list[Rendition]) -> str:
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
+@register.simple_tag
+def picture(
+    image,
+    *,
+    alt: str = "",
+    widths=DEFAULT_WIDTHS,
+    sizes: str = DEFAULT_SIZES,
+    crop=None,
+    loading: str = "lazy",
+    **attrs,
+) -> SafeString | str:
+    """The <picture> element; `class` (and any other extra keyword) goes on the <img>.
+
+    `alt` is escaped; an empty alt marks the image as decorative.
+    """
+    result = picture_for(
+        image, widths=_parse_widths(widths), crop_ratio=_parse_crop(crop)
+    )
+    if result is None:
+        return ""
+    if loading not in ("lazy", "eager"):
+        loading = "lazy"
+    extra = format_html_join(
+        "", ' {}="{}"', ((key, value) for key, value in attrs.items() if value)
+    )
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+        'loading="{}" decoding="async"{}></picture>',
+        _srcset(result.webp),
+        sizes,
+        result.default.url,
+        _srcset(result.fallback),
+        sizes,
+        result.width,
+        result.height,
+        alt or "",
+        loading,
+        extra,
+    )
