@@ -13,12 +13,13 @@ PYTHON := $(shell for c in "$$(pyenv which python 2>/dev/null)" python3.13 pytho
 	{ command -v "$$c"; break; }; done)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate seed clean
+.PHONY: help run test lint format bench clean
 
 help:
 	@echo "make run    set up .venv, migrate, load demo content, serve http://$(HOST_PORT)"
 	@echo "make test   lint and run the whole test suite"
 	@echo "make lint   ruff check and format check;  make format  fix them"
+	@echo "make bench  print queries, bytes and requests/s per public page"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,6 +52,9 @@ format: $(VENV)/.dev
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.runtime
+	$(BIN)/python scripts/benchmark.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,8 @@ rendered, then cleaned by nh3 (a maintained sanitizer) to an allow-list of tags 
 attributes. Scripts, event handlers, styles and `javascript:` links never survive.
 """
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -19,12 +21,17 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 
 
 def render_markdown(text: str) -> SafeString:
-    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
-    cleaned = nh3.clean(
+    return mark_safe(_render(text or ""))  # noqa: S308 - sanitized by nh3 in _render
+
+
+@lru_cache(maxsize=512)
+def _render(text: str) -> str:
+    """Keyed by the text itself, so an edit is a new key and nothing goes stale."""
+    html = markdown_lib.markdown(text, extensions=["tables", "sane_lists"])
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 just above
