@@ -1,0 +1,148 @@
+"""
+The cart, kept in the session as {variant id: quantity} and nothing else: prices,
+names and stock are read from the database every time the cart is shown, so a
+tampered form or a stale page can never set what something costs.
+
+A line whose variant went off sale or out of stock while it sat in the cart stays
+in the cart, flagged with what is wrong, until the buyer removes or changes it.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from shop.models import Variant
+
+SESSION_KEY = "shop_cart"
+# Most of one variant a single order may take: plenty for a supporter, and it keeps
+# absurd numbers out of the arithmetic.
+MAX_QUANTITY = 20
+
+UNAVAILABLE = "unavailable"
+SOLD_OUT = "sold_out"
+NOT_ENOUGH = "not_enough"
+
+
+@dataclass
+class CartLine:
+    variant_id: int
+    variant: Variant | None
+    quantity: int
+    problem: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.variant.product.name if self.variant else _("An item")
+
+    @property
+    def label(self) -> str:
+        return self.variant.label if self.variant else ""
+
+    @property
+    def unit_price(self) -> Decimal | None:
+        return self.variant.price if self.variant else None
+
+    @property
+    def line_total(self) -> Decimal:
+        if self.variant is None or self.problem in (UNAVAILABLE, SOLD_OUT):
+            return Decimal("0.00")
+        return self.variant.price * self.quantity
+
+    @property
+    def problem_message(self) -> str:
+        if self.problem == UNAVAILABLE:
+            return _("This item is no longer available. Remove it to check out.")
+        if self.problem == SOLD_OUT:
+            return _("This item has sold out. Remove it to check out.")
+        if self.problem == NOT_ENOUGH:
+            return _("Only %(stock)s left: lower the quantity to check out.") % {
+                "stock": self.variant.stock
+            }
+        return ""
+
+
+def line_problem(variant: Variant | None, quantity: int) -> str:
+    if variant is None or not variant.is_active or not variant.product.is_active:
+        return UNAVAILABLE
+    if variant.stock == 0:
+        return SOLD_OUT
+    if quantity > variant.stock:
+        return NOT_ENOUGH
+    return ""
+
+
+class Cart:
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def _data(self) -> dict[str, int]:
+        raw = self.session.get(SESSION_KEY)
+        if not isinstance(raw, dict):
+            return {}
+        clean = {}
+        for key, value in raw.items():
+            if str(key).isdigit() and isinstance(value, int) and value > 0:
+                clean[str(key)] = min(value, MAX_QUANTITY)
+        return clean
+
+    def _save(self, data: dict[str, int]) -> None:
+        self.session[SESSION_KEY] = data
+        self.session.modified = True
+
+    def quantities(self) -> dict[int, int]:
+        return {int(key): value for key, value in self._data().items()}
+
+    def quantity_of(self, variant_id: int) -> int:
+        return self._data().get(str(variant_id), 0)
+
+    def __contains__(self, variant_id: int) -> bool:
+        return str(variant_id) in self._data()
+
+    def __len__(self) -> int:
+        """How many items (not lines) are in the cart."""
+        return sum(self._data().values())
+
+    def add(self, variant_id: int, quantity: int) -> None:
+        data = self._data()
+        key = str(variant_id)
+        data[key] = min(data.get(key, 0) + quantity, MAX_QUANTITY)
+        self._save(data)
+
+    def set(self, variant_id: int, quantity: int) -> None:
+        data = self._data()
+        data[str(variant_id)] = min(quantity, MAX_QUANTITY)
+        self._save(data)
+
+    def remove(self, variant_id: int) -> None:
+        data = self._data()
+        if data.pop(str(variant_id), None) is not None:
+            self._save(data)
+
+    def clear(self) -> None:
+        if SESSION_KEY in self.session:
+            del self.session[SESSION_KEY]
+
+    def lines(self) -> list[CartLine]:
+        """The cart's lines with their variants from the database (one query),
+        in the order they were added, each flagged when it cannot be bought."""
+        quantities = self.quantities()
+        if not quantities:
+            return []
+        variants = Variant.objects.select_related("product").in_bulk(list(quantities))
+        lines = []
+        for variant_id, quantity in quantities.items():
+            variant = variants.get(variant_id)
+            lines.append(
+                CartLine(
+                    variant_id=variant_id,
+                    variant=variant,
+                    quantity=quantity,
+                    problem=line_problem(variant, quantity),
+                )
+            )
+        return lines
+
+
+def cart_subtotal(lines: list[CartLine]) -> Decimal:
+    return sum((line.line_total for line in lines), Decimal("0.00"))
