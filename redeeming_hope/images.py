@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import (
@@ -58,11 +59,16 @@ CACHE_TIMEOUT = 30 * 24 * 60 * 60
 def validate_image_file(file) -> None:
     """Refuse an upload that is not a readable JPEG, PNG, WebP or GIF of a sane size.
 
-    Works with an uploaded file (forms) and with a FieldFile (model validators). The
-    pixel count is checked from the header before any pixel is decoded, and Pillow's
-    own decompression-bomb warning is turned into an error here only, without touching
-    its global limit. The file position is reset afterwards so Django can save it.
+    Works with an uploaded file (forms) and with a FieldFile (model validators; a file
+    already in storage is not checked again). The pixel count is checked from the
+    header before any pixel is decoded, and Pillow's own decompression-bomb warning is
+    turned into an error here only, without touching its global limit. The file
+    position is reset afterwards so Django can save it.
     """
+    if isinstance(file, FieldFile) and file._committed:
+        # Already stored, so it was checked on upload: re-saving a model must not
+        # download its images again.
+        return
     max_bytes = settings.MAX_UPLOAD_IMAGE_BYTES
     max_pixels = getattr(settings, "MAX_UPLOAD_IMAGE_PIXELS", DEFAULT_MAX_PIXELS)
     not_an_image = ValidationError(
@@ -360,7 +366,10 @@ def image_demo_file(
     width, height = size
     start = Image.new("RGB", size, ImageColor.getrgb(colours[0]))
     end = Image.new("RGB", size, ImageColor.getrgb(colours[1]))
-    mask = Image.linear_gradient("L").rotate(45, expand=True).resize(size)
+    # Top-left to bottom-right: the mean of a vertical and a horizontal gradient.
+    vertical = Image.linear_gradient("L")
+    mask = Image.blend(vertical, vertical.transpose(Image.Transpose.ROTATE_90), 0.5)
+    mask = mask.resize(size, Image.Resampling.BILINEAR)
     image = Image.composite(end, start, mask)
 
     draw = ImageDraw.Draw(image)

@@ -214,6 +214,22 @@ def test_validator_in_a_form_reports_the_error_and_keeps_the_file_saveable():
         assert image.size == (400, 300)
 
 
+def test_validator_on_a_model_field_checks_new_files_only():
+    field = models.ImageField(validators=[validate_image_file])
+    new = FieldFile(None, field, "tiny.jpg")
+    new.file = upload(image_bytes((100, 100)), "tiny.jpg")
+    new._committed = False
+
+    with pytest.raises(ValidationError):
+        validate_image_file(new)
+
+    # Already in storage (an existing object saved again): not opened again.
+    stored_file = stored(image_bytes((100, 100)))
+    with mock.patch.object(FileSystemStorage, "open", autospec=True) as open_:
+        validate_image_file(stored_file)
+    open_.assert_not_called()
+
+
 # ---------------------------------------------------------------------------
 # Renditions
 # ---------------------------------------------------------------------------
@@ -341,18 +357,27 @@ def exif_jpeg(size, orientation=1, colours=("red", "blue")) -> bytes:
     return buffer.getvalue()
 
 
-def test_picture_for_applies_exif_orientation():
+@pytest.mark.parametrize(
+    ("size", "widths", "expected"),
+    [
+        ((400, 200), [100, 400], [(100, 200), (200, 400)]),
+        # Much larger than needed: the JPEG is decoded at a reduced scale first.
+        ((3000, 1500), [200], [(200, 400)]),
+    ],
+)
+def test_picture_for_applies_exif_orientation(size, widths, expected):
     # Orientation 6: the camera was turned; show the stored image rotated 90° clockwise.
-    data = exif_jpeg((400, 200), orientation=6)
+    data = exif_jpeg(size, orientation=6)
 
-    picture = picture_for(stored(data), widths=[100, 400])
+    picture = picture_for(stored(data), widths=widths)
 
-    assert [(r.width, r.height) for r in picture.fallback] == [(100, 200), (200, 400)]
+    assert [(r.width, r.height) for r in picture.fallback] == expected
     result = open_rendition(picture.default).convert("RGB")
-    assert result.size == (200, 400)
+    width, height = expected[-1]
+    assert result.size == (width, height)
     # The stored left half (red) ends up on top.
-    assert result.getpixel((100, 50))[0] > 200
-    assert result.getpixel((100, 350))[2] > 200
+    assert result.getpixel((width // 2, height // 8))[0] > 200
+    assert result.getpixel((width // 2, height * 7 // 8))[2] > 200
 
 
 def test_picture_for_strips_exif_and_gps():
