@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Page
+from campaigns.models import ActionDay, Campaign, Page, Statistic
 
 
 @admin.register(Page)
@@ -15,3 +17,105 @@ class PageAdmin(admin.ModelAdmin):
         ("Content", {"fields": ["meta_description", "body"]}),
         ("History", {"fields": ["updated_at"]}),
     ]
+
+
+class ActionDayInline(admin.StackedInline):
+    model = ActionDay
+    extra = 0
+    fields = [
+        ("title", "hashtag"),
+        ("date", "time"),
+        "description",
+        "call_to_action",
+    ]
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    list_display = ["figure", "description", "source_name", "year", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["year"]
+    search_fields = ["figure", "description", "source_name", "slug", "caveat"]
+    prepopulated_fields = {"slug": ["figure", "description"]}
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["figure", "description", "slug", "display_order"]}),
+        (
+            _("Source"),
+            {"fields": ["source_name", "source_url", "year", "as_of", "caveat"]},
+        ),
+        (_("History"), {"fields": ["updated_at"]}),
+    ]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "status",
+        "visibility",
+        "start_date",
+        "end_date",
+        "is_featured",
+    ]
+    list_filter = ["status", "start_date", "is_featured"]
+    search_fields = ["title", "slug", "summary", "body", "hashtag", "theme"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["statistics"]
+    inlines = [ActionDayInline]
+    readonly_fields = ["preview_link", "created_at", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "slug", "summary", "theme", "hashtag", "body"]},
+        ),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    ("start_date", "end_date"),
+                    "is_featured",
+                    "preview_link",
+                ]
+            },
+        ),
+        (
+            _("Images"),
+            {
+                "fields": [
+                    "hero_image",
+                    "hero_image_alt",
+                    "social_image",
+                    "social_image_alt",
+                ]
+            },
+        ),
+        (_("Facts"), {"fields": ["statistics"]}),
+        (_("Search and sharing"), {"fields": ["meta_description"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def view_on_site(self, obj: Campaign) -> str:
+        # Drafts and scheduled campaigns are 404 for the public: staff see the preview.
+        return obj.get_preview_url()
+
+    @admin.display(description=_("Visible to the public"))
+    def visibility(self, obj: Campaign) -> str:
+        if obj.is_public():
+            return _("Yes")
+        if obj.status == Campaign.Status.PUBLISHED:
+            return _("Scheduled")
+        return _("No (draft)")
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, obj: Campaign) -> str:
+        if not obj.pk:
+            return _("Save the campaign first, then preview it here.")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_preview_url(),
+            _("Preview this campaign as visitors will see it"),
+        )

@@ -1,6 +1,12 @@
-import factory
+import datetime as dt
+import io
 
-from campaigns.models import Page
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from campaigns.models import ActionDay, Campaign, Page, Statistic
 
 
 class PageFactory(factory.django.DjangoModelFactory):
@@ -13,3 +19,59 @@ class PageFactory(factory.django.DjangoModelFactory):
     meta_description = "A page about something."
     body = "Some **text**."
     is_published = True
+
+
+def jpeg_file(size=(1200, 675), name="hero.jpg", colour=(20, 60, 160)) -> ContentFile:
+    """A real JPEG made in memory."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+class StatisticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statistic
+
+    slug = factory.Sequence(lambda n: f"statistic-{n}")
+    figure = factory.Sequence(lambda n: f"{n + 1} million")
+    description = "people counted by a study"
+    source_name = "A reliable source"
+    source_url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+    year = 2022
+    display_order = factory.Sequence(lambda n: n)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A published campaign running today (its dates are local, Kentucky dates)."""
+
+    class Meta:
+        model = Campaign
+
+    title = factory.Sequence(lambda n: f"Campaign {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    summary = "What this campaign is about, in a sentence."
+    body = "## Why it matters\n\nSome **words**."
+    start_date = factory.LazyFunction(
+        lambda: timezone.localdate() - dt.timedelta(days=5)
+    )
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=30))
+    status = Campaign.Status.PUBLISHED
+    hashtag = "#WearBlue"
+
+    class Params:
+        with_image = factory.Trait(
+            hero_image=factory.LazyFunction(jpeg_file),
+            hero_image_alt="People wearing blue",
+        )
+
+
+class ActionDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionDay
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Action day {n}")
+    date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=10))
+    description = "Do something together."
+    hashtag = "#WearBlue"
+    call_to_action = "Wear blue and share a photo."
