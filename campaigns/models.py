@@ -80,6 +80,10 @@ hashtag_validator = RegexValidator(
 )
 
 
+# Paths under /campaigns/ that are not campaigns.
+RESERVED_CAMPAIGN_SLUGS = {"feed"}
+
+
 def _hashtag_text(value: str) -> str:
     return value.lstrip("#")
 
@@ -375,6 +379,8 @@ class Campaign(models.Model):
             errors["social_image_alt"] = _(
                 "Describe the social sharing image for people who cannot see it."
             )
+        if self.slug in RESERVED_CAMPAIGN_SLUGS:
+            errors["slug"] = _("This address is taken by the site; choose another.")
         if self.publish_at and self.status == self.Status.DRAFT:
             errors["publish_at"] = _(
                 "A draft is never shown. To schedule this campaign, set the status "

@@ -1,0 +1,46 @@
+"""Atom feed of published campaigns, newest first, for feed readers and partners."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models.functions import Coalesce
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+
+FEED_LENGTH = 20
+
+
+class CampaignFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Redeeming Hope: awareness campaigns")
+    subtitle = _(
+        "Campaigns against human trafficking from Redeeming Hope, a Kentucky nonprofit."
+    )
+    link = reverse_lazy("campaigns:campaign-list")
+    author_name = settings.SITE_NAME
+
+    def items(self):
+        return (
+            Campaign.objects.published()
+            .annotate(published_on=Coalesce("publish_at", "created_at"))
+            .order_by("-published_on", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item: Campaign) -> str:
+        return item.title
+
+    def item_description(self, item: Campaign) -> str:
+        return item.summary
+
+    def item_pubdate(self, item: Campaign) -> dt.datetime:
+        return item.published_on
+
+    def item_updateddate(self, item: Campaign) -> dt.datetime:
+        return item.updated_at
+
+    def item_categories(self, item: Campaign) -> list[str]:
+        return [f"#{item.hashtag_text}"] if item.hashtag else []
