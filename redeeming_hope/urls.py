@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
+from campaigns.sitemaps import SITEMAPS
 from redeeming_hope import views
 
 admin.site.site_header = "Redeeming Hope administration"
@@ -21,6 +23,8 @@ urlpatterns = [
     path("about/", views.page_detail, {"slug": "about"}, name="about"),
     path("the-home/", views.page_detail, {"slug": "the-home"}, name="the-home"),
     path("donate/", views.page_detail, {"slug": "donate"}, name="donate"),
+    path("campaigns/", include("campaigns.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
