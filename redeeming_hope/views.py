@@ -3,17 +3,27 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from campaigns.models import Page
+from campaigns.models import ActionDay, Campaign, Page
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The home page must never 404: without its intro row it still shows the rest.
     page = Page.objects.published().filter(slug="home").first()
-    return render(request, "home.html", {"page": page})
+    # One query each, however many campaigns exist.
+    now = timezone.now()
+    campaign = Campaign.objects.for_home(now=now).first()
+    next_action_day = ActionDay.objects.upcoming(now=now).first()
+    return render(
+        request,
+        "home.html",
+        {"page": page, "campaign": campaign, "next_action_day": next_action_day},
+    )
 
 
 @require_GET
@@ -26,7 +36,12 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /admin/"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
