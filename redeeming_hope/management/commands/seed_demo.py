@@ -22,8 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            pages = campaigns_demo.seed()
-        self.stdout.write(f"Demo content: {pages} page(s) created.")
+            awareness = campaigns_demo.seed()
+        self.stdout.write(
+            f"Demo content: {awareness} page(s), statistic(s) and campaign(s) created."
+        )
 
         if settings.DEBUG:
             self._ensure_demo_staff()
