@@ -27,6 +27,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytest_plugins = ["tests.payments.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -1,0 +1,52 @@
+"""
+Read-only views of what the payments app recorded. Money is changed at Stripe
+(refunds in the Stripe dashboard), never by editing these rows.
+"""
+
+from django.contrib import admin
+
+from payments.models import CheckoutSession, ProcessedEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CheckoutSession)
+class CheckoutSessionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "session_id",
+        "kind",
+        "reference",
+        "gateway",
+        "status",
+        "amount_total",
+        "fee",
+        "created_at",
+        "expires_at",
+    ]
+    list_filter = ["status", "gateway", "kind", "livemode", "created_at"]
+    search_fields = [
+        "session_id",
+        "payment_intent_id",
+        "reference",
+        "customer_email",
+    ]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in CheckoutSession._meta.fields]
+
+
+@admin.register(ProcessedEvent)
+class ProcessedEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "type", "object_id", "livemode", "received_at"]
+    list_filter = ["type", "livemode", "received_at"]
+    search_fields = ["event_id", "object_id"]
+    date_hierarchy = "received_at"
+    readonly_fields = [field.name for field in ProcessedEvent._meta.fields]

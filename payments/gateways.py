@@ -1,0 +1,136 @@
+"""
+The Stripe boundary: the only module of the project (with `payments.testing`)
+that imports `stripe`.
+
+Everything crossing it is plain data (dicts, str, int), and every Stripe error
+comes out as `GatewayError`, so the rest of the app never depends on the
+library's types. Tests replace the HTTP client underneath (`install_http_client`)
+and so exercise the real library, its parameter encoding and its error parsing.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+# Stripe's own default: an event signed more than 5 minutes ago is refused.
+WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+# The library retries connection errors and 409/5xx answers with the same
+# idempotency key, so a retry can never create a second session.
+MAX_NETWORK_RETRIES = 2
+
+_http_client: stripe.HTTPClient | None = None
+_clients: dict[str, stripe.StripeClient] = {}
+
+
+class GatewayError(Exception):
+    """Stripe refused a request or could not be reached."""
+
+    def __init__(self, message: str, *, code: str = "", status: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class InvalidEvent(Exception):
+    """A webhook body whose signature, timestamp or JSON is not acceptable."""
+
+
+def install_http_client(http_client: stripe.HTTPClient | None) -> None:
+    """Send every Stripe request through `http_client` (None: the library's own)."""
+    global _http_client
+    _http_client = http_client
+    _clients.clear()
+
+
+def _client() -> stripe.StripeClient:
+    api_key = settings.STRIPE_SECRET_KEY
+    if not api_key:
+        raise GatewayError("STRIPE_SECRET_KEY is not set.")
+    client = _clients.get(api_key)
+    if client is None:
+        client = stripe.StripeClient(
+            api_key,
+            http_client=_http_client,
+            max_network_retries=MAX_NETWORK_RETRIES,
+        )
+        _clients[api_key] = client
+    return client
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _gateway_error(error: stripe.StripeError) -> GatewayError:
+    if isinstance(error, stripe.IdempotencyError):
+        code = "idempotency_error"
+    else:
+        code = getattr(error, "code", None) or ""
+    return GatewayError(
+        error.user_message or str(error) or type(error).__name__,
+        code=code,
+        status=error.http_status,
+    )
+
+
+def create_checkout_session(
+    params: Mapping[str, Any], *, idempotency_key: str
+) -> dict[str, Any]:
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=dict(params), options={"idempotency_key": idempotency_key}
+        )
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(session)
+
+
+def retrieve_checkout_session(
+    session_id: str, *, expand: list[str] | None = None
+) -> dict[str, Any]:
+    try:
+        session = _client().v1.checkout.sessions.retrieve(
+            session_id, params={"expand": expand} if expand else None
+        )
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(session)
+
+
+def retrieve_payment_intent(
+    payment_intent_id: str, *, expand: list[str] | None = None
+) -> dict[str, Any]:
+    try:
+        intent = _client().v1.payment_intents.retrieve(
+            payment_intent_id, params={"expand": expand} if expand else None
+        )
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(intent)
+
+
+def construct_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
+    """
+    Verify a webhook body against its `Stripe-Signature` header and parse it.
+
+    Raises `InvalidEvent` when the header is missing or malformed, no signature
+    matches `secret`, the timestamp is older than the tolerance, or the body is
+    not a JSON event.
+    """
+    if not secret:
+        raise InvalidEvent("No webhook secret is configured.")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
+        )
+    except stripe.SignatureVerificationError as error:
+        raise InvalidEvent(str(error)) from error
+    except (ValueError, TypeError, AttributeError) as error:
+        # The signature matched but the body is not a JSON event object.
+        raise InvalidEvent("The body is not a JSON event.") from error
+    data = _plain(event)
+    if not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
+        raise InvalidEvent("The event has no id or type.")
+    return data

@@ -1,0 +1,108 @@
+"""
+The payments app's own records: which checkout sessions it opened, and which
+Stripe events it has already processed (so that a repeated event changes nothing).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckoutSession(models.Model):
+    """
+    One Checkout Session opened at a gateway for one `kind` + `reference`.
+
+    The gateway (Stripe, or the local test page) is the source of truth for
+    whether money moved; this row is our log of what we asked for and what we
+    were told, which the local test page and the admin read.
+    """
+
+    class Gateway(models.TextChoices):
+        STRIPE = "stripe", _("Stripe")
+        LOCAL = "local", _("Local test gateway")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        # Completed at Stripe with a delayed payment method (e.g. a bank debit):
+        # waiting for async_payment_succeeded or async_payment_failed.
+        PROCESSING = "processing", _("Processing")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired or cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=100)
+    session_id = models.CharField(_("session id"), max_length=255, unique=True)
+    payment_intent_id = models.CharField(
+        _("payment intent id"), max_length=255, blank=True, db_index=True
+    )
+    gateway = models.CharField(_("gateway"), max_length=10, choices=Gateway.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    livemode = models.BooleanField(_("live mode"), default=False)
+    currency = models.CharField(_("currency"), max_length=3)
+    amount_total = models.DecimalField(
+        _("amount total"), max_digits=10, decimal_places=2
+    )
+    shipping_amount = models.DecimalField(
+        _("shipping"), max_digits=10, decimal_places=2, default=0
+    )
+    shipping_label = models.CharField(_("shipping label"), max_length=100, blank=True)
+    tax_amount = models.DecimalField(
+        _("tax"), max_digits=10, decimal_places=2, default=0
+    )
+    tax_label = models.CharField(_("tax label"), max_length=100, blank=True)
+    # [{"name", "description", "unit_amount" (a decimal string), "quantity"}]
+    line_items = models.JSONField(_("line items"), default=list)
+    customer_email = models.EmailField(_("customer email"))
+    url = models.URLField(_("payment page"), max_length=2000)
+    success_url = models.URLField(_("success URL"), max_length=2000)
+    cancel_url = models.URLField(_("cancel URL"), max_length=2000)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255)
+    fee = models.DecimalField(
+        _("processor fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("checkout session")
+        indexes = [models.Index(fields=["kind", "reference"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_total__gt=0), name="payments_session_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(shipping_amount__gte=0) & Q(tax_amount__gte=0),
+                name="payments_session_extras_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} ({self.kind} {self.reference})"
+
+    @property
+    def is_local(self) -> bool:
+        return self.gateway == self.Gateway.LOCAL
+
+
+class ProcessedEvent(models.Model):
+    """A Stripe event we have handled; its id is unique, so it is handled once."""
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    # The id of the event's object (a Checkout Session "cs_..." or a Charge "ch_...").
+    object_id = models.CharField(_("object id"), max_length=255, blank=True)
+    livemode = models.BooleanField(_("live mode"), default=False)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("processed Stripe event")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.type})"

@@ -1,0 +1,286 @@
+"""
+A fake Stripe for tests: an `HTTPClient` that answers the Stripe library's
+requests from memory, so tests run the real library (its parameter encoding,
+headers and error parsing) without the network.
+
+Lives in the app because only `payments` imports `stripe`; the pytest fixtures
+that use it are in `tests/payments/fixtures.py`.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, urlsplit
+
+import stripe
+
+
+class FakeRequest(NamedTuple):
+    method: str  # "GET" | "POST"
+    url: str  # the path, e.g. "/v1/checkout/sessions"
+    params: dict[str, Any]  # decoded form/query: nested dicts and lists of str
+
+
+@dataclass
+class FakeCall:
+    method: str
+    url: str
+    params: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+_KEY_PART = re.compile(r"\[([^\]]*)\]")
+
+
+def decode_form(encoded: str) -> dict[str, Any]:
+    """`a[b][0][c]=1` -> {"a": {"b": [{"c": "1"}]}} (values stay strings)."""
+    root: dict[str, Any] = {}
+    for key, value in parse_qsl(encoded, keep_blank_values=True):
+        head = key.split("[", 1)[0]
+        parts = [head, *_KEY_PART.findall(key[len(head) :])]
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+
+    def listify(value: Any) -> Any:
+        if isinstance(value, dict):
+            value = {k: listify(v) for k, v in value.items()}
+            if value and all(k.isdigit() for k in value):
+                return [value[k] for k in sorted(value, key=int)]
+        return value
+
+    return listify(root)
+
+
+def _error(status: int, code: str, message: str, type_: str = "invalid_request_error"):
+    return status, {"error": {"type": type_, "code": code, "message": message}}
+
+
+class FakeStripe(stripe.HTTPClient):
+    """
+    Records every request and answers like Stripe's test mode would:
+
+    - `POST /v1/checkout/sessions` creates an open, unpaid session from the
+      parameters (with Stripe's idempotency: the same key and parameters return
+      the same session, the same key with other parameters is an error);
+    - `GET /v1/checkout/sessions/<id>` and `GET /v1/payment_intents/<id>` return
+      what exists (expanding the payment intent and its charge's balance
+      transaction on request), 404 otherwise;
+    - `POST /v1/checkout/sessions/<id>/expire` expires an open session.
+
+    `respond(method, path_prefix, json, status=200)` queues a one-off answer that
+    wins over these defaults; `mark_paid(session_id)` plays the buyer paying.
+    """
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[FakeRequest] = []
+        self.calls: list[FakeCall] = []
+        self.sessions: dict[str, dict[str, Any]] = {}
+        self.payment_intents: dict[str, dict[str, Any]] = {}
+        self._queued: list[tuple[str, str, int, Any]] = []
+        self._idempotent: dict[str, tuple[dict[str, Any], tuple[int, Any]]] = {}
+        self._counter = 0
+
+    # -- what tests use -----------------------------------------------------
+    def respond(
+        self, method: str, path_prefix: str, json: Any, status: int = 200
+    ) -> None:
+        self._queued.append((method.upper(), path_prefix, status, json))
+
+    def mark_paid(
+        self,
+        session_id: str,
+        *,
+        payment_intent_id: str | None = None,
+        fee_cents: int | None = None,
+    ) -> dict[str, Any]:
+        """The buyer paid: the session completes, with a payment intent and fee."""
+        session = self.sessions[session_id]
+        intent_id = payment_intent_id or f"pi_test_fake{self._next():04d}"
+        amount = session["amount_total"]
+        fee = fee_cents if fee_cents is not None else round(amount * 0.029) + 30
+        session.update(
+            status="complete", payment_status="paid", payment_intent=intent_id
+        )
+        self.payment_intents[intent_id] = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_received": amount,
+            "currency": session["currency"],
+            "status": "succeeded",
+            "metadata": dict(session.get("metadata") or {}),
+            "livemode": False,
+            "latest_charge": {
+                "id": f"ch_test_fake{self._next():04d}",
+                "object": "charge",
+                "amount": amount,
+                "balance_transaction": {
+                    "id": f"txn_test_fake{self._next():04d}",
+                    "object": "balance_transaction",
+                    "amount": amount,
+                    "fee": fee,
+                    "net": amount - fee,
+                    "currency": session["currency"],
+                },
+            },
+        }
+        return session
+
+    @property
+    def last_call(self) -> FakeCall:
+        return self.calls[-1]
+
+    # -- the HTTPClient interface ------------------------------------------
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
+        method = method.upper()
+        parts = urlsplit(url)
+        encoded = post_data if method == "POST" else parts.query
+        if isinstance(encoded, bytes):
+            encoded = encoded.decode("utf-8")
+        params = decode_form(encoded or "")
+        self.requests.append(FakeRequest(method, parts.path, params))
+        self.calls.append(FakeCall(method, parts.path, params, dict(headers or {})))
+        status, body = self._answer(method, parts.path, params, dict(headers or {}))
+        response_headers = {"request-id": f"req_fake{len(self.calls)}"}
+        if status >= 400:
+            response_headers["stripe-should-retry"] = "false"  # no sleeping in tests
+        return json.dumps(body), status, response_headers
+
+    def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
+        raise NotImplementedError("The fake Stripe does not stream.")
+
+    def close(self) -> None:
+        pass
+
+    # -- the fake server ----------------------------------------------------
+    def _next(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    def _answer(
+        self, method: str, path: str, params: dict, headers: Mapping[str, str]
+    ) -> tuple[int, Any]:
+        for index, (q_method, prefix, status, body) in enumerate(self._queued):
+            if q_method == method and path.startswith(prefix):
+                del self._queued[index]
+                return status, body
+        if method == "POST" and path == "/v1/checkout/sessions":
+            key = headers.get("Idempotency-Key", "")
+            if key in self._idempotent:
+                first_params, answer = self._idempotent[key]
+                if first_params != params:
+                    return _error(
+                        400,
+                        "idempotency_key_in_use",
+                        "Keys for idempotent requests can only be used with the "
+                        "same parameters they were first used with.",
+                        type_="idempotency_error",
+                    )
+                return answer
+            answer = (200, self._create_session(params))
+            if key:
+                self._idempotent[key] = (params, answer)
+            return answer
+        match = re.fullmatch(r"/v1/checkout/sessions/([^/]+)(/expire)?", path)
+        if match:
+            session = self.sessions.get(match[1])
+            if session is None:
+                return _error(
+                    404, "resource_missing", f"No such checkout.session: '{match[1]}'"
+                )
+            if match[2] and method == "POST":
+                if session["status"] != "open":
+                    return _error(400, "checkout_session_not_open", "Not open.")
+                session["status"] = "expired"
+            return 200, self._expand(session, params.get("expand") or [])
+        match = re.fullmatch(r"/v1/payment_intents/([^/]+)", path)
+        if match and method == "GET":
+            intent = self.payment_intents.get(match[1])
+            if intent is None:
+                return _error(
+                    404, "resource_missing", f"No such payment_intent: '{match[1]}'"
+                )
+            return 200, self._expand_intent(intent, params.get("expand") or [])
+        return _error(404, "fake_not_implemented", f"The fake has no {method} {path}.")
+
+    def _create_session(self, params: dict[str, Any]) -> dict[str, Any]:
+        session_id = f"cs_test_fake{self._next():04d}"
+        subtotal = sum(
+            int(item["price_data"]["unit_amount"]) * int(item["quantity"])
+            for item in params.get("line_items", [])
+        )
+        shipping = sum(
+            int(option["shipping_rate_data"]["fixed_amount"]["amount"])
+            for option in params.get("shipping_options", [])[:1]
+        )
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": params.get("mode"),
+            "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_subtotal": subtotal,
+            "amount_total": subtotal + shipping,
+            "currency": (params.get("line_items") or [{}])[0]
+            .get("price_data", {})
+            .get("currency", "usd"),
+            "customer_email": params.get("customer_email"),
+            "client_reference_id": params.get("client_reference_id"),
+            "metadata": params.get("metadata") or {},
+            "payment_intent": None,
+            "expires_at": int(params.get("expires_at") or 0),
+            "success_url": params.get("success_url"),
+            "cancel_url": params.get("cancel_url"),
+            "livemode": False,
+        }
+        self.sessions[session_id] = session
+        return session
+
+    def _expand(self, session: dict[str, Any], expand: list[str]) -> dict[str, Any]:
+        session = dict(session)
+        intent = self.payment_intents.get(session.get("payment_intent") or "")
+        if intent is not None and any(
+            e == "payment_intent" or e.startswith("payment_intent.") for e in expand
+        ):
+            nested = [
+                e.removeprefix("payment_intent.")
+                for e in expand
+                if e.startswith("payment_intent.")
+            ]
+            session["payment_intent"] = self._expand_intent(intent, nested)
+        return session
+
+    def _expand_intent(self, intent: dict[str, Any], expand: list[str]) -> dict:
+        intent = json.loads(json.dumps(intent))
+        charge = intent.get("latest_charge")
+        if charge and not any(e.startswith("latest_charge") for e in expand):
+            intent["latest_charge"] = charge["id"]
+        elif charge and "latest_charge.balance_transaction" not in expand:
+            charge["balance_transaction"] = charge["balance_transaction"]["id"]
+        return intent
+
+
+class RefusingStripe(stripe.HTTPClient):
+    """Installed for every test by default: reaching Stripe is a test bug."""
+
+    name = "refusing"
+
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
+        raise AssertionError(
+            f"A test tried to reach Stripe ({method.upper()} {url}); use the "
+            "fake_stripe fixture."
+        )
+
+    def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
+        self.request(method, url, headers, post_data)
+
+    def close(self) -> None:
+        pass

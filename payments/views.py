@@ -1,0 +1,133 @@
+"""
+The Stripe webhook and the local test payment page.
+
+The webhook is the one view in the project without CSRF protection: Stripe
+cannot send a CSRF token, so the `Stripe-Signature` HMAC takes its place and
+nothing is done with a body whose signature does not verify.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from payments import gateways, services
+from payments.models import CheckoutSession
+
+logger = logging.getLogger(__name__)
+
+
+def _text(body: str, status: int = 200) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    """
+    400: no secret configured, or the signature, timestamp or JSON is bad (Stripe
+    shows the failure on its dashboard). 500: a handler failed; nothing was kept
+    and Stripe retries. 200: handled, already handled, or not ours to handle.
+    """
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        logger.error(
+            "STRIPE_WEBHOOK_SECRET is not set: refusing a Stripe webhook, because "
+            "an unsigned event could be forged by anyone."
+        )
+        return HttpResponseBadRequest(
+            "Webhook not configured.", content_type="text/plain; charset=utf-8"
+        )
+    try:
+        event = gateways.construct_event(
+            request.body, request.headers.get("Stripe-Signature", ""), secret
+        )
+    except gateways.InvalidEvent as error:
+        logger.warning("Refused a Stripe webhook: %s", error)
+        return HttpResponseBadRequest(
+            "Invalid event.", content_type="text/plain; charset=utf-8"
+        )
+    try:
+        result = services.stripe_event_process(event=event)
+    except Exception:
+        logger.exception(
+            "Stripe event %s (%s) failed; not recorded, Stripe will retry it.",
+            event.get("id"),
+            event.get("type"),
+        )
+        return _text("Event failed; please retry.", status=500)
+    return _text(result)
+
+
+def _summary(session: CheckoutSession) -> dict:
+    lines = [
+        {
+            "name": line["name"],
+            "description": line.get("description", ""),
+            "quantity": line["quantity"],
+            "unit_amount": Decimal(line["unit_amount"]),
+            "amount": Decimal(line["unit_amount"]) * line["quantity"],
+        }
+        for line in session.line_items
+    ]
+    return {
+        "lines": lines,
+        "subtotal": sum((line["amount"] for line in lines), Decimal("0")),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def local_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
+    """
+    The local test gateway's payment page: no card, three buttons. It exists only
+    while the local gateway is enabled (404 otherwise), so a production site
+    without it cannot be made to mark anything paid.
+    """
+    if not services.local_gateway_enabled():
+        logger.warning(
+            "Local test checkout %s requested while the local gateway is off.",
+            session_id,
+        )
+        raise Http404("The local test gateway is not enabled.")
+    session = get_object_or_404(
+        CheckoutSession, session_id=session_id, gateway=CheckoutSession.Gateway.LOCAL
+    )
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ("pay", "decline", "cancel"):
+            return HttpResponseBadRequest(
+                "Unknown action.", content_type="text/plain; charset=utf-8"
+            )
+        result = services.local_checkout_complete(
+            session_id=session.session_id, action=action
+        )
+        if result.applied:
+            return HttpResponseRedirect(result.redirect_url)
+        session = result.session
+        # 410: the session ran out; 409: it already ended another way.
+        status = 410 if session.status == CheckoutSession.Status.EXPIRED else 409
+    expired = services.local_checkout_is_expired(session)
+    is_open = session.status == CheckoutSession.Status.OPEN and not expired
+    context = {
+        "session": session,
+        "is_open": is_open,
+        "is_expired": expired,
+        "success_url": session.success_url.replace(
+            "{CHECKOUT_SESSION_ID}", session.session_id
+        ),
+        **_summary(session),
+    }
+    return render(
+        request, "payments/checkout_session_detail.html", context, status=status
+    )
