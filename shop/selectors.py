@@ -15,6 +15,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
     Min,
     Prefetch,
     Q,
@@ -72,6 +73,7 @@ def product_cards(*, category=None, sort: str = "featured") -> QuerySet[Product]
         .select_related("category")
         .annotate(
             min_price=Min("variants__price", filter=on_sale),
+            max_price=Max("variants__price", filter=on_sale),
             stock_total=Coalesce(Sum("variants__stock", filter=on_sale), 0),
         )
         .filter(min_price__isnull=False)

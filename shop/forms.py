@@ -1,0 +1,203 @@
+"""Forms validate and clean what the buyer sends; prices never come from them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shop.cart import MAX_QUANTITY
+from shop.models import Order, Variant
+from shop.pricing import PICKUP, SHIP
+from shop.services import CheckoutData
+from shop.us import STATE_CHOICES, normalize_zip
+
+QUANTITY_MESSAGES = {
+    "required": _("Enter a quantity."),
+    "invalid": _("Enter the quantity as a whole number, like 2."),
+    "min_value": _("Enter a quantity of at least 1."),
+    "max_value": _("You can order at most %(limit_value)s of one item."),
+}
+
+
+def quantity_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        error_messages=QUANTITY_MESSAGES,
+        **kwargs,
+    )
+
+
+class AddToCartForm(forms.Form):
+    """Which variant and how many. Only the variant's id and a quantity are read:
+    any price or total in the POST is ignored."""
+
+    variant = forms.ModelChoiceField(
+        queryset=Variant.objects.none(),
+        label=_("Choose an option"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose an option."),
+            "invalid_choice": _("Choose one of the options shown."),
+        },
+    )
+    quantity = quantity_field()
+
+    def __init__(self, *args, product, in_cart: dict[int, int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_cart = in_cart
+        self.fields["variant"].queryset = Variant.objects.filter(
+            product=product, product__is_active=True, is_active=True
+        )
+        variants = getattr(product, "variants_on_sale", None)
+        if variants and len(variants) == 1 and not self.is_bound:
+            self.initial["variant"] = variants[0].pk
+
+    def clean(self):
+        cleaned = super().clean()
+        variant, quantity = cleaned.get("variant"), cleaned.get("quantity")
+        if variant is None or quantity is None:
+            return cleaned
+        already = self.in_cart.get(variant.pk, 0)
+        if variant.stock == 0:
+            self.add_error("variant", _("That option has sold out."))
+        elif already + quantity > MAX_QUANTITY:
+            self.add_error(
+                "quantity",
+                _(
+                    "You can order at most %(max)s of one item; "
+                    "%(n)s already in your cart."
+                )
+                % {"max": MAX_QUANTITY, "n": already},
+            )
+        elif already + quantity > variant.stock:
+            if already:
+                message = _("Only %(stock)s left, and %(n)s already in your cart.") % {
+                    "stock": variant.stock,
+                    "n": already,
+                }
+            else:
+                message = _("Only %(stock)s left.") % {"stock": variant.stock}
+            self.add_error("quantity", message)
+        return cleaned
+
+
+class CartUpdateForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quantity = quantity_field()
+
+
+class CartRemoveForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CheckoutForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send your confirmation and order link here."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=30,
+        required=False,
+        help_text=_("Only used if there is a problem with your order."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    delivery_method = forms.ChoiceField(
+        label=_("Delivery"),
+        choices=Order.Delivery.choices,
+        widget=forms.RadioSelect,
+        initial=SHIP,
+        error_messages={
+            "required": _("Choose how you want to receive your order."),
+            "invalid_choice": _("Choose how you want to receive your order."),
+        },
+    )
+    address_line1 = forms.CharField(
+        label=_("Address line 1"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    address_line2 = forms.CharField(
+        label=_("Address line 2 (optional)"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("Choose a state"))] + STATE_CHOICES,
+        required=False,
+        initial="KY",
+        error_messages={"invalid_choice": _("Choose a state from the list.")},
+        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
+    )
+    zip_code = forms.CharField(
+        label=_("ZIP code"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
+        ),
+    )
+
+    ADDRESS_REQUIRED = {
+        "address_line1": _("Enter the first line of your address."),
+        "city": _("Enter your city."),
+        "state": _("Choose your state."),
+        "zip_code": _("Enter your ZIP code."),
+    }
+
+    def __init__(self, *args, pickup_enabled: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not pickup_enabled:
+            self.fields["delivery_method"].choices = [
+                c for c in Order.Delivery.choices if c[0] != PICKUP
+            ]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_zip_code(self) -> str:
+        value = self.cleaned_data["zip_code"].strip()
+        return normalize_zip(value) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("delivery_method") == SHIP:
+            for field, message in self.ADDRESS_REQUIRED.items():
+                if not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
+
+    def checkout_data(self) -> CheckoutData:
+        data = self.cleaned_data
+        return CheckoutData(
+            email=data["email"],
+            name=data["name"],
+            phone=data["phone"].strip(),
+            delivery_method=data["delivery_method"],
+            address_line1=data["address_line1"].strip(),
+            address_line2=data["address_line2"].strip(),
+            city=data["city"].strip(),
+            state=data["state"],
+            zip_code=data["zip_code"],
+        )

@@ -1,0 +1,321 @@
+"""
+The shop's pages. Browsing (list, product, cart) only reads; the writes are adding
+to the session cart and, at checkout, one service call that places the order.
+Every page works without JavaScript.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from payments.exceptions import PaymentError
+from payments.services import LineItem, checkout_confirm, checkout_create
+from shop import services
+from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, cart_subtotal
+from shop.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
+from shop.models import Category, Order
+from shop.pricing import PICKUP, SHIP, calculate_totals
+from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
+
+logger = logging.getLogger(__name__)
+
+PRODUCTS_PER_PAGE = 12
+SORT_LABELS = {
+    "featured": gettext_lazy("Featured"),
+    "newest": gettext_lazy("Newest"),
+    "price-asc": gettext_lazy("Price: low to high"),
+    "price-desc": gettext_lazy("Price: high to low"),
+}
+PENDING_ORDER_KEY = "shop_pending_order"
+
+
+def _no_index(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def product_list(request: HttpRequest) -> HttpResponse:
+    categories = list(Category.objects.filter(products__is_active=True).distinct())
+    category = None
+    slug = request.GET.get("category", "")
+    if slug:
+        category = next((c for c in categories if c.slug == slug), None)
+        if category is None:
+            raise Http404("No such category.")
+    sort = request.GET.get("sort", "featured")
+    if sort not in SORTS:
+        sort = "featured"
+    page = Paginator(
+        product_cards(category=category, sort=sort), PRODUCTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = {"category": category.slug if category else "", "sort": sort}
+    return render(
+        request,
+        "shop/product_list.html",
+        {
+            "categories": categories,
+            "category": category,
+            "sort": sort,
+            "sort_labels": SORT_LABELS,
+            "page_obj": page,
+            "products": page.object_list,
+            "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
+            "cart_count": len(Cart(request.session)),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The product page; its form POSTs back here to add to the cart, so an error
+    re-renders the page with the buyer's choice kept."""
+    product = product_for_page(slug=slug)
+    if product is None:
+        raise Http404("No such product.")
+    cart = Cart(request.session)
+    form = AddToCartForm(
+        request.POST if request.method == "POST" else None,
+        product=product,
+        in_cart=cart.quantities(),
+    )
+    if form.is_bound and form.is_valid():
+        variant, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
+        cart.add(variant.pk, quantity)
+        messages.success(
+            request,
+            _("Added %(quantity)s × %(item)s to your cart.")
+            % {"quantity": quantity, "item": variant},
+        )
+        return redirect("shop:cart")
+    variants = product.variants_on_sale
+    return render(
+        request,
+        "shop/product_detail.html",
+        {
+            "product": product,
+            "variants": variants,
+            "images": list(product.images.all()),
+            "form": form,
+            "selected": str(form["variant"].value() or ""),
+            "sold_out": all(v.stock == 0 for v in variants),
+            "cart_count": len(cart),
+        },
+    )
+
+
+@require_GET
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    cart = Cart(request.session)
+    lines = cart.lines()
+    rates = shop_settings(request)
+    subtotal = cart_subtotal(lines)
+    totals = calculate_totals(subtotal=subtotal, delivery_method=SHIP, rates=rates)
+    return render(
+        request,
+        "shop/cart_detail.html",
+        {
+            "lines": lines,
+            "totals": totals,
+            "rates": rates,
+            "has_problems": any(line.problem for line in lines),
+            "cart_count": len(cart),
+        },
+    )
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    cart = Cart(request.session)
+    form = CartUpdateForm(request.POST)
+    if not form.is_valid():
+        errors = form.errors.get("quantity") or [_("That item is not in your cart.")]
+        messages.error(request, errors[0])
+        return redirect("shop:cart")
+    variant_id, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
+    line = next((line for line in cart.lines() if line.variant_id == variant_id), None)
+    if line is None:
+        messages.error(request, _("That item is not in your cart."))
+    elif line.variant is None or line.problem in (UNAVAILABLE, SOLD_OUT):
+        messages.error(request, line.problem_message)
+    elif quantity > line.variant.stock:
+        messages.error(
+            request,
+            _("Only %(stock)s of %(item)s left.")
+            % {"stock": line.variant.stock, "item": line.variant},
+        )
+    else:
+        cart.set(variant_id, quantity)
+        messages.success(request, _("Your cart was updated."))
+    return redirect("shop:cart")
+
+
+@require_POST
+def cart_remove(request: HttpRequest) -> HttpResponse:
+    cart = Cart(request.session)
+    form = CartRemoveForm(request.POST)
+    if form.is_valid() and form.cleaned_data["variant"] in cart:
+        cart.remove(form.cleaned_data["variant"])
+        messages.success(request, _("The item was removed from your cart."))
+    else:
+        messages.error(request, _("That item is not in your cart."))
+    return redirect("shop:cart")
+
+
+def _line_items(order: Order) -> list[LineItem]:
+    return [
+        LineItem(
+            name=line.product_name,
+            description=" ".join(filter(None, [line.variant_label, line.sku])),
+            unit_amount=line.unit_price,
+            quantity=line.quantity,
+        )
+        for line in order.lines.all()
+    ]
+
+
+def _tax_label(rates) -> str:
+    percent = (rates.sales_tax_rate * 100).normalize()
+    return _("Sales tax (%(percent)s%%)") % {"percent": f"{percent:f}"}
+
+
+def _start_payment(request: HttpRequest, order: Order, rates) -> str:
+    """Open the payment session (outside any transaction). Returns where to send
+    the buyer; raises PaymentError after giving the order's stock back."""
+    success = request.build_absolute_uri(reverse("shop:checkout-success"))
+    cancel = request.build_absolute_uri(
+        reverse("shop:checkout-cancel", kwargs={"token": order.token})
+    )
+    try:
+        checkout = checkout_create(
+            kind="order",
+            reference=order.number,
+            line_items=_line_items(order),
+            customer_email=order.email,
+            success_url=success + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=cancel,
+            shipping_amount=order.shipping_amount,
+            shipping_label=order.get_delivery_method_display(),
+            tax_amount=order.tax_amount,
+            tax_label=_tax_label(rates),
+            expires_in=services.CHECKOUT_SESSION_LIFETIME,
+        )
+    except PaymentError:
+        services.order_cancel(order=order)
+        raise
+    services.order_attach_checkout(order=order, session_id=checkout.session_id)
+    return checkout.url
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    cart = Cart(request.session)
+    lines = cart.lines()
+    if not lines:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("shop:cart")
+    if any(line.problem for line in lines):
+        messages.error(request, _("Some items in your cart need your attention first."))
+        return redirect("shop:cart")
+    rates = shop_settings(request)
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        pickup_enabled=rates.local_pickup_enabled,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            order = services.order_create_from_cart(
+                cart=cart.quantities(), customer=form.checkout_data(), rates=rates
+            )
+        except services.CheckoutError as error:
+            messages.error(request, str(error))
+            return redirect("shop:cart")
+        try:
+            url = _start_payment(request, order, rates)
+        except PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session[PENDING_ORDER_KEY] = order.token
+            return redirect(url)
+
+    subtotal = cart_subtotal(lines)
+    delivery = form["delivery_method"].value() if form.is_bound else SHIP
+    if delivery not in (SHIP, PICKUP):
+        delivery = SHIP
+    return render(
+        request,
+        "shop/checkout_form.html",
+        {
+            "form": form,
+            "lines": lines,
+            "rates": rates,
+            "totals": calculate_totals(
+                subtotal=subtotal, delivery_method=delivery, rates=rates
+            ),
+            "pickup_totals": calculate_totals(
+                subtotal=subtotal, delivery_method=PICKUP, rates=rates
+            ),
+            "cart_count": len(cart),
+        },
+    )
+
+
+@require_GET
+def checkout_success(request: HttpRequest) -> HttpResponse:
+    """Where the payment page sends the buyer back. Asks the gateway whether the
+    session is paid (the webhook may not have arrived yet), then shows the order."""
+    session_id = request.GET.get("session_id", "")
+    if not session_id:
+        raise Http404("No checkout session.")
+    order = get_object_or_404(Order, checkout_session_id=session_id)
+    try:
+        checkout_confirm(session_id=session_id)
+    except PaymentError:
+        # The webhook will tell us; the order page says the payment is awaited.
+        logger.warning("Could not confirm checkout %s", session_id, exc_info=True)
+    if request.session.get(PENDING_ORDER_KEY) == order.token:
+        Cart(request.session).clear()
+        del request.session[PENDING_ORDER_KEY]
+    return redirect(order)
+
+
+@require_GET
+def checkout_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The buyer left the payment page: the order is cancelled, its stock given
+    back, and the cart is still there to try again."""
+    order = get_object_or_404(Order, token=token)
+    if order.status == Order.Status.PENDING:
+        services.order_cancel(order=order)
+    if order.is_paid:
+        return redirect(order)
+    request.session.pop(PENDING_ORDER_KEY, None)
+    messages.info(
+        request,
+        _("Your payment was not completed and nothing was charged. Your cart is here."),
+    )
+    return redirect("shop:cart")
+
+
+@never_cache
+@require_GET
+def order_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirmation and status page, reached only through the unguessable link."""
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), token=token)
+    response = render(
+        request,
+        "shop/order_detail.html",
+        {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "rates": shop_settings(request),
+        },
+    )
+    return _no_index(response)

@@ -1,0 +1,77 @@
+import io
+from decimal import Decimal
+
+import factory
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from shop.models import Category, Product, ProductImage, ShopSettings, Variant
+from shop.services import CheckoutData
+
+
+def png_file(name: str = "product.png", size=(400, 400)) -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (11, 61, 145)).save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    category = factory.SubFactory(CategoryFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    description = "Soft and **blue**."
+    is_active = True
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    size = "M"
+    colour = "Blue"
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    price = Decimal("25.00")
+    unit_cost = Decimal("10.00")
+    stock = 10
+    is_active = True
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.LazyFunction(png_file)
+    alt = "A blue T-shirt folded on a table"
+
+
+class ShopSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShopSettings
+
+
+def checkout_data(**overrides) -> CheckoutData:
+    values = {
+        "email": "buyer@example.org",
+        "name": "Ada Buyer",
+        "delivery_method": "ship",
+        "address_line1": "1 Main Street",
+        "city": "Louisville",
+        "state": "KY",
+        "zip_code": "40202",
+    }
+    values.update(overrides)
+    return CheckoutData(**values)
