@@ -24,6 +24,7 @@ urlpatterns = [
     path("the-home/", views.page_detail, {"slug": "the-home"}, name="the-home"),
     path("donate/", views.page_detail, {"slug": "donate"}, name="donate"),
     path("campaigns/", include("campaigns.urls")),
+    path("shop/", include("shop.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
