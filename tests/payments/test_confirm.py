@@ -1,0 +1,70 @@
+"""checkout_confirm for success pages, against the fake Stripe."""
+
+from decimal import Decimal
+
+import pytest
+
+from payments.models import CheckoutSession
+from payments.services import checkout_confirm
+from tests.payments.helpers import open_checkout
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_paid_session_is_confirmed_with_its_fee(fake_stripe, recording_handler):
+    redirect = open_checkout(reference="T-6001")
+    fake_stripe.mark_paid(redirect.session_id, payment_intent_id="pi_test_6001")
+
+    outcome = checkout_confirm(session_id=redirect.session_id)
+
+    assert outcome is not None
+    assert outcome.kind == "test"
+    assert outcome.reference == "T-6001"
+    assert outcome.session_id == redirect.session_id
+    assert outcome.payment_intent_id == "pi_test_6001"
+    assert outcome.amount_total == Decimal("19.99")
+    assert outcome.fee == Decimal("0.88")  # 2.9% + 30 cents of the fake
+    assert outcome.event_id == ""
+    assert recording_handler.calls == [("paid", outcome)]
+    method, url, params = fake_stripe.requests[-1]
+    assert (method, url) == ("GET", f"/v1/checkout/sessions/{redirect.session_id}")
+    assert params == {"expand": ["payment_intent.latest_charge.balance_transaction"]}
+    record = CheckoutSession.objects.get()
+    assert record.status == CheckoutSession.Status.PAID
+    assert record.payment_intent_id == "pi_test_6001"
+    assert record.fee == Decimal("0.88")
+
+
+def test_confirming_twice_dispatches_again_for_an_idempotent_handler(
+    fake_stripe, recording_handler
+):
+    redirect = open_checkout()
+    fake_stripe.mark_paid(redirect.session_id)
+    first = checkout_confirm(session_id=redirect.session_id)
+    second = checkout_confirm(session_id=redirect.session_id)
+    assert first == second
+    assert recording_handler.names == ["paid", "paid"]
+
+
+def test_an_unpaid_session_is_left_to_the_webhook(fake_stripe, recording_handler):
+    redirect = open_checkout()
+    assert checkout_confirm(session_id=redirect.session_id) is None
+    assert recording_handler.calls == []
+    assert CheckoutSession.objects.get().status == CheckoutSession.Status.OPEN
+
+
+def test_a_session_stripe_does_not_know_is_not_confirmed(
+    fake_stripe, recording_handler
+):
+    assert checkout_confirm(session_id="cs_test_forged") is None
+    assert recording_handler.calls == []
+
+
+@pytest.mark.parametrize("session_id", ["", "pi_123", "x" * 300, None])
+def test_garbage_ids_never_reach_stripe(fake_stripe, recording_handler, session_id):
+    assert checkout_confirm(session_id=session_id) is None
+    assert fake_stripe.requests == []
+
+
+def test_without_stripe_keys_a_stripe_id_is_not_confirmed(recording_handler):
+    assert checkout_confirm(session_id="cs_test_abc") is None
