@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from campaigns.models import ActionDay, Campaign, Page
+from shop.selectors import featured_products
 
 
 @require_GET
@@ -22,7 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
-        {"page": page, "campaign": campaign, "next_action_day": next_action_day},
+        {
+            "page": page,
+            "campaign": campaign,
+            "next_action_day": next_action_day,
+            # Two queries (products, their images) whatever the catalogue's size.
+            "shop_products": featured_products(limit=3),
+        },
     )
 
 
