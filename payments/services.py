@@ -585,7 +585,7 @@ def payment_fee(*, payment_intent_id: str) -> Decimal | None:
     Ask Stripe what it kept. Never raises: a missing fee only makes the proceeds
     slightly less exact, whereas losing the payment event would lose an order.
     """
-    if not payment_intent_id:
+    if not payment_intent_id or not stripe_enabled():
         return None
     try:
         intent = gateways.retrieve_payment_intent(
