@@ -46,7 +46,11 @@ def action_day_calendar(
     event.add("description", _description(day, page_url=page_url))
     event.add("url", page_url)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # Only the years around the event, so the VTIMEZONE stays a few lines long.
+    calendar.add_missing_timezones(
+        first_date=dt.date(day.date.year - 1, 1, 1),
+        last_date=dt.date(day.date.year + 2, 1, 1),
+    )
     return calendar.to_ical()
 
 
