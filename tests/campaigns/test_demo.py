@@ -1,0 +1,134 @@
+"""seed_demo's awareness content: complete, sourced, idempotent, respectful of edits."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaigns import demo
+from campaigns.models import ActionDay, Campaign, Page, Statistic
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "statistics": Statistic.objects.count(),
+        "action_days": ActionDay.objects.count(),
+        "links": Campaign.statistics.through.objects.count(),
+    }
+
+
+def test_seed_creates_the_prevention_month_campaign():
+    call_command("seed_demo", verbosity=0)
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    assert campaign.title == "Human Trafficking Prevention Month"
+    assert "Activate Connections to Prevent Human Trafficking" in campaign.theme
+    assert "2024" in campaign.theme and "HHS" in campaign.theme
+    assert campaign.is_public() and campaign.is_featured
+    assert (campaign.start_date.month, campaign.start_date.day) == (1, 1)
+    assert (campaign.end_date.month, campaign.end_date.day) == (1, 31)
+    assert "## Kentucky" in campaign.body
+    assert "1-877-597-2331" in campaign.body
+    assert "/get-help/" in campaign.body
+    assert campaign.hero_image and campaign.hero_image_alt
+    assert campaign.hero_image_width == 1600
+
+    (day,) = campaign.action_days.all()
+    assert (day.date.month, day.date.day) == (1, 11)
+    assert day.date.year == campaign.start_date.year
+    assert day.time is None
+    assert day.hashtag == "#WearBlue"
+
+
+def test_seed_statistics_carry_their_sources():
+    call_command("seed_demo", verbosity=0)
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    statistics = {s.figure: s for s in campaign.statistics.all()}
+    assert set(statistics) >= {"27.6 million", "About 50 million", "178", "14 of 188"}
+    for statistic in statistics.values():
+        statistic.full_clean()  # http(s) source, etc.
+        assert statistic.source_name
+    assert "ILO, Walk Free and IOM" in statistics["27.6 million"].source_name
+    assert statistics["27.6 million"].year == 2022
+    assert statistics["14 of 188"].year == 2021
+    assert "2021 Trafficking in Persons Report" in statistics["14 of 188"].source_name
+    assert "State" in statistics["178"].source_name
+    hotline = Statistic.objects.get(slug="kentucky-hotline-cases")
+    assert hotline.source_name == "National Human Trafficking Hotline"
+    assert "not how many people are trafficked" in hotline.caveat
+    assert Statistic.objects.filter(
+        source_name__startswith="Kentucky Attorney General"
+    ).exists()
+
+
+def test_seed_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    stamps = dict(Campaign.objects.values_list("slug", "updated_at"))
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
+    assert dict(Campaign.objects.values_list("slug", "updated_at")) == stamps
+    assert demo.seed() == 0
+
+
+def test_seed_never_overwrites_staff_edits():
+    call_command("seed_demo", verbosity=0)
+    Campaign.objects.filter(slug=demo.CAMPAIGN_SLUG).update(
+        title="Edited", status="draft"
+    )
+    Statistic.objects.filter(slug="un-protocol-parties").update(figure="180")
+    ActionDay.objects.all().delete()
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    campaign.statistics.remove(Statistic.objects.get(slug="hotline-languages"))
+
+    call_command("seed_demo", verbosity=0)
+    campaign.refresh_from_db()
+    assert campaign.title == "Edited" and campaign.status == "draft"
+    assert Statistic.objects.get(slug="un-protocol-parties").figure == "180"
+    assert not ActionDay.objects.exists()  # staff removed it; the seed leaves it so
+    assert not campaign.statistics.filter(slug="hotline-languages").exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (dt.date(2026, 11, 29), 2027),
+        (dt.date(2027, 1, 20), 2027),
+        (dt.date(2027, 2, 1), 2028),
+    ],
+)
+def test_demo_campaign_is_the_coming_or_running_january(today, year):
+    assert demo._next_january(today) == year
+
+
+def test_seeded_pages_render(client):
+    call_command("seed_demo", verbosity=0)
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    assert client.get("/campaigns/").status_code == 200
+    response = client.get(campaign.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Activate Connections to Prevent Human Trafficking" in html
+    assert "https://www.state.gov/reports/2021-trafficking-in-persons-report/" in html
+    home = client.get("/").content.decode()
+    assert "Human Trafficking Prevention Month" in home
+
+
+def test_home_shows_the_wear_blue_day_with_days_left(client):
+    call_command("seed_demo", verbosity=0)
+    day = ActionDay.objects.get()
+    # Ten days before #WearBlue, evening in Kentucky (already the next day in UTC).
+    evening = dt.datetime.combine(
+        day.date - dt.timedelta(days=10),
+        dt.time(21, 0),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    with mock.patch("django.utils.timezone.now", return_value=evening):
+        html = client.get("/").content.decode()
+    assert "#WearBlue day" in html
+    assert "in 10 days" in html
