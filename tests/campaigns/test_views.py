@@ -490,17 +490,17 @@ def _catalogue(size: int) -> Campaign:
     return campaigns[0]
 
 
-def _count_queries(client, url: str) -> int:
+def _queries(client, url: str) -> list[str]:
     client.get(url)  # warm the rendition cache: first views write image files
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    return len(queries)
+    return [query["sql"] for query in queries.captured_queries]
 
 
 @pytest.mark.parametrize("page", ["list", "detail", "home"])
 def test_query_count_does_not_grow_with_the_catalogue(client, page):
-    counts = []
+    runs = []
     for size in (3, 50):
         Campaign.objects.all().delete()
         campaign = _catalogue(size)
@@ -509,11 +509,17 @@ def test_query_count_does_not_grow_with_the_catalogue(client, page):
             "detail": campaign.get_absolute_url(),
             "home": reverse("home"),
         }[page]
-        counts.append(_count_queries(client, url))
-    assert counts[0] == counts[1], counts
-    # One count and one page of rows; the campaign and two prefetches; page, campaign,
-    # next action day.
-    assert counts[0] == {"list": 2, "detail": 3, "home": 3}[page]
+        runs.append(_queries(client, url))
+    assert len(runs[0]) == len(runs[1]), runs
+    if page == "home":
+        # The home page also shows other apps' content; campaigns add two queries:
+        # the featured campaign and the next action day (with its campaign joined).
+        ours = [sql for sql in runs[0] if "campaigns_campaign" in sql]
+        assert len(ours) == 2, ours
+    else:
+        # List: one count and one page of rows with annotated counts.
+        # Campaign page: the campaign, its statistics and its action days.
+        assert len(runs[0]) == {"list": 2, "detail": 3}[page], runs[0]
 
 
 # --- the home page ------------------------------------------------------------------
@@ -544,7 +550,7 @@ def test_home_shows_the_featured_campaign_and_the_next_action_day(client):
     assert "Running, not featured" not in main
     assert "Near" in main and "in 3 days" in main
     assert "Far" not in main and "Draft day" not in main
-    assert assert_valid_html(response.content) is None
+    assert_valid_html(response.content)
 
 
 def test_home_without_campaigns_has_no_campaign_section(client):
