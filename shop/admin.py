@@ -23,6 +23,7 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
+from shop.services import order_send_confirmation
 
 
 @admin.register(Category)
@@ -191,7 +192,7 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
-    actions = ["export_csv"]
+    actions = ["export_csv", "resend_confirmation"]
     fieldsets = [
         (None, {"fields": ["number", "status", "needs_attention", "attention_note"]}),
         (
@@ -267,6 +268,19 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("proceeds"))
     def proceeds_display(self, obj) -> str:
         return format_money(obj.proceeds)
+
+    @admin.action(description=_("Send the confirmation email where it is missing"))
+    def resend_confirmation(self, request, queryset):
+        """For paid orders whose email failed (confirmation_sent_at empty)."""
+        sent = sum(
+            order_send_confirmation(order_id=pk)
+            for pk in queryset.filter(
+                status__in=Order.SALE_STATUSES, confirmation_sent_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        self.message_user(
+            request, _("%(count)s confirmation email(s) sent.") % {"count": sent}
+        )
 
     @admin.action(description=_("Export selected orders as CSV"))
     def export_csv(self, request, queryset):

@@ -103,3 +103,17 @@ def test_shop_settings_is_a_single_row(admin_client):
     assert admin_client.get(delete).status_code == 403
     assert ShopSettings.objects.count() == 1
     assert Order.objects.count() == 0
+
+
+def test_resend_missing_confirmation(admin_client, paid, mailoutbox):
+    Order.objects.filter(pk=paid.pk).update(confirmation_sent_at=None)
+    admin_client.post(
+        reverse("admin:shop_order_changelist"),
+        {"action": "resend_confirmation", "_selected_action": [paid.pk]},
+    )
+    admin_client.post(
+        reverse("admin:shop_order_changelist"),
+        {"action": "resend_confirmation", "_selected_action": [paid.pk]},
+    )
+    assert len(mailoutbox) == 1
+    assert Order.objects.get(pk=paid.pk).confirmation_sent_at is not None
