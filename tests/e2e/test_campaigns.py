@@ -54,6 +54,10 @@ def test_visitor_reads_the_campaign_and_downloads_the_calendar_file(
     page, site, assert_accessible, console_errors, tmp_path
 ):
     page.goto(site + reverse("home"))
+    expect(
+        page.get_by_role("heading", name="Human Trafficking Prevention Month")
+    ).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Campaigns"
     ).click()
