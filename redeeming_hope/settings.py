@@ -266,5 +266,8 @@ LOGGING = {
 # The site
 # ---------------------------------------------------------------------------
 SITE_NAME = "Redeeming Hope"
+# The public address, for links in emails (which have no request to build them
+# from), e.g. https://redeeminghope.org. Empty: the first ALLOWED_HOSTS entry.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 # Where Quick exit sends a visitor: a neutral page that gives nothing away.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.weather.gov/")

@@ -36,13 +36,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(db_path: Path) -> dict[str, str]:
+def environment(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DEBUG="0",
         SECRET_KEY="benchmark-only-" + "k" * 40,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DATABASE_URL=f"sqlite:///{db_path}",
+        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
+        MEDIA_ROOT=str(tmp / "media"),
         HTTPS="0",
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="redeeming_hope.settings",
@@ -153,7 +154,7 @@ def hammer(port: int, path: str) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = environment(Path(tmp) / "bench.sqlite3")
+        env = environment(Path(tmp))
         os.environ.update(env)
         sys.path.insert(0, str(ROOT))
         manage(env, "migrate", "--noinput")
