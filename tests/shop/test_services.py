@@ -264,6 +264,17 @@ def test_confirmation_email_has_the_order(outcome, django_capture_on_commit_call
         assert "donation" not in body.lower()
 
 
+def test_confirmation_link_uses_the_public_address(
+    outcome, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://redeeminghope.example"
+    order = place({VariantFactory().pk: 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        order_mark_paid(order_number=order.number, outcome=outcome(order))
+    link = f"https://redeeminghope.example/shop/orders/{order.token}/"
+    assert link in mail.outbox[0].body
+
+
 def test_email_failure_keeps_the_order_paid(
     outcome, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
