@@ -11,90 +11,19 @@ from pathlib import Path
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import ActionDay, Campaign, Page, Statistic
-from redeeming_hope.images import image_demo_file
+from campaigns.models import ActionDay, Campaign, Statistic
+from core.demo_images import image_demo_file
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 
-PAGES = [
-    {
-        "slug": "home",
-        "title": "Together we can end human trafficking in Kentucky",
-        "meta_description": (
-            "Redeeming Hope is a Kentucky nonprofit fighting sex and labor "
-            "trafficking: learn the signs, get help, and help build a safe home "
-            "for survivors."
-        ),
-    },
-    {
-        "slug": "get-help",
-        "title": "Get help",
-        "meta_description": (
-            "How to reach the National Human Trafficking Hotline, the signs of sex "
-            "and labor trafficking, and Kentucky's duty to report a child."
-        ),
-    },
-    {
-        "slug": "browsing-safely",
-        "title": "Browsing safely",
-        "meta_description": (
-            "What the Quick exit button on this site does, what it cannot do, and "
-            "how to cover your tracks if someone checks your phone or computer."
-        ),
-    },
-    {
-        "slug": "about",
-        "title": "About Redeeming Hope",
-        "meta_description": (
-            "Redeeming Hope is a Kentucky nonprofit fighting human trafficking and "
-            "building a safe home for survivors, funded by 100% of our store's profit."
-        ),
-    },
-    {
-        "slug": "the-home",
-        "title": "The Redeeming Hope home",
-        "meta_description": (
-            "The Redeeming Hope home will be a safe place for survivors of human "
-            "trafficking. Every dollar of our store's profit goes to building it."
-        ),
-    },
-    {
-        "slug": "donate",
-        "title": "Give to Redeeming Hope",
-        "meta_description": (
-            "Ways to support Redeeming Hope and the home for survivors of human "
-            "trafficking in Kentucky."
-        ),
-    },
-]
-
 
 def seed() -> int:
-    """Create the demo pages, statistics and campaign that do not exist yet.
+    """Create the demo statistics and campaign that do not exist yet.
 
     Returns how many rows were made (0 on a second run).
     """
-    created = _seed_pages()
-    statistics, made = _seed_statistics()
-    created += made
+    statistics, created = _seed_statistics()
     created += _seed_campaign(statistics)
-    return created
-
-
-def _seed_pages() -> int:
-    created = 0
-    for spec in PAGES:
-        body = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
-        _, was_created = Page.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                "title": spec["title"],
-                "meta_description": spec["meta_description"],
-                "body": body,
-                "is_published": True,
-            },
-        )
-        created += was_created
     return created
 
 

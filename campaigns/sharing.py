@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from campaigns.models import ActionDay, Campaign
-from redeeming_hope.images import picture_for
+from core.images import picture_for
 
 SOCIAL_IMAGE_WIDTH = 1200
 SOCIAL_IMAGE_RATIO = (1200, 630)  # what Open Graph and X cards display best

@@ -1,23 +1,11 @@
-"""sitemap.xml: the standing pages, the campaigns list and every published campaign."""
+"""sitemap.xml entries for the campaigns list and every published campaign."""
 
 import datetime as dt
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from campaigns.models import PAGE_URL_NAMES, Campaign, Page
-
-
-class PageSitemap(Sitemap):
-    """Published standing pages (Home, Get help, About, ...) at their fixed URLs."""
-
-    changefreq = "monthly"
-
-    def items(self):
-        return Page.objects.published().filter(slug__in=PAGE_URL_NAMES).order_by("pk")
-
-    def lastmod(self, item: Page) -> dt.datetime:
-        return item.updated_at
+from campaigns.models import Campaign
 
 
 class CampaignIndexSitemap(Sitemap):
@@ -41,7 +29,6 @@ class CampaignSitemap(Sitemap):
 
 
 SITEMAPS = {
-    "pages": PageSitemap,
     "campaign-index": CampaignIndexSitemap,
     "campaigns": CampaignSitemap,
 }

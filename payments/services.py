@@ -34,11 +34,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import from_minor_units, to_minor_units
 from payments import gateways
 from payments.exceptions import PaymentError
 from payments.models import CheckoutSession, ProcessedEvent
 from payments.registry import CheckoutOutcome, get_checkout_handler
-from redeeming_hope.money import from_minor_units, to_minor_units
 
 logger = logging.getLogger(__name__)
 

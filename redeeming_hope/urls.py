@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from campaigns.sitemaps import SITEMAPS
-from redeeming_hope import views
+from campaigns.sitemaps import SITEMAPS as CAMPAIGN_SITEMAPS
+from pages import views
+from pages.sitemaps import PageSitemap
+
+SITEMAPS = {"pages": PageSitemap, **CAMPAIGN_SITEMAPS}
 
 admin.site.site_header = "Redeeming Hope administration"
 admin.site.site_title = "Redeeming Hope admin"
@@ -36,7 +39,7 @@ if settings.DEBUG:
     # Uploaded images in development; production serves media from its storage.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler400 = "redeeming_hope.views.bad_request"
-handler403 = "redeeming_hope.views.permission_denied"
-handler404 = "redeeming_hope.views.page_not_found"
-handler500 = "redeeming_hope.views.server_error"
+handler400 = "pages.views.bad_request"
+handler403 = "pages.views.permission_denied"
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"

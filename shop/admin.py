@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from redeeming_hope.money import format_money
+from core.money import format_money
 from shop.models import (
     Category,
     Order,

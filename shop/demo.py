@@ -9,7 +9,7 @@ overwritten.
 
 from decimal import Decimal
 
-from redeeming_hope.images import image_demo_file
+from core.demo_images import image_demo_file
 from shop.models import Category, Product, ProductImage, ShopSettings, Variant
 
 D = Decimal

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from redeeming_hope.images import validate_image_file
+from core.images import validate_image_file
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 

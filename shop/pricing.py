@@ -10,7 +10,7 @@ up to the cent; it is collected for the state and never counted as proceeds.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from redeeming_hope.money import round_money
+from core.money import round_money
 
 ZERO = Decimal("0.00")
 SHIP = "ship"

@@ -79,7 +79,7 @@ def test_sqlite_writers_queue_instead_of_failing(tmp_path):
 import threading
 from django.core.management import call_command
 from django.db import connection, transaction
-from campaigns.models import Page
+from pages.models import Page
 call_command("migrate", verbosity=0)
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA journal_mode")

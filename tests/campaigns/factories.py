@@ -6,19 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from campaigns.models import ActionDay, Campaign, Page, Statistic
-
-
-class PageFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Page
-        django_get_or_create = ["slug"]
-
-    title = factory.Sequence(lambda n: f"Page {n}")
-    slug = factory.Sequence(lambda n: f"page-{n}")
-    meta_description = "A page about something."
-    body = "Some **text**."
-    is_published = True
+from campaigns.models import ActionDay, Campaign, Statistic
 
 
 def jpeg_file(size=(1200, 675), name="hero.jpg", colour=(20, 60, 160)) -> ContentFile:

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns import demo
-from campaigns.models import ActionDay, Campaign, Page, Statistic
+from campaigns.models import ActionDay, Campaign, Statistic
+from pages.models import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from tests.campaigns.factories import CampaignFactory, PageFactory
+from tests.campaigns.factories import CampaignFactory
+from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
 

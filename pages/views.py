@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from campaigns.models import ActionDay, Campaign, Page
+from campaigns.models import ActionDay, Campaign
+from pages.models import Page
 from shop.selectors import featured_products
 
 

@@ -18,10 +18,10 @@ from django.db.models.fields.files import FieldFile
 from django.template import Context, Template
 from PIL import Image
 
-from redeeming_hope.images import (
+from core.demo_images import image_demo_file
+from core.images import (
     Picture,
     Rendition,
-    image_demo_file,
     picture_for,
     validate_image_file,
 )

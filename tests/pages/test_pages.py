@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from redeeming_hope.views import server_error
-from tests.campaigns.factories import PageFactory
+from pages.views import server_error
 from tests.html import assert_valid_html
+from tests.pages.factories import PageFactory
 
 PUBLIC_PAGES = ["home", "get-help", "browsing-safely", "about", "the-home", "donate"]
 
@@ -131,10 +131,10 @@ def test_admin_login_page_is_titled_for_the_site(client, db):
 
 
 def test_staff_can_edit_a_page_in_the_admin(admin_client, seeded):
-    response = admin_client.get("/admin/campaigns/page/")
+    response = admin_client.get("/admin/pages/page/")
     assert response.status_code == 200
     assert b"Get help" in response.content
     response = admin_client.get(
-        "/admin/campaigns/page/?q=hotline&is_published__exact=1"
+        "/admin/pages/page/?q=hotline&is_published__exact=1"
     )
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campaigns import demo as campaigns_demo
+from pages import demo as pages_demo
 from shop import demo as shop_demo
 
 DEMO_USERNAME = "admin"
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            awareness = campaigns_demo.seed()
+            awareness = pages_demo.seed() + campaigns_demo.seed()
             shop = shop_demo.seed()
         self.stdout.write(
             f"Demo content: {awareness} page(s), statistic(s) and campaign(s) created."

@@ -3,8 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import SafeString
 
-from redeeming_hope.markdown import render_markdown
-from redeeming_hope.money import format_money
+from core.markdown import render_markdown
+from core.money import format_money
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from redeeming_hope.images import Rendition, picture_for
+from core.images import Rendition, picture_for
 
 register = template.Library()
 

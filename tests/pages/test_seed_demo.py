@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from campaigns.models import Page
+from pages.models import Page
 
 
 def _counts():

@@ -1,4 +1,4 @@
-from redeeming_hope.markdown import render_markdown
+from core.markdown import render_markdown
 
 
 def test_markdown_renders_basic_formatting():

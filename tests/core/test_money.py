@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from redeeming_hope.money import (
+from core.money import (
     format_money,
     from_minor_units,
     round_money,

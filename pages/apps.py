@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    """Standing pages staff edit (home, get help, about...) and the error pages."""
+
+    name = "pages"
+    verbose_name = "Pages"

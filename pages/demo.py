@@ -1,0 +1,88 @@
+"""
+Demo content for the standing pages (Home's introduction, Get help, Browsing
+safely, About, The home, Donate), written from the content brief.
+
+`seed_demo` calls `seed()`. It only creates what is missing (keyed by slug), so a
+second run changes nothing and never overwrites what staff have edited since.
+"""
+
+from pathlib import Path
+
+from pages.models import Page
+
+CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+
+PAGES = [
+    {
+        "slug": "home",
+        "title": "Together we can end human trafficking in Kentucky",
+        "meta_description": (
+            "Redeeming Hope is a Kentucky nonprofit fighting sex and labor "
+            "trafficking: learn the signs, get help, and help build a safe home "
+            "for survivors."
+        ),
+    },
+    {
+        "slug": "get-help",
+        "title": "Get help",
+        "meta_description": (
+            "How to reach the National Human Trafficking Hotline, the signs of sex "
+            "and labor trafficking, and Kentucky's duty to report a child."
+        ),
+    },
+    {
+        "slug": "browsing-safely",
+        "title": "Browsing safely",
+        "meta_description": (
+            "What the Quick exit button on this site does, what it cannot do, and "
+            "how to cover your tracks if someone checks your phone or computer."
+        ),
+    },
+    {
+        "slug": "about",
+        "title": "About Redeeming Hope",
+        "meta_description": (
+            "Redeeming Hope is a Kentucky nonprofit fighting human trafficking and "
+            "building a safe home for survivors, funded by 100% of our store's profit."
+        ),
+    },
+    {
+        "slug": "the-home",
+        "title": "The Redeeming Hope home",
+        "meta_description": (
+            "The Redeeming Hope home will be a safe place for survivors of human "
+            "trafficking. Every dollar of our store's profit goes to building it."
+        ),
+    },
+    {
+        "slug": "donate",
+        "title": "Give to Redeeming Hope",
+        "meta_description": (
+            "Ways to support Redeeming Hope and the home for survivors of human "
+            "trafficking in Kentucky."
+        ),
+    },
+]
+
+
+
+def seed() -> int:
+    """Create the standing pages that do not exist yet; returns how many."""
+    return _seed_pages()
+
+
+def _seed_pages() -> int:
+    created = 0
+    for spec in PAGES:
+        body = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
+        _, was_created = Page.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "title": spec["title"],
+                "meta_description": spec["meta_description"],
+                "body": body,
+                "is_published": True,
+            },
+        )
+        created += was_created
+    return created

@@ -1,0 +1,15 @@
+import factory
+
+from pages.models import Page
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+        django_get_or_create = ["slug"]
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    meta_description = "A page about something."
+    body = "Some **text**."
+    is_published = True
