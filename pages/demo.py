@@ -65,7 +65,6 @@ PAGES = [
 ]
 
 
-
 def seed() -> int:
     """Create the standing pages that do not exist yet; returns how many."""
     return _seed_pages()

@@ -134,7 +134,5 @@ def test_staff_can_edit_a_page_in_the_admin(admin_client, seeded):
     response = admin_client.get("/admin/pages/page/")
     assert response.status_code == 200
     assert b"Get help" in response.content
-    response = admin_client.get(
-        "/admin/pages/page/?q=hotline&is_published__exact=1"
-    )
+    response = admin_client.get("/admin/pages/page/?q=hotline&is_published__exact=1")
     assert response.status_code == 200
