@@ -9,19 +9,46 @@ an outcome, payments looks the handler up here and hands it a `CheckoutOutcome`.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Literal, Protocol
+
+# What happened to a checkout; each is also the name of the handler method that
+# hears of it.
+# - paid: the amount and currency asked for were paid.
+# - failed / expired: it ended unpaid (declined, abandoned, cancelled).
+# - refunded: the payment was refunded in full.
+# - needs_review: money arrived, but not the amount or currency asked for (or the
+#   gateway did not say how much): never treat it as paid; staff decide.
+# - fee_known: the processor's fee of an earlier payment, learned afterwards.
+Action = Literal["paid", "failed", "expired", "refunded", "needs_review", "fee_known"]
+ACTIONS: tuple[Action, ...] = (
+    "paid",
+    "failed",
+    "expired",
+    "refunded",
+    "needs_review",
+    "fee_known",
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckoutOutcome:
+    """One thing that happened to a checkout, built once and handed on as it is."""
+
+    action: Action
     kind: str  # "order" (shop) | "donation"
     reference: str  # the creating app's own reference (shop: Order.number)
-    session_id: str  # "cs_..." (Stripe) or "cs_local_..." (local test gateway)
-    payment_intent_id: str  # "" when unknown
-    amount_total: Decimal | None  # what the customer paid, in dollars
-    fee: Decimal | None  # processor fee when known; Decimal("0") for the local gateway
-    event_id: str  # Stripe event id; "" from a success page or the local gateway
-    livemode: bool
+    session_id: str = ""  # "cs_..." (Stripe) or "cs_local_..." (local gateway)
+    payment_intent_id: str = ""  # "" when unknown
+    # What the gateway reports was paid, in dollars (None: it did not say).
+    amount_total: Decimal | None = None
+    # What we asked for when we opened the checkout (None: no record of it).
+    amount_expected: Decimal | None = None
+    currency: str = ""  # ISO code, lower case, as the gateway reported it
+    # The processor's fee when known; Decimal("0") for the local gateway; None
+    # while it is still to be fetched (a `fee_known` outcome follows).
+    fee: Decimal | None = None
+    event_id: str = ""  # Stripe event id; "" from a success page or the local gateway
+    livemode: bool = False
 
 
 class CheckoutHandler(Protocol):
@@ -39,6 +66,10 @@ class CheckoutHandler(Protocol):
     def expired(self, outcome: CheckoutOutcome) -> None: ...
 
     def refunded(self, outcome: CheckoutOutcome) -> None: ...
+
+    def needs_review(self, outcome: CheckoutOutcome) -> None: ...
+
+    def fee_known(self, outcome: CheckoutOutcome) -> None: ...
 
 
 _handlers: dict[str, CheckoutHandler] = {}

@@ -538,6 +538,7 @@ def checkout_dispatch(
     not help.
     """
     outcome = CheckoutOutcome(
+        action=action,
         kind=kind,
         reference=reference,
         session_id=session_id,

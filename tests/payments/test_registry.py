@@ -45,6 +45,7 @@ def test_unknown_kind_raises_lookup_error():
 
 def test_outcome_is_immutable():
     outcome = CheckoutOutcome(
+        action="paid",
         kind="test",
         reference="T-1",
         session_id="cs_test_1",

@@ -11,6 +11,7 @@ def outcome():
 
     def make(order, **overrides) -> CheckoutOutcome:
         values = {
+            "action": "paid",
             "kind": "order",
             "reference": order.number,
             "session_id": order.checkout_session_id or f"cs_test_{order.pk}",
