@@ -18,7 +18,8 @@ PYTHON := $(shell for c in "$$(pyenv which python 2>/dev/null)" python3.13 pytho
 help:
 	@echo "make run    set up .venv, migrate, load demo content, serve http://$(HOST_PORT)"
 	@echo "make test   lint and run the whole test suite"
-	@echo "make lint   ruff check and format check;  make format  fix them"
+	@echo "make lint   ruff, mypy, import contracts, template format check"
+	@echo "make format apply ruff's fixes and formatting and djhtml to templates/"
 	@echo "make bench  print queries, bytes and requests/s per public page"
 
 $(BIN)/python:
@@ -42,13 +43,18 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
 
+# The settings need no secrets with DEBUG=1; mypy's Django plugin loads them.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo --no-cache
+	DEBUG=1 $(BIN)/mypy
+	$(BIN)/djhtml --check templates
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
 
 test: lint
 	$(BIN)/python -m pytest
