@@ -6,6 +6,7 @@ Everything that differs between a laptop and production is read from the environ
 the process environment wins over it. `.env.example` documents every variable.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -166,6 +167,22 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Decline, Cancel) that takes no money. On by default only when DEBUG is on; a
 # production site must never enable it (`check --deploy` warns when it is).
 PAYMENTS_LOCAL_GATEWAY = env.bool("PAYMENTS_LOCAL_GATEWAY", default=DEBUG)
+
+# ---------------------------------------------------------------------------
+# Donations
+# ---------------------------------------------------------------------------
+# What the processor keeps of a charge (Stripe's US card pricing by default), so
+# that "cover the processing fee" adds exactly enough.
+DONATION_FEE_RATE = Decimal(env.str("DONATION_FEE_RATE", default="0.029"))
+DONATION_FEE_FIXED = Decimal(env.str("DONATION_FEE_FIXED", default="0.30"))
+# Below the minimum, card testers probe stolen cards; above the maximum, a typo.
+DONATION_MINIMUM = Decimal(env.str("DONATION_MINIMUM", default="5.00"))
+DONATION_MAXIMUM = Decimal(env.str("DONATION_MAXIMUM", default="25000.00"))
+# For receipts: the legal name and the Employer Identification Number.
+ORGANIZATION_LEGAL_NAME = env.str(
+    "ORGANIZATION_LEGAL_NAME", default="Redeeming Hope, Inc."
+)
+ORGANIZATION_EIN = env.str("ORGANIZATION_EIN", default="")
 
 # ---------------------------------------------------------------------------
 # Static files and media

@@ -1,0 +1,72 @@
+"""
+Receipts: the email a donor keeps for their taxes.
+
+A receipt carries what IRS Publication 1771 asks of a written acknowledgment:
+the organization's legal name and EIN, the date and amount of the gift, and the
+statement that no goods or services were provided in exchange for it. It goes
+after the gift's transaction has committed; a failed send is logged and leaves
+`receipt_sent_at` empty, so staff see it in the admin and can send it again.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from donations.models import Donation
+
+logger = logging.getLogger(__name__)
+
+# IRS Publication 1771, "Written Acknowledgments".
+NO_GOODS_OR_SERVICES = (
+    "No goods or services were provided in exchange for this contribution."
+)
+
+
+def receipt_context(donation: Donation) -> dict[str, object]:
+    paid_on = donation.date or timezone.localdate(donation.paid_at)
+    return {
+        "donation": donation,
+        "donor": donation.donor,
+        "legal_name": settings.ORGANIZATION_LEGAL_NAME,
+        "ein": settings.ORGANIZATION_EIN,
+        "paid_on": paid_on,
+        "no_goods_or_services": NO_GOODS_OR_SERVICES,
+        "is_monthly": donation.recurring_gift_id is not None,
+    }
+
+
+def donation_send_receipt(*, donation_id: int, resend: bool = False) -> bool:
+    """Email the receipt of a paid gift (once, unless `resend`). Returns whether
+    an email went out."""
+    donation = Donation.objects.select_related("donor", "recurring_gift").get(
+        pk=donation_id
+    )
+    if donation.status not in (
+        Donation.Status.PAID,
+        Donation.Status.PARTIALLY_REFUNDED,
+    ):
+        return False
+    if not donation.receipt_number:
+        logger.error("Gift %s is paid but has no receipt number.", donation.pk)
+        return False
+    if donation.receipt_sent_at is not None and not resend:
+        return False
+    context = receipt_context(donation)
+    try:
+        message = EmailMultiAlternatives(
+            subject=f"Your gift to Redeeming Hope: receipt {donation.receipt_number}",
+            body=render_to_string("emails/donation_receipt.txt", context),
+            to=[donation.donor.email],
+        )
+        message.attach_alternative(
+            render_to_string("emails/donation_receipt.html", context), "text/html"
+        )
+        message.send()
+    except Exception:
+        logger.exception("Could not send the receipt of gift %s", donation.pk)
+        return False
+    Donation.objects.filter(pk=donation.pk).update(receipt_sent_at=timezone.now())
+    return True

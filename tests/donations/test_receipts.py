@@ -1,0 +1,82 @@
+"""The receipt: what the IRS asks of a written acknowledgment, to the cent."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from donations.models import Donation
+from donations.receipts import NO_GOODS_OR_SERVICES, donation_send_receipt
+from tests.donations.factories import DonationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organization(settings):
+    settings.ORGANIZATION_LEGAL_NAME = "Redeeming Hope, Inc."
+    settings.ORGANIZATION_EIN = "12-3456789"
+
+
+def _paid(**overrides) -> Donation:
+    values = {
+        "amount": Decimal("100.00"),
+        "fee_covered": Decimal("3.30"),
+        "date": dt.date(2026, 5, 4),
+        "receipt_number": "R-2026-000123",
+    }
+    values.update(overrides)
+    return DonationFactory(**values)
+
+
+def test_the_receipt_says_what_the_irs_asks(organization):
+    donation = _paid(
+        dedication=Donation.Dedication.MEMORY, dedication_name="Grandma Rose"
+    )
+    assert donation_send_receipt(donation_id=donation.pk) is True
+    message = mail.outbox[0]
+    html = message.alternatives[0].content
+    for body in (message.body, html):
+        assert "Redeeming Hope, Inc." in body
+        assert "12-3456789" in body
+        assert "May 4, 2026" in body
+        assert "$103.30" in body
+        assert "$100.00 plus $3.30" in body
+        assert "R-2026-000123" in body
+        assert NO_GOODS_OR_SERVICES in body
+        assert "In memory of Grandma Rose" in body
+    assert "R-2026-000123" in message.subject
+    assert NO_GOODS_OR_SERVICES == (
+        "No goods or services were provided in exchange for this contribution."
+    )
+
+
+def test_a_receipt_goes_once_unless_staff_resend_it(organization):
+    donation = _paid()
+    assert donation_send_receipt(donation_id=donation.pk) is True
+    assert donation_send_receipt(donation_id=donation.pk) is False
+    assert donation_send_receipt(donation_id=donation.pk, resend=True) is True
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Donation.Status.PENDING, Donation.Status.FAILED, Donation.Status.REFUNDED],
+)
+def test_no_receipt_for_money_the_home_did_not_keep(organization, status):
+    donation = _paid(status=status)
+    assert donation_send_receipt(donation_id=donation.pk) is False
+    assert mail.outbox == []
+
+
+def test_a_failed_send_is_logged_and_left_for_staff(organization, monkeypatch):
+    donation = _paid()
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
+    assert donation_send_receipt(donation_id=donation.pk) is False
+    donation.refresh_from_db()
+    assert donation.receipt_sent_at is None
