@@ -16,6 +16,7 @@ Writes live in `donations/services.py`.
 
 import secrets
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import models
 from django.db.models import F, Q
@@ -24,7 +25,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
+class _MoneyArgs(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _MoneyArgs = {"max_digits": 10, "decimal_places": 2}
 
 
 def new_reference() -> str:
