@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -89,7 +90,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return obj.get_preview_url()
 
     @admin.display(description=_("Visible to the public"))
-    def visibility(self, obj: Campaign) -> str:
+    def visibility(self, obj: Campaign) -> str | Promise:
         if obj.is_public():
             return _("Yes")
         if obj.status == Campaign.Status.PUBLISHED:
@@ -97,7 +98,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return _("No (draft)")
 
     @admin.display(description=_("Preview"))
-    def preview_link(self, obj: Campaign) -> str:
+    def preview_link(self, obj: Campaign) -> str | Promise:
         if not obj.pk:
             return _("Save the campaign first, then preview it here.")
         return format_html(

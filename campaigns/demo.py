@@ -7,6 +7,7 @@ second run changes nothing and never overwrites what staff have edited since.
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ HOTLINE_CAVEAT = (
     "Hotline figures count the reports and contacts the hotline receives, not how "
     "many people are trafficked."
 )
-STATISTICS = [
+STATISTICS: list[dict[str, Any]] = [
     {
         "slug": "forced-labour-worldwide-2021",
         "figure": "27.6 million",

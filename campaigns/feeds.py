@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignQuerySet
 
 FEED_LENGTH = 20
 
@@ -23,7 +23,7 @@ class CampaignFeed(Feed):
     link = reverse_lazy("campaigns:campaign-list")
     author_name = settings.SITE_NAME
 
-    def items(self):
+    def items(self) -> CampaignQuerySet:
         return (
             Campaign.objects.published()
             .annotate(published_on=Coalesce("publish_at", "created_at"))
@@ -37,7 +37,8 @@ class CampaignFeed(Feed):
         return item.summary
 
     def item_pubdate(self, item: Campaign) -> dt.datetime:
-        return item.published_on
+        # What items() orders by (published_on), read from the instance.
+        return item.publish_at or item.created_at
 
     def item_updateddate(self, item: Campaign) -> dt.datetime:
         return item.updated_at

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
@@ -317,7 +318,7 @@ class Campaign(models.Model):
         return reverse("campaigns:campaign-preview", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
         if self.hero_image and not self.hero_image_alt.strip():

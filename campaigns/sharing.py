@@ -6,6 +6,7 @@ Share links are ordinary URLs of each network's share endpoint, so no third-part
 script is loaded and nothing is sent anywhere until the visitor clicks.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -76,7 +77,9 @@ def share_links(
     ]
 
 
-def social_image(campaign: Campaign, *, build_absolute_uri) -> SocialImage | None:
+def social_image(
+    campaign: Campaign, *, build_absolute_uri: Callable[[str], str]
+) -> SocialImage | None:
     """The social sharing image, else the hero image, cropped for link previews."""
     if campaign.social_image:
         field, alt = campaign.social_image, campaign.social_image_alt

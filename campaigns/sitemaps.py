@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignQuerySet
 
 
 class CampaignIndexSitemap(Sitemap):
@@ -21,7 +21,7 @@ class CampaignIndexSitemap(Sitemap):
 class CampaignSitemap(Sitemap):
     changefreq = "weekly"
 
-    def items(self):
+    def items(self) -> CampaignQuerySet:
         return Campaign.objects.published().order_by("-start_date", "-pk")
 
     def lastmod(self, item: Campaign) -> dt.datetime:

@@ -10,7 +10,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from campaigns import ics, sharing
-from campaigns.models import ActionDay, Campaign, Statistic
+from campaigns.models import ActionDay, Campaign, CampaignQuerySet, Statistic
 
 CAMPAIGNS_PER_PAGE = 12
 
@@ -57,7 +57,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_children(queryset):
+def _with_children(queryset: CampaignQuerySet) -> CampaignQuerySet:
     return queryset.prefetch_related(
         Prefetch(
             "statistics", queryset=Statistic.objects.order_by("display_order", "pk")
@@ -96,13 +96,15 @@ def _render_campaign(
         campaign, build_absolute_uri=request.build_absolute_uri
     )
     action_days = list(campaign.action_days.all())
-    for day in action_days:
-        day.structured_data = sharing.action_day_event(
+    action_day_events = [
+        sharing.action_day_event(
             day,
             page_url=page_url,
             home_url=home_url,
             image_url=image.url if image else None,
         )
+        for day in action_days
+    ]
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -110,6 +112,7 @@ def _render_campaign(
             "campaign": campaign,
             "statistics": campaign.statistics.all(),
             "action_days": action_days,
+            "action_day_events": action_day_events,
             "canonical_url": page_url,
             "social_image": image,
             "share_links": sharing.share_links(
@@ -142,7 +145,7 @@ def action_day_calendar(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     return response
 
 
-def _canonical_list_url(request: HttpRequest, page_obj) -> str:
+def _canonical_list_url(request: HttpRequest, page_obj: Page[Campaign]) -> str:
     url = reverse("campaigns:campaign-list")
     if page_obj.number > 1:
         url += f"?page={page_obj.number}"

@@ -19,12 +19,14 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -52,7 +54,7 @@ CACHE_TIMEOUT = 30 * 24 * 60 * 60
 # ---------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------
-def validate_image_file(file) -> None:
+def validate_image_file(file: File) -> None:
     """Refuse an upload that is not a readable JPEG, PNG, WebP or GIF of a sane size.
 
     Works with an uploaded file (forms) and with a FieldFile (model validators; a file
@@ -61,7 +63,7 @@ def validate_image_file(file) -> None:
     turned into an error here only, without touching its global limit. The file
     position is reset afterwards so Django can save it.
     """
-    if isinstance(file, FieldFile) and file._committed:
+    if isinstance(file, FieldFile) and getattr(file, "_committed", False):
         # Already stored, so it was checked on upload: re-saving a model must not
         # download its images again.
         return
@@ -120,7 +122,9 @@ def validate_image_file(file) -> None:
         )
 
 
-def _too_many_pixels(width, height, max_pixels) -> ValidationError:
+def _too_many_pixels(
+    width: int | None, height: int | None, max_pixels: int
+) -> ValidationError:
     megapixels = max_pixels / 1_000_000
     if width and height:
         message = _(
@@ -156,7 +160,7 @@ class Picture:
 
 
 def picture_for(
-    field_file,
+    field_file: FieldFile | None,
     *,
     widths: Sequence[int],
     crop_ratio: tuple[int, int] | None = None,
@@ -168,7 +172,7 @@ def picture_for(
     when the field is empty, or when the original cannot be read (logged, so a page
     still renders without the image).
     """
-    if not field_file or not getattr(field_file, "name", None):
+    if not field_file or not field_file.name:
         return None
     wanted = sorted({int(w) for w in widths if int(w) > 0})
     if not wanted:
@@ -200,7 +204,7 @@ def picture_for(
     return picture
 
 
-def _storage_identity(storage) -> str:
+def _storage_identity(storage: Storage) -> str:
     # Two storages (say, two media roots in tests) must not share cache entries.
     return "|".join(
         str(getattr(storage, attr, ""))
@@ -208,7 +212,14 @@ def _storage_identity(storage) -> str:
     )
 
 
-def _make_picture(field_file, storage, name, params, wanted, crop_ratio) -> Picture:
+def _make_picture(
+    field_file: FieldFile,
+    storage: Storage,
+    name: str,
+    params: str,
+    wanted: list[int],
+    crop_ratio: tuple[int, int] | None,
+) -> Picture:
     digest = hashlib.sha256(params.encode()).hexdigest()[:8]
     stem = PurePosixPath(name).stem[:60] or "image"
     prefix = f"{RENDITIONS_DIR}/{stem}-{digest}"
@@ -271,7 +282,9 @@ def _make_picture(field_file, storage, name, params, wanted, crop_ratio) -> Pict
     )
 
 
-def _crop_box(width, height, crop_ratio) -> tuple[int, int, int, int]:
+def _crop_box(
+    width: int, height: int, crop_ratio: tuple[int, int] | None
+) -> tuple[int, int, int, int]:
     """The centred box of `crop_ratio` in width × height (all of it when None)."""
     if crop_ratio is None:
         return (0, 0, width, height)
@@ -294,10 +307,14 @@ def _may_have_transparency(image: Image.Image) -> bool:
 def _has_alpha(image: Image.Image) -> bool:
     """True when some pixel is not fully opaque (an unused alpha channel is not)."""
     rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    return rgba.getchannel("A").getextrema()[0] < 255
+    # One band, so the extrema are plain numbers (several bands give tuples).
+    low, _high = cast(tuple[int, int], rgba.getchannel("A").getextrema())
+    return low < 255
 
 
-def _prepare(source: Image.Image, crop_ratio, scale: float) -> Image.Image:
+def _prepare(
+    source: Image.Image, crop_ratio: tuple[int, int] | None, scale: float
+) -> Image.Image:
     """Decode the original, upright and cropped, with its metadata dropped.
 
     `scale` is the largest rendition's size relative to the (cropped) original.
@@ -318,7 +335,9 @@ def _prepare(source: Image.Image, crop_ratio, scale: float) -> Image.Image:
     return image
 
 
-def _existing_fallback(storage, base: str, may_be_transparent: bool) -> str | None:
+def _existing_fallback(
+    storage: Storage, base: str, may_be_transparent: bool
+) -> str | None:
     """The fallback extension already written for `base` (with its WebP), if any."""
     if not storage.exists(f"{base}.webp"):
         return None
@@ -328,11 +347,11 @@ def _existing_fallback(storage, base: str, may_be_transparent: bool) -> str | No
     return None
 
 
-def _write(storage, name: str, image: Image.Image, image_format: str) -> None:
+def _write(storage: Storage, name: str, image: Image.Image, image_format: str) -> None:
     """Encode and store one rendition; only the colour profile is kept."""
     image_format = {"jpg": "JPEG", "png": "PNG"}.get(image_format, image_format)
     # `image` comes from _prepare(), whose info holds the colour profile only.
-    options: dict = {"icc_profile": image.info.get("icc_profile")}
+    options: dict[str, Any] = {"icc_profile": image.info.get("icc_profile")}
     if image_format == "WEBP":
         options.update(quality=WEBP_QUALITY, method=4)
     elif image_format == "JPEG":

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib.sitemaps import Sitemap
 
-from pages.models import PAGE_URL_NAMES, Page
+from pages.models import PAGE_URL_NAMES, Page, PageQuerySet
 
 
 class PageSitemap(Sitemap):
@@ -12,7 +12,7 @@ class PageSitemap(Sitemap):
 
     changefreq = "monthly"
 
-    def items(self):
+    def items(self) -> PageQuerySet:
         return Page.objects.published().filter(slug__in=PAGE_URL_NAMES).order_by("pk")
 
     def lastmod(self, item: Page) -> dt.datetime:

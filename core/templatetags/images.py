@@ -7,7 +7,10 @@
 Renders nothing at all when the field is empty (or the original cannot be read).
 """
 
+from collections.abc import Sequence
+
 from django import template
+from django.db.models.fields.files import FieldFile
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -19,13 +22,13 @@ DEFAULT_WIDTHS = "480,800,1200,1600"
 DEFAULT_SIZES = "100vw"
 
 
-def _parse_widths(widths) -> list[int]:
+def _parse_widths(widths: str | Sequence[int | str]) -> list[int]:
     if isinstance(widths, str):
         return [int(part) for part in widths.replace(" ", "").split(",") if part]
     return [int(width) for width in widths]
 
 
-def _parse_crop(crop) -> tuple[int, int] | None:
+def _parse_crop(crop: str | Sequence[int | str] | None) -> tuple[int, int] | None:
     if not crop:
         return None
     if isinstance(crop, str):
@@ -40,14 +43,14 @@ def _srcset(renditions: list[Rendition]) -> str:
 
 @register.simple_tag
 def picture(
-    image,
+    image: FieldFile | None,
     *,
     alt: str = "",
-    widths=DEFAULT_WIDTHS,
+    widths: str | Sequence[int | str] = DEFAULT_WIDTHS,
     sizes: str = DEFAULT_SIZES,
-    crop=None,
+    crop: str | Sequence[int | str] | None = None,
     loading: str = "lazy",
-    **attrs,
+    **attrs: object,
 ) -> SafeString | str:
     """The <picture> element; `class` (and any other extra keyword) goes on the <img>.
 

@@ -6,6 +6,8 @@ changes nothing. The demo staff account exists only while DEBUG is on, so this
 command can never plant a known password on a production site.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -22,7 +24,7 @@ DEMO_PASSWORD = "redeeming-hope-demo"
 class Command(BaseCommand):
     help = "Load the demo content (safe to run again: it only adds what is missing)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             awareness = pages_demo.seed() + campaigns_demo.seed()
             shop = shop_demo.seed()
