@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from campaigns.models import ActionDay, Campaign
+from campaigns.selectors import campaign_for_home, next_action_day
 from pages.models import Page
 from shop.selectors import featured_products
 
@@ -19,15 +19,13 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Page.objects.published().filter(slug="home").first()
     # One query each, however many campaigns exist.
     now = timezone.now()
-    campaign = Campaign.objects.for_home(now=now).first()
-    next_action_day = ActionDay.objects.upcoming(now=now).first()
     return render(
         request,
         "home.html",
         {
             "page": page,
-            "campaign": campaign,
-            "next_action_day": next_action_day,
+            "campaign": campaign_for_home(now=now),
+            "next_action_day": next_action_day(now=now),
             # Two queries (products, their images) whatever the catalogue's size.
             "shop_products": featured_products(limit=3),
         },
