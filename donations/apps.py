@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DonationsConfig(AppConfig):
     name = "donations"
+    verbose_name = _("Donations and the Home fund")
+
+    def ready(self) -> None:
+        from donations.handlers import donation_checkout_handler
+        from payments.registry import register_checkout_handler
+
+        register_checkout_handler(
+            donation_checkout_handler.kind, donation_checkout_handler
+        )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
 
+
 class _MoneyArgs(TypedDict):
     max_digits: int
     decimal_places: int

@@ -1,0 +1,130 @@
+"""
+Server-rendered bar charts: the geometry of a stacked bar chart, computed here
+and drawn by `templates/includes/bar_chart.html` as inline SVG. No chart
+library, no script, nothing from another site; the table beside each chart is
+its text alternative.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.money import format_money
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    series: int  # index of the series, for its color class
+    label: str
+    value: Decimal
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bar:
+    label: str
+    total: Decimal
+    x: float
+    label_x: float
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BarChart:
+    width: int
+    height: int
+    plot_top: float
+    plot_bottom: float
+    plot_left: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+    series: tuple[str, ...]
+
+
+def _nice_ceiling(value: Decimal) -> Decimal:
+    """1, 2 or 5 times a power of ten, at least `value`: round axis labels."""
+    if value <= 0:
+        return Decimal("1")
+    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if value <= magnitude * step:
+            return magnitude * step
+    return magnitude * 10
+
+
+def stacked_bar_chart(
+    *,
+    labels: Sequence[str],
+    series: Sequence[str],
+    values: Sequence[Sequence[Decimal]],
+    width: int = 720,
+    height: int = 300,
+) -> BarChart:
+    """`values[i][s]` is bar i's amount for series s. Negative amounts (a month
+    of refunds) are drawn as zero: the table beside the chart shows them."""
+    if len(values) != len(labels):
+        raise ValueError("One row of values per label.")
+    left, top, bottom_gap = 64.0, 12.0, 28.0
+    bottom = height - bottom_gap
+    plot_height = bottom - top
+    totals = [sum((max(v, Decimal(0)) for v in row), Decimal(0)) for row in values]
+    ceiling = _nice_ceiling(max(totals, default=Decimal(0)))
+    slot = (width - left) / max(len(labels), 1)
+    bar_width = slot * 0.6
+    bars = []
+    for i, (label, row) in enumerate(zip(labels, values, strict=True)):
+        x = left + slot * i + (slot - bar_width) / 2
+        y = bottom
+        segments = []
+        for s, value in enumerate(row):
+            amount = max(value, Decimal(0))
+            h = float(amount / ceiling) * plot_height
+            if h <= 0:
+                continue
+            y -= h
+            segments.append(
+                Segment(
+                    series=s,
+                    label=series[s],
+                    value=value,
+                    x=round(x, 2),
+                    y=round(y, 2),
+                    width=round(bar_width, 2),
+                    height=round(h, 2),
+                )
+            )
+        bars.append(
+            Bar(
+                label=label,
+                total=totals[i],
+                x=round(x, 2),
+                label_x=round(x + bar_width / 2, 2),
+                segments=tuple(segments),
+            )
+        )
+    ticks = tuple(
+        Tick(
+            y=round(bottom - plot_height * k / 4, 2),
+            label=format_money(ceiling * k / 4).removesuffix(".00"),
+        )
+        for k in range(5)
+    )
+    return BarChart(
+        width=width,
+        height=height,
+        plot_top=top,
+        plot_bottom=bottom,
+        plot_left=left,
+        bars=tuple(bars),
+        ticks=ticks,
+        series=tuple(series),
+    )

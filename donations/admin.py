@@ -1,0 +1,462 @@
+"""
+The donations admin, for volunteers: gifts (with the total of what the list
+shows), donors with their yearly totals, monthly gifts, the Home fund and its
+milestones, and the preset amounts of the donate page. Money and payment ids are
+read-only once a gift is paid; a cash or check gift is recorded through the same
+service that numbers it and sends its receipt.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.money import format_money
+from core.spreadsheets import csv_response
+from donations import selectors, services
+from donations.models import (
+    Donation,
+    DonationPreset,
+    Donor,
+    HomeFund,
+    Milestone,
+    RecurringGift,
+)
+from donations.receipts import donation_send_receipt
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Decimal("0.00")
+
+PAYMENT_FIELDS = [
+    "checkout_session_id",
+    "invoice_id",
+    "payment_intent_id",
+    "charge_id",
+    "livemode",
+]
+MONEY_FIELDS = [
+    "amount",
+    "fee_covered",
+    "processor_fee",
+    "amount_refunded",
+    "amount_received",
+]
+
+
+class OfflineGiftForm(forms.ModelForm):
+    """Adding a gift in the admin records a cash or check gift."""
+
+    email = forms.EmailField(label=_("Donor's email"))
+    name = forms.CharField(label=_("Donor's name"), max_length=200)
+
+    class Meta:
+        model = Donation
+        fields = ["amount", "date", "method", "check_number", "send_receipt", "note"]
+        help_texts = {
+            "date": _("The day the gift was received."),
+            "send_receipt": _("Email the donor a receipt now."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        method = self.fields["method"]
+        assert isinstance(method, forms.ChoiceField)
+        method.choices = [
+            (Donation.Method.CHECK, Donation.Method.CHECK.label),
+            (Donation.Method.CASH, Donation.Method.CASH.label),
+        ]
+        self.fields["date"].required = True
+        self.fields["date"].initial = timezone.localdate
+
+    def offline_gift(self) -> services.OfflineGift:
+        data = self.cleaned_data
+        return services.OfflineGift(
+            email=data["email"],
+            name=data["name"],
+            amount=data["amount"],
+            date=data["date"],
+            method=data["method"],
+            check_number=data.get("check_number") or "",
+            send_receipt=bool(data.get("send_receipt")),
+            note=data.get("note") or "",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("amount") is not None and cleaned.get("date") is not None:
+            try:
+                services.validate_offline_gift(gift=self.offline_gift())
+            except services.DonationError as error:
+                raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+
+@admin.register(Donation)
+class DonationAdmin(admin.ModelAdmin):
+    list_display = [
+        "paid_on",
+        "donor",
+        "amount_display",
+        "frequency",
+        "source",
+        "status",
+        "receipt_number",
+        "livemode",
+    ]
+    list_filter = ["status", "frequency", "source", "date", "livemode"]
+    search_fields = [
+        "donor__name",
+        "donor__email",
+        "reference",
+        "receipt_number",
+        "checkout_session_id",
+        "invoice_id",
+        "payment_intent_id",
+        "charge_id",
+    ]
+    list_select_related = ["donor"]
+    autocomplete_fields = ["donor"]
+    date_hierarchy = "date"
+    actions = ["resend_receipts", "export_csv"]
+    fieldsets = [
+        (None, {"fields": ["donor", "status", "frequency", "source", "method"]}),
+        (
+            _("Money"),
+            {"fields": [*MONEY_FIELDS, "date", "paid_at", "check_number"]},
+        ),
+        (
+            _("Dedication and wall"),
+            {
+                "fields": [
+                    "dedication",
+                    "dedication_name",
+                    "dedication_notify_email",
+                    "is_anonymous",
+                    "show_on_wall",
+                    "hidden_from_wall",
+                ]
+            },
+        ),
+        (_("Receipt"), {"fields": ["receipt_number", "receipt_sent_at", "note"]}),
+        (
+            _("Payment details"),
+            {
+                "classes": ["collapse"],
+                "fields": ["reference", "recurring_gift", *PAYMENT_FIELDS],
+            },
+        ),
+    ]
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Donation | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = OfflineGiftForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Donation | None = None) -> Any:
+        if obj is None:
+            return [
+                (
+                    _("A cash or check gift"),
+                    {
+                        "fields": [
+                            "name",
+                            "email",
+                            "amount",
+                            "date",
+                            "method",
+                            "check_number",
+                            "send_receipt",
+                            "note",
+                        ]
+                    },
+                )
+            ]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Donation | None = None
+    ) -> list[str]:
+        if obj is None:
+            return []
+        readonly = [
+            "reference",
+            "recurring_gift",
+            "frequency",
+            "source",
+            "status",
+            "paid_at",
+            "receipt_number",
+            "receipt_sent_at",
+            "amount_received",
+            *PAYMENT_FIELDS,
+        ]
+        if obj.status != Donation.Status.PENDING:
+            readonly += ["donor", "method", "date", "check_number", *MONEY_FIELDS]
+        return list(dict.fromkeys(readonly))
+
+    def save_model(
+        self, request: HttpRequest, obj: Donation, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        assert isinstance(form, OfflineGiftForm)
+        donation = services.donation_record_offline(gift=form.offline_gift())
+        obj.pk = donation.pk
+        obj.refresh_from_db()
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Donation | None = None
+    ) -> bool:
+        # Gifts are accounting records: refund or correct them, never delete.
+        return False
+
+    @admin.display(description=_("date"), ordering="date")
+    def paid_on(self, obj: Donation) -> str:
+        if obj.date:
+            return obj.date.isoformat()
+        return "—"
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: Donation) -> str:
+        return format_money(obj.charged_amount)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            changelist = response.context_data.get("cl")
+            if changelist is not None:
+                totals = changelist.queryset.aggregate(
+                    gifts=Count("pk"),
+                    charged=Coalesce(
+                        Sum("amount") + Sum("fee_covered"),
+                        Value(ZERO),
+                        output_field=MONEY,
+                    ),
+                    net=Coalesce(
+                        Sum(selectors.NET, filter=Q(status__in=COUNTED)),
+                        Value(ZERO),
+                        output_field=MONEY,
+                    ),
+                )
+                response.context_data["totals"] = {
+                    "gifts": totals["gifts"],
+                    "charged": format_money(totals["charged"]),
+                    "net": format_money(totals["net"]),
+                }
+        return response
+
+    @admin.action(description=_("Send the receipt again"))
+    def resend_receipts(
+        self, request: HttpRequest, queryset: QuerySet[Donation]
+    ) -> None:
+        sent = sum(
+            donation_send_receipt(donation_id=pk, resend=True)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        skipped = queryset.count() - sent
+        self.message_user(
+            request,
+            _("%(sent)s receipt(s) sent; %(skipped)s skipped (not paid, or failed).")
+            % {"sent": sent, "skipped": skipped},
+            messages.SUCCESS if not skipped else messages.WARNING,
+        )
+
+    @admin.action(description=_("Export selected gifts as CSV"))
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[Donation]
+    ) -> HttpResponse:
+        rows = (
+            [
+                d.date.isoformat() if d.date else "",
+                d.donor.name,
+                d.donor.email,
+                d.get_frequency_display(),
+                d.get_source_display(),
+                d.get_method_display(),
+                d.check_number,
+                d.get_status_display(),
+                d.amount,
+                d.fee_covered,
+                "" if d.processor_fee is None else d.processor_fee,
+                d.amount_refunded,
+                d.receipt_number or "",
+                "yes" if d.is_anonymous else "no",
+                d.get_dedication_display() if d.dedication else "",
+                d.dedication_name,
+                "live" if d.livemode else "test",
+            ]
+            for d in queryset.select_related("donor").order_by("date", "pk")
+        )
+        return csv_response(
+            name="gifts",
+            header=[
+                "date",
+                "donor",
+                "email",
+                "frequency",
+                "source",
+                "paid by",
+                "check number",
+                "status",
+                "gift",
+                "fee covered",
+                "processor fee",
+                "refunded",
+                "receipt",
+                "anonymous",
+                "dedication",
+                "honoree",
+                "mode",
+            ],
+            rows=rows,
+        )
+
+
+COUNTED = [Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED]
+
+
+@admin.register(Donor)
+class DonorAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "gifts", "given_this_year", "given_last_year"]
+    search_fields = ["name", "email"]
+    readonly_fields = ["created_at", "yearly_totals"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Donor]:
+        year = timezone.localdate().year
+        counted = Q(donations__status__in=COUNTED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _gifts=Count("donations", filter=counted),
+                _this_year=Coalesce(
+                    Sum(
+                        "donations__amount",
+                        filter=counted & Q(donations__date__year=year),
+                    ),
+                    Value(ZERO),
+                    output_field=MONEY,
+                ),
+                _last_year=Coalesce(
+                    Sum(
+                        "donations__amount",
+                        filter=counted & Q(donations__date__year=year - 1),
+                    ),
+                    Value(ZERO),
+                    output_field=MONEY,
+                ),
+            )
+        )
+
+    @admin.display(description=_("gifts"), ordering="_gifts")
+    def gifts(self, obj: Any) -> int:
+        return int(obj._gifts)
+
+    @admin.display(description=_("given this year"), ordering="_this_year")
+    def given_this_year(self, obj: Any) -> str:
+        return format_money(obj._this_year)
+
+    @admin.display(description=_("given last year"), ordering="_last_year")
+    def given_last_year(self, obj: Any) -> str:
+        return format_money(obj._last_year)
+
+    @admin.display(description=_("given by year"))
+    def yearly_totals(self, obj: Donor) -> str:
+        rows = (
+            obj.donations.filter(status__in=COUNTED)
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(total=Sum("amount"))
+            .order_by("-year")
+        )
+        return ", ".join(f"{row['year']}: {format_money(row['total'])}" for row in rows)
+
+
+@admin.register(RecurringGift)
+class RecurringGiftAdmin(admin.ModelAdmin):
+    list_display = ["donor", "amount_display", "status", "next_charge_date", "livemode"]
+    list_filter = ["status", "livemode"]
+    search_fields = ["donor__name", "donor__email", "subscription_id", "customer_id"]
+    list_select_related = ["donor"]
+    readonly_fields = [
+        "donor",
+        "reference",
+        "amount",
+        "fee_covered",
+        "status",
+        "subscription_id",
+        "customer_id",
+        "livemode",
+        "next_charge_date",
+        "created_at",
+        "cancelled_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: RecurringGift | None = None
+    ) -> bool:
+        return False
+
+    @admin.display(description=_("each month"), ordering="amount")
+    def amount_display(self, obj: RecurringGift) -> str:
+        return format_money(obj.charged_amount)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 1
+    fields = ["title", "amount", "description"]
+
+
+@admin.register(HomeFund)
+class HomeFundAdmin(admin.ModelAdmin):
+    list_display = ["title", "goal_display", "raised_display", "target_date"]
+    inlines = [MilestoneInline]
+    readonly_fields = ["raised_display"]
+    fields = [
+        "title",
+        "goal_amount",
+        "raised_display",
+        "target_date",
+        "description",
+        "image",
+        "image_alt",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not HomeFund.objects.exists()
+
+    @admin.display(description=_("goal"))
+    def goal_display(self, obj: HomeFund) -> str:
+        return format_money(obj.goal_amount)
+
+    @admin.display(description=_("raised so far (store proceeds and gifts)"))
+    def raised_display(self, obj: HomeFund) -> str:
+        return format_money(selectors.fund_raised())
+
+
+@admin.register(DonationPreset)
+class DonationPresetAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "frequency", "amount", "display_order", "is_active"]
+    list_editable = ["display_order", "is_active"]
+    list_filter = ["frequency", "is_active"]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from donations import views
+
+app_name = "donations"
+
+urlpatterns = [
+    path("", views.donate, name="donate"),
+    path("thank-you/", views.thank_you, name="thank-you"),
+]

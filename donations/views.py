@@ -1,0 +1,107 @@
+"""
+The donate page, the thank-you page and the Home fund's page. Each view parses
+(a form), acts (one service) and renders. Everything works without JavaScript.
+"""
+
+import logging
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.charts import stacked_bar_chart
+from donations import selectors, services
+from donations.fees import fee_rates
+from donations.forms import DonateForm
+from donations.models import Donation
+from payments.checkout import checkout_confirm
+from payments.exceptions import PaymentError
+
+logger = logging.getLogger(__name__)
+
+# A checkout session id as a gateway makes them; anything else is not looked up.
+SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def donate(request: HttpRequest) -> HttpResponse:
+    form = DonateForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        thank_you = request.build_absolute_uri(reverse("donations:thank-you"))
+        cancel = request.build_absolute_uri(reverse("donations:donate"))
+        try:
+            url = services.donation_checkout(
+                choice=form.gift_choice(),
+                success_url=thank_you + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=cancel + "?cancelled=1",
+            )
+        except PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(url)
+    rate, fixed = fee_rates()
+    return render(
+        request,
+        "donations/donation_form.html",
+        {
+            "form": form,
+            "progress": selectors.fund_progress(),
+            "fee_rate_percent": (rate * 100).normalize(),
+            "fee_fixed": fixed,
+            "cancelled": request.GET.get("cancelled") == "1",
+        },
+    )
+
+
+@never_cache
+@require_GET
+def thank_you(request: HttpRequest) -> HttpResponse:
+    """Where the payment page sends the donor back. Asks the gateway whether the
+    payment went through (the webhook may not have arrived yet)."""
+    session_id = request.GET.get("session_id", "")
+    if not SESSION_ID.match(session_id):
+        raise Http404("No such gift.")
+    donation = (
+        Donation.objects.select_related("donor")
+        .filter(checkout_session_id=session_id)
+        .first()
+    )
+    if donation is None:
+        raise Http404("No such gift.")
+    checkout_confirm(session_id=session_id)
+    donation.refresh_from_db()
+    response = render(
+        request,
+        "donations/thank_you.html",
+        {"donation": donation, "progress": selectors.fund_progress()},
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def fund_detail(request: HttpRequest) -> HttpResponse:
+    """/the-home/: the goal, what has been raised and how, month by month."""
+    progress = selectors.fund_progress()
+    months = selectors.fund_by_month(months=12)
+    chart = stacked_bar_chart(
+        labels=[date_format(m.month, "M") for m in months],
+        series=[_("Store proceeds"), _("Online gifts"), _("Cash and check gifts")],
+        values=[(m.store, m.online, m.offline) for m in months],
+    )
+    return render(
+        request,
+        "donations/homefund_detail.html",
+        {
+            "progress": progress,
+            "months": months,
+            "chart": chart,
+            "store_months": selectors.store_by_month(months=12),
+            "wall": selectors.donor_wall(),
+        },
+    )
