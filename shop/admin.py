@@ -5,15 +5,21 @@ export orders as CSV and set shipping and tax in one settings row.
 """
 
 import csv
+from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
+from shop.emails import order_send_confirmation
+from shop.fulfilment import order_accept_reviewed_payment
 from shop.models import (
     Category,
     Order,
@@ -23,7 +29,6 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
-from shop.services import order_send_confirmation
 
 
 @admin.register(Category)
@@ -65,7 +70,7 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ["category"]
     inlines = [VariantInline, ProductImageInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         return (
             super()
             .get_queryset(request)
@@ -76,12 +81,12 @@ class ProductAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("variants"), ordering="_variant_count")
-    def variant_count(self, obj) -> int:
-        return obj._variant_count
+    def variant_count(self, obj: Product) -> int:
+        return int(getattr(obj, "_variant_count", 0))
 
     @admin.display(description=_("in stock"), ordering="_stock_total")
-    def stock_total(self, obj) -> int:
-        return obj._stock_total
+    def stock_total(self, obj: Product) -> int:
+        return int(getattr(obj, "_stock_total", 0))
 
 
 @admin.register(Variant)
@@ -117,7 +122,7 @@ class OrderLineInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -125,13 +130,18 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
     title = _("needs attention")
     parameter_name = "attention"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
+            ("review", _("Payment needs review")),
             ("yes", _("Needs attention")),
             ("email", _("Paid, confirmation not sent")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> QuerySet[Order]:
+        if self.value() == "review":
+            return queryset.filter(status=Order.Status.NEEDS_REVIEW)
         if self.value() == "yes":
             return queryset.filter(needs_attention=True)
         if self.value() == "email":
@@ -148,9 +158,18 @@ MONEY_FIELDS = [
     "total",
     "shipping_cost",
     "payment_fee",
+    "amount_paid",
 ]
-PAYMENT_FIELDS = ["checkout_session_id", "payment_intent_id"]
+PAYMENT_FIELDS = ["checkout_session_id", "payment_intent_id", "currency_paid"]
+# Staff see the payments to review first, then the newest orders.
+REVIEW_FIRST = Case(
+    When(status=Order.Status.NEEDS_REVIEW, then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
 ALWAYS_READ_ONLY = [
+    "payment_check",
+    "fee_display",
     "number",
     "token",
     "created_at",
@@ -171,12 +190,14 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "name",
         "email",
-        "status",
+        "status_display",
         "delivery_method",
         "item_count",
         "total",
+        "paid_display",
         "needs_attention",
     ]
+    ordering = [REVIEW_FIRST.asc(), "-created_at", "-pk"]
     list_filter = [
         "status",
         NeedsAttentionFilter,
@@ -192,9 +213,20 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
-    actions = ["export_csv", "resend_confirmation"]
+    actions = ["export_csv", "resend_confirmation", "accept_reviewed_payment"]
     fieldsets = [
-        (None, {"fields": ["number", "status", "needs_attention", "attention_note"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status",
+                    "payment_check",
+                    "needs_attention",
+                    "attention_note",
+                ]
+            },
+        ),
         (
             _("Buyer"),
             {
@@ -213,7 +245,14 @@ class OrderAdmin(admin.ModelAdmin):
         ),
         (
             _("Money"),
-            {"fields": [*MONEY_FIELDS, "goods_cost_display", "proceeds_display"]},
+            {
+                "fields": [
+                    *MONEY_FIELDS,
+                    "fee_display",
+                    "goods_cost_display",
+                    "proceeds_display",
+                ]
+            },
         ),
         (
             _("Payment"),
@@ -231,16 +270,17 @@ class OrderAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                _item_count=Coalesce(Sum("lines__quantity"), 0),
-            )
+            .with_proceeds()
+            .annotate(_item_count=Coalesce(Sum("lines__quantity"), 0))
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Order | None = None
+    ) -> list[str]:
         # Amounts were computed at checkout and Stripe ids came from Stripe: staff
         # never retype them. Once paid, the delivery choice is fixed too (it set
         # the shipping charged).
@@ -249,28 +289,74 @@ class OrderAdmin(admin.ModelAdmin):
             fields.append("delivery_method")
         return fields
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Orders come from the checkout, where stock is reserved and totals computed.
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Order | None = None
+    ) -> bool:
         # An order is a financial record: cancel or refund it, never delete it.
         return False
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj: Order) -> str | SafeString:
+        if obj.status == Order.Status.NEEDS_REVIEW:
+            return format_html(
+                '<strong class="errornote">⚠ {}</strong>', obj.get_status_display()
+            )
+        return str(obj.get_status_display())
+
+    @admin.display(description=_("paid"))
+    def paid_display(self, obj: Order) -> str:
+        if obj.amount_paid is None:
+            return "-"
+        return f"{format_money(obj.amount_paid)} {obj.currency_paid}".strip()
+
+    @admin.display(description=_("payment check"))
+    def payment_check(self, obj: Order) -> str | SafeString:
+        """What was paid next to what was asked, so a mismatch is plain to see."""
+        if obj.amount_paid is None:
+            return _("No payment recorded yet.")
+        asked = settings.CURRENCY.upper()
+        matches = obj.amount_paid == obj.total and obj.currency_paid in ("", asked)
+        return format_html(
+            "{}: {} {} &nbsp;·&nbsp; {}: {} {}{}",
+            _("Paid"),
+            format_money(obj.amount_paid),
+            obj.currency_paid or "?",
+            _("Order total"),
+            format_money(obj.total),
+            asked,
+            "" if matches else format_html(" <strong>⚠ {}</strong>", _("mismatch")),
+        )
+
     @admin.display(description=_("items"), ordering="_item_count")
-    def item_count(self, obj) -> int:
-        return obj._item_count
+    def item_count(self, obj: Order) -> int:
+        return int(getattr(obj, "_item_count", 0))
+
+    @admin.display(description=_("payment fee"))
+    def fee_display(self, obj: Order) -> str:
+        if obj.fee_pending:
+            return str(_("Fee pending"))
+        return format_money(obj.payment_fee) if obj.payment_fee is not None else "-"
 
     @admin.display(description=_("cost of goods"))
-    def goods_cost_display(self, obj) -> str:
+    def goods_cost_display(self, obj: Order) -> str:
         return format_money(obj.goods_cost)
 
     @admin.display(description=_("proceeds"))
-    def proceeds_display(self, obj) -> str:
+    def proceeds_display(self, obj: Order) -> str:
+        if obj.fee_pending:
+            return _("%(amount)s (fee pending)") % {
+                "amount": format_money(obj.proceeds)
+            }
         return format_money(obj.proceeds)
 
     @admin.action(description=_("Send the confirmation email where it is missing"))
-    def resend_confirmation(self, request, queryset):
+    def resend_confirmation(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> None:
         """For paid orders whose email failed (confirmation_sent_at empty)."""
         sent = sum(
             order_send_confirmation(order_id=pk)
@@ -282,8 +368,24 @@ class OrderAdmin(admin.ModelAdmin):
             request, _("%(count)s confirmation email(s) sent.") % {"count": sent}
         )
 
+    @admin.action(description=_("Accept the payment under review as paid"))
+    def accept_reviewed_payment(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> None:
+        """After checking the payment in Stripe: the order is paid and the buyer
+        gets the confirmation. To refuse it, refund it in Stripe instead."""
+        accepted = sum(
+            order_accept_reviewed_payment(order=order)
+            for order in queryset.filter(status=Order.Status.NEEDS_REVIEW)
+        )
+        self.message_user(
+            request, _("%(count)s order(s) accepted as paid.") % {"count": accepted}
+        )
+
     @admin.action(description=_("Export selected orders as CSV"))
-    def export_csv(self, request, queryset):
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> HttpResponse:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
@@ -311,21 +413,8 @@ class OrderAdmin(admin.ModelAdmin):
                 "proceeds",
             ]
         )
-        money = DecimalField(max_digits=12, decimal_places=2)
-        orders = queryset.annotate(
-            _cost=Coalesce(
-                Sum(F("lines__unit_cost") * F("lines__quantity"), output_field=money),
-                0,
-                output_field=money,
-            )
-        ).order_by("pk")
-        for order in orders:
-            proceeds = (
-                order.subtotal
-                - order._cost
-                - order.shipping_cost
-                - (order.payment_fee or 0)
-            )
+        # The admin's queryset already carries the proceeds (with_proceeds).
+        for order in queryset.order_by("pk"):
             writer.writerow(
                 [
                     order.number,
@@ -340,18 +429,24 @@ class OrderAdmin(admin.ModelAdmin):
                     _csv_safe(order.city),
                     order.state,
                     order.zip_code,
-                    order._item_count,
+                    self.item_count(order),
                     order.subtotal,
                     order.shipping_amount,
                     order.tax_amount,
                     order.total,
-                    order._cost,
+                    order.goods_cost,
                     order.shipping_cost,
-                    order.payment_fee if order.payment_fee is not None else "",
-                    proceeds,
+                    _fee_cell(order),
+                    order.proceeds,
                 ]
             )
         return response
+
+
+def _fee_cell(order: Order) -> str:
+    if order.fee_pending:
+        return "pending"
+    return "" if order.payment_fee is None else str(order.payment_fee)
 
 
 def _csv_safe(value: str) -> str:
@@ -371,8 +466,10 @@ class ShopSettingsAdmin(admin.ModelAdmin):
         "local_pickup_enabled",
     ]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not ShopSettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ShopSettings | None = None
+    ) -> bool:
         return False

@@ -7,14 +7,20 @@ A line whose variant went off sale or out of stock while it sat in the cart stay
 in the cart, flagged with what is wrong, until the buyer removes or changes it.
 """
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext as _
 
 from shop.models import Variant
 
 SESSION_KEY = "shop_cart"
+# The cart's own id, made at its first checkout: its orders carry it, so a cart
+# can never have two pending orders (see shop.checkout).
+CART_ID_KEY = "shop_cart_id"
+_CART_ID_LENGTH = 22  # secrets.token_urlsafe(16)
 # Most of one variant a single order may take: plenty for a supporter, and it keeps
 # absurd numbers out of the arithmetic.
 MAX_QUANTITY = 20
@@ -55,7 +61,7 @@ class CartLine:
             return _("This item is no longer available. Remove it to check out.")
         if self.problem == SOLD_OUT:
             return _("This item has sold out. Remove it to check out.")
-        if self.problem == NOT_ENOUGH:
+        if self.problem == NOT_ENOUGH and self.variant is not None:
             return _("Only %(stock)s left: lower the quantity to check out.") % {
                 "stock": self.variant.stock
             }
@@ -73,14 +79,23 @@ def line_problem(variant: Variant | None, quantity: int) -> str:
 
 
 class Cart:
-    def __init__(self, session) -> None:
+    def __init__(self, session: SessionBase) -> None:
         self.session = session
+
+    @property
+    def cart_id(self) -> str:
+        """This cart's id, made on first use and kept until the cart is cleared."""
+        value = self.session.get(CART_ID_KEY)
+        if not isinstance(value, str) or len(value) != _CART_ID_LENGTH:
+            value = secrets.token_urlsafe(16)
+            self.session[CART_ID_KEY] = value
+        return value
 
     def _data(self) -> dict[str, int]:
         raw = self.session.get(SESSION_KEY)
         if not isinstance(raw, dict):
             return {}
-        clean = {}
+        clean: dict[str, int] = {}
         for key, value in raw.items():
             if str(key).isdigit() and isinstance(value, int) and value > 0:
                 clean[str(key)] = min(value, MAX_QUANTITY)
@@ -120,8 +135,10 @@ class Cart:
             self._save(data)
 
     def clear(self) -> None:
-        if SESSION_KEY in self.session:
-            del self.session[SESSION_KEY]
+        """Empty the cart; the next one gets a new id."""
+        for key in (SESSION_KEY, CART_ID_KEY):
+            if key in self.session:
+                del self.session[key]
 
     def lines(self) -> list[CartLine]:
         """The cart's lines with their variants from the database (one query),

@@ -1,11 +1,12 @@
 """Forms validate and clean what the buyer sends; prices never come from them."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shop.cart import MAX_QUANTITY
-from shop.models import Order, Variant
-from shop.pricing import PICKUP, SHIP
+from shop.models import Order, Product, Variant
 from shop.services import CheckoutData
 from shop.us import STATE_CHOICES, normalize_zip
 
@@ -17,7 +18,7 @@ QUANTITY_MESSAGES = {
 }
 
 
-def quantity_field(**kwargs) -> forms.IntegerField:
+def quantity_field(**kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(
         label=_("Quantity"),
         min_value=1,
@@ -43,18 +44,26 @@ class AddToCartForm(forms.Form):
     )
     quantity = quantity_field()
 
-    def __init__(self, *args, product, in_cart: dict[int, int], **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        product: Product,
+        in_cart: dict[int, int],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.in_cart = in_cart
-        self.fields["variant"].queryset = Variant.objects.filter(
+        variant_field = self.fields["variant"]
+        assert isinstance(variant_field, forms.ModelChoiceField)
+        variant_field.queryset = Variant.objects.filter(
             product=product, product__is_active=True, is_active=True
         )
         variants = getattr(product, "variants_on_sale", None)
         if variants and len(variants) == 1 and not self.is_bound:
             self.initial["variant"] = variants[0].pk
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         variant, quantity = cleaned.get("variant"), cleaned.get("quantity")
         if variant is None or quantity is None:
             return cleaned
@@ -118,7 +127,7 @@ class CheckoutForm(forms.Form):
         label=_("Delivery"),
         choices=Order.Delivery.choices,
         widget=forms.RadioSelect,
-        initial=SHIP,
+        initial=Order.Delivery.SHIP,
         error_messages={
             "required": _("Choose how you want to receive your order."),
             "invalid_choice": _("Choose how you want to receive your order."),
@@ -166,11 +175,13 @@ class CheckoutForm(forms.Form):
         "zip_code": _("Enter your ZIP code."),
     }
 
-    def __init__(self, *args, pickup_enabled: bool = True, **kwargs) -> None:
+    def __init__(self, *args: Any, pickup_enabled: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not pickup_enabled:
-            self.fields["delivery_method"].choices = [
-                c for c in Order.Delivery.choices if c[0] != PICKUP
+            delivery = self.fields["delivery_method"]
+            assert isinstance(delivery, forms.ChoiceField)
+            delivery.choices = [
+                c for c in Order.Delivery.choices if c[0] != Order.Delivery.PICKUP
             ]
 
     def clean_name(self) -> str:
@@ -180,9 +191,9 @@ class CheckoutForm(forms.Form):
         value = self.cleaned_data["zip_code"].strip()
         return normalize_zip(value) if value else ""
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("delivery_method") == SHIP:
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("delivery_method") == Order.Delivery.SHIP:
             for field, message in self.ADDRESS_REQUIRED.items():
                 if not cleaned.get(field) and field not in self.errors:
                     self.add_error(field, message)

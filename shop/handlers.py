@@ -6,7 +6,8 @@ one idempotent service, so a repeated outcome changes nothing.
 
 import logging
 
-from shop import services
+from payments.registry import CheckoutOutcome
+from shop import fulfilment, services
 from shop.models import Order
 
 logger = logging.getLogger(__name__)
@@ -15,38 +16,55 @@ logger = logging.getLogger(__name__)
 class OrderCheckoutHandler:
     kind = "order"
 
-    def paid(self, outcome) -> None:
+    def paid(self, outcome: CheckoutOutcome) -> None:
         try:
-            services.order_mark_paid(order_number=outcome.reference, outcome=outcome)
+            fulfilment.order_mark_paid(order_number=outcome.reference, outcome=outcome)
         except Order.DoesNotExist:
-            self._unknown(outcome, "paid")
+            self._unknown(outcome)
 
-    def failed(self, outcome) -> None:
+    def needs_review(self, outcome: CheckoutOutcome) -> None:
         try:
-            services.order_mark_failed(order_number=outcome.reference)
-        except Order.DoesNotExist:
-            self._unknown(outcome, "failed")
-
-    def expired(self, outcome) -> None:
-        try:
-            services.order_mark_expired(order_number=outcome.reference)
-        except Order.DoesNotExist:
-            self._unknown(outcome, "expired")
-
-    def refunded(self, outcome) -> None:
-        try:
-            services.order_mark_refunded(
+            fulfilment.order_mark_needs_review(
                 order_number=outcome.reference, outcome=outcome
             )
         except Order.DoesNotExist:
-            self._unknown(outcome, "refunded")
+            self._unknown(outcome)
+
+    def fee_known(self, outcome: CheckoutOutcome) -> None:
+        if (
+            not fulfilment.order_record_fee(
+                order_number=outcome.reference, fee=outcome.fee
+            )
+            and not Order.objects.filter(number=outcome.reference).exists()
+        ):
+            self._unknown(outcome)
+
+    def failed(self, outcome: CheckoutOutcome) -> None:
+        try:
+            services.order_mark_failed(order_number=outcome.reference)
+        except Order.DoesNotExist:
+            self._unknown(outcome)
+
+    def expired(self, outcome: CheckoutOutcome) -> None:
+        try:
+            services.order_mark_expired(order_number=outcome.reference)
+        except Order.DoesNotExist:
+            self._unknown(outcome)
+
+    def refunded(self, outcome: CheckoutOutcome) -> None:
+        try:
+            fulfilment.order_mark_refunded(
+                order_number=outcome.reference, outcome=outcome
+            )
+        except Order.DoesNotExist:
+            self._unknown(outcome)
 
     @staticmethod
-    def _unknown(outcome, what: str) -> None:
+    def _unknown(outcome: CheckoutOutcome) -> None:
         # Retrying cannot make an unknown order appear: log loudly, answer 200.
         logger.error(
             "A %s checkout %s names order %r, which does not exist.",
-            what,
+            outcome.action,
             outcome.session_id,
             outcome.reference,
         )

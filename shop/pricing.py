@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.money import round_money
+from shop.models import Order, ShopSettings
 
 ZERO = Decimal("0.00")
-SHIP = "ship"
-PICKUP = "pickup"
 
 
 @dataclass(frozen=True)
@@ -28,15 +27,17 @@ class Totals:
     free_shipping: bool
 
 
-def calculate_totals(*, subtotal: Decimal, delivery_method: str, rates) -> Totals:
-    """`rates` is a ShopSettings (or anything with the same attributes)."""
+def calculate_totals(
+    *, subtotal: Decimal, delivery_method: str, rates: ShopSettings
+) -> Totals:
+    """`delivery_method` is an `Order.Delivery` value; `rates` the shop's settings."""
     if subtotal < 0:
         raise ValueError("A subtotal cannot be negative.")
-    if delivery_method not in (SHIP, PICKUP):
+    if delivery_method not in Order.Delivery.values:
         raise ValueError(f"Unknown delivery method {delivery_method!r}.")
     subtotal = round_money(subtotal)
     free = False
-    if delivery_method == PICKUP or subtotal == ZERO:
+    if delivery_method == Order.Delivery.PICKUP or subtotal == ZERO:
         shipping = ZERO
         shipping_cost = ZERO
     else:

@@ -2,42 +2,31 @@
 Reads that the shop's pages, the home page and the donations app share.
 
 `shop_proceeds(*, start=None, end=None) -> Decimal` is the one function the Home
-fund reads the shop through: the proceeds (goods minus their cost, postage and
-payment fees; sales tax excluded) of orders paid, and not refunded, in
-[start, end) by their payment time.
+fund reads the shop through: the proceeds (`Order.objects.with_proceeds()`: goods
+minus their cost, plus shipping charged minus postage, minus payment fees; sales
+tax excluded) of orders paid, and not refunded, in [start, end) by their payment
+time.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import (
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    Max,
-    Min,
-    Prefetch,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpRequest
 from django.utils import timezone
 
 from shop.models import (
+    MONEY_SUM,
+    ZERO,
+    Category,
     Order,
-    OrderLine,
     Product,
     ProductImage,
     ShopSettings,
     Variant,
 )
-
-ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
 SORTS = {
     "featured": ("-is_featured", "name", "pk"),
@@ -51,11 +40,11 @@ def shop_settings(request: HttpRequest | None = None) -> ShopSettings:
     """The settings row, or its defaults when staff have not saved one yet (reading
     never writes). Cached on the request so one page asks the database once."""
     cached = getattr(request, "_shop_settings", None)
-    if cached is not None:
+    if isinstance(cached, ShopSettings):
         return cached
     row = ShopSettings.objects.order_by("pk").first() or ShopSettings()
     if request is not None:
-        request._shop_settings = row
+        request._shop_settings = row  # type: ignore[attr-defined]
     return row
 
 
@@ -63,7 +52,9 @@ def _images() -> Prefetch:
     return Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
 
 
-def product_cards(*, category=None, sort: str = "featured") -> QuerySet[Product]:
+def product_cards(
+    *, category: Category | None = None, sort: str = "featured"
+) -> QuerySet[Product]:
     """Products on sale with at least one variant on sale, annotated with
     `min_price` ("from $x") and `stock_total` (0 means sold out); their images
     come in one more query, whatever the number of products."""
@@ -116,37 +107,29 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
-def _sales(start=None, end=None) -> QuerySet[Order]:
+def _sales(
+    start: date | datetime | None = None, end: date | datetime | None = None
+) -> QuerySet[Order]:
     orders = Order.objects.counted_as_sales()
-    start, end = _as_datetime(start), _as_datetime(end)
-    if start is not None:
-        orders = orders.filter(paid_at__gte=start)
-    if end is not None:
-        orders = orders.filter(paid_at__lt=end)
+    start_at, end_at = _as_datetime(start), _as_datetime(end)
+    if start_at is not None:
+        orders = orders.filter(paid_at__gte=start_at)
+    if end_at is not None:
+        orders = orders.filter(paid_at__lt=end_at)
     return orders
 
 
+def _cents(value: Decimal | None) -> Decimal:
+    return Decimal(value or ZERO).quantize(Decimal("0.01"))
+
+
 def order_proceeds_total(orders: QuerySet[Order]) -> Decimal:
-    """Proceeds of the given orders, in two aggregate queries (orders, lines) so a
-    join never counts an order's amounts once per line."""
-    money = orders.aggregate(
-        goods=Coalesce(Sum("subtotal"), Value(ZERO), output_field=MONEY_FIELD),
-        postage=Coalesce(Sum("shipping_cost"), Value(ZERO), output_field=MONEY_FIELD),
-        fees=Coalesce(Sum("payment_fee"), Value(ZERO), output_field=MONEY_FIELD),
-    )
-    cost = OrderLine.objects.filter(order__in=orders.values("pk")).aggregate(
-        cost=Coalesce(
-            Sum(
-                ExpressionWrapper(
-                    F("unit_cost") * F("quantity"), output_field=MONEY_FIELD
-                )
-            ),
-            Value(ZERO),
-            output_field=MONEY_FIELD,
-        )
-    )["cost"]
-    total = money["goods"] - cost - money["postage"] - money["fees"]
-    return Decimal(total).quantize(Decimal("0.01"))
+    """Proceeds of the given orders (`Order.objects.with_proceeds()`), in one
+    query whatever their number."""
+    total = orders.with_proceeds().aggregate(
+        total=Coalesce(Sum("proceeds"), Value(ZERO), output_field=MONEY_SUM)
+    )["total"]
+    return _cents(total)
 
 
 def shop_proceeds(
@@ -154,8 +137,17 @@ def shop_proceeds(
 ) -> Decimal:
     """THE number the Home fund adds up: proceeds of paid, not refunded orders
     paid in [start, end) (either bound optional; a date means its midnight in the
-    site's time zone). Tax is never proceeds."""
+    site's time zone). Tax is never proceeds; a fee still pending counts as 0
+    until it arrives (see `shop_fees_pending`)."""
     return order_proceeds_total(_sales(start, end))
+
+
+def shop_fees_pending(
+    *, start: date | datetime | None = None, end: date | datetime | None = None
+) -> int:
+    """How many of those sales still wait for their payment fee: their proceeds
+    will drop a little when it arrives."""
+    return _sales(start, end).filter(payment_fee__isnull=True).count()
 
 
 @dataclass(frozen=True)
@@ -165,53 +157,40 @@ class MonthSales:
     goods: Decimal
     tax: Decimal
     proceeds: Decimal
+    fees_pending: int = 0  # sales whose payment fee has not arrived yet
 
 
 def sales_by_month(
     *, start: date | datetime | None = None, end: date | datetime | None = None
 ) -> list[MonthSales]:
     """Paid, not refunded orders grouped by the month they were paid in (site time
-    zone), oldest first: two queries whatever the number of months."""
-    orders = _sales(start, end)
-    by_month = (
-        orders.annotate(month=TruncMonth("paid_at"))
+    zone), oldest first: one query whatever the number of months."""
+    rows = (
+        _sales(start, end)
+        .with_proceeds()
+        .annotate(month=TruncMonth("paid_at"))
+        .order_by()
         .values("month")
         .annotate(
-            count=Sum(Value(1)),
-            goods=Sum("subtotal"),
-            tax=Sum("tax_amount"),
-            postage=Sum("shipping_cost"),
-            fees=Coalesce(Sum("payment_fee"), Value(ZERO), output_field=MONEY_FIELD),
+            count=Count("pk"),
+            goods_sum=Sum("subtotal"),
+            tax_sum=Sum("tax_amount"),
+            proceeds_sum=Sum("proceeds"),
+            pending=Count("pk", filter=Q(payment_fee__isnull=True)),
         )
         .order_by("month")
     )
-    costs = dict(
-        OrderLine.objects.filter(order__in=orders.values("pk"))
-        .annotate(month=TruncMonth("order__paid_at"))
-        .values("month")
-        .annotate(
-            cost=Sum(
-                ExpressionWrapper(
-                    F("unit_cost") * F("quantity"), output_field=MONEY_FIELD
-                )
-            )
-        )
-        .values_list("month", "cost")
-    )
     result = []
-    for row in by_month:
-        cost = Decimal(costs.get(row["month"]) or ZERO)
+    for row in rows:
         month = row["month"]
-        month = month.date() if isinstance(month, datetime) else month
         result.append(
             MonthSales(
-                month=month,
+                month=month.date() if isinstance(month, datetime) else month,
                 orders=row["count"],
-                goods=row["goods"],
-                tax=row["tax"],
-                proceeds=(row["goods"] - cost - row["postage"] - row["fees"]).quantize(
-                    Decimal("0.01")
-                ),
+                goods=_cents(row["goods_sum"]),
+                tax=_cents(row["tax_sum"]),
+                proceeds=_cents(row["proceeds_sum"]),
+                fees_pending=row["pending"],
             )
         )
     return result

@@ -1,6 +1,6 @@
 """
-Every write the shop makes: placing an order (and reserving its stock), fulfilling
-it when the payment arrives, giving stock back when a checkout ends unpaid, refunds.
+The shop's stock writes: placing an order (and reserving its stock), and giving
+the stock back when a checkout ends unpaid.
 
 Why it is shaped like this:
 - Prices and costs are read from the database inside the transaction that reserves
@@ -10,44 +10,38 @@ Why it is shaped like this:
   deadlock); on PostgreSQL the rows are also locked first with SELECT ... FOR UPDATE.
   A row that is not updated means someone else took the last units: the whole
   transaction rolls back and the buyer is told what sold out.
-- Stripe is never called from inside these transactions (the view calls payments
-  after `order_create_from_cart` has committed).
-- Fulfilment is idempotent: a guarded status change (pending -> paid) decides who
-  sends the confirmation email, so the webhook and the success page may both call
-  `order_mark_paid` and the buyer still gets one email. The email goes after the
-  commit, and a failed send never undoes the payment.
+- Stripe is never called from inside these transactions (`shop.checkout` calls
+  payments after `order_create_from_cart` has committed).
+- A cart has at most one pending order, enforced by a conditional unique
+  constraint, so one visitor cannot hold the shop's stock with many orders.
+
+What happens when the payment arrives is in `shop/fulfilment.py`; the checkout
+(order, payment page, clean-up) in `shop/checkout.py`.
 """
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from payments.checkout import CHECKOUT_LIFETIME
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, ShopSettings, Variant
-from shop.pricing import PICKUP, SHIP, calculate_totals
+from shop.pricing import calculate_totals
 from shop.selectors import shop_settings
-
-if TYPE_CHECKING:  # payments is imported for its types only
-    from payments.registry import CheckoutOutcome
 
 logger = logging.getLogger(__name__)
 
-# How long a pending order holds its stock. Longer than the checkout session
-# (30 minutes) so a payment made in the session's last minute still finds its
-# stock; `shop_expire_orders` releases what is left after that.
-CHECKOUT_SESSION_LIFETIME = timedelta(minutes=30)
-ORDER_HOLD = timedelta(minutes=45)
+# How long a pending order holds its stock: no longer than its payment page lives,
+# so one visitor cannot keep stock from others by leaving pages open.
+# `shop_expire_orders` releases what is left after that.
+ORDER_HOLD = CHECKOUT_LIFETIME
 
 
 # ---------------------------------------------------------------------------
@@ -57,7 +51,9 @@ class CheckoutError(Exception):
     """A checkout the shop refuses; str() is safe to show to the buyer, and
     `variant_id` / `item` name the offending cart line when there is one."""
 
-    def __init__(self, message: str, *, variant_id: int | None = None, item: str = ""):
+    def __init__(
+        self, message: str, *, variant_id: int | None = None, item: str = ""
+    ) -> None:
         super().__init__(message)
         self.variant_id = variant_id
         self.item = item
@@ -79,6 +75,10 @@ class SoldOut(CheckoutError):
     pass
 
 
+class CartHasPendingOrder(CheckoutError):
+    """Another checkout of the same cart placed its order first."""
+
+
 @dataclass(frozen=True)
 class CheckoutData:
     """What the buyer typed in the checkout form, already validated."""
@@ -92,6 +92,17 @@ class CheckoutData:
     city: str = ""
     state: str = ""
     zip_code: str = ""
+
+    def order_fields(self) -> dict[str, str]:
+        """What an order stores of it: no address for a local pickup."""
+        fields = asdict(self)
+        if self.delivery_method != Order.Delivery.SHIP:
+            for name in ADDRESS_FIELDS:
+                fields[name] = ""
+        return fields
+
+
+ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "zip_code")
 
 
 # ---------------------------------------------------------------------------
@@ -112,10 +123,15 @@ def order_create_from_cart(
     cart: Mapping[int, int],
     customer: CheckoutData,
     rates: ShopSettings | None = None,
+    cart_id: str = "",
     now: datetime | None = None,
 ) -> Order:
     """A pending order for the cart's lines, with their stock reserved, or an
-    exception (and no change at all) when the cart cannot be bought as it is."""
+    exception (and no change at all) when the cart cannot be bought as it is.
+
+    `cart_id` names the buyer's cart; while an order of that cart is pending,
+    another raises `CartHasPendingOrder` (the database refuses the second one even
+    when both checkouts run at the same moment)."""
     quantities: dict[int, int] = {}
     for raw_id, quantity in dict(cart).items():
         try:
@@ -136,12 +152,33 @@ def order_create_from_cart(
         quantities[variant_id] = quantity
     if not quantities:
         raise EmptyCart(_("Your cart is empty."))
-    if customer.delivery_method not in (SHIP, PICKUP):
+    if customer.delivery_method not in Order.Delivery.values:
         raise CheckoutError(_("Choose how you want to receive your order."))
     rates = rates or shop_settings()
     now = now or timezone.now()
-    ids = sorted(quantities)  # the one lock order
 
+    try:
+        return _place(quantities, customer, rates, cart_id, now)
+    except IntegrityError:
+        if cart_id and _pending_order_exists(cart_id):
+            raise CartHasPendingOrder(
+                _("Your order is already being placed. Please wait a moment.")
+            ) from None
+        raise
+
+
+def _pending_order_exists(cart_id: str) -> bool:
+    return Order.objects.filter(cart_id=cart_id, status=Order.Status.PENDING).exists()
+
+
+def _place(
+    quantities: dict[int, int],
+    customer: CheckoutData,
+    rates: ShopSettings,
+    cart_id: str,
+    now: datetime,
+) -> Order:
+    ids = sorted(quantities)  # the one lock order
     with transaction.atomic():
         # On PostgreSQL: lock the variant rows, in pk order, before anything else.
         # (SQLite ignores FOR UPDATE; its IMMEDIATE transactions queue writers.)
@@ -175,17 +212,9 @@ def order_create_from_cart(
         totals = calculate_totals(
             subtotal=subtotal, delivery_method=customer.delivery_method, rates=rates
         )
-        shipping = customer.delivery_method == SHIP
         order = Order.objects.create(
-            email=customer.email,
-            name=customer.name,
-            phone=customer.phone,
-            delivery_method=customer.delivery_method,
-            address_line1=customer.address_line1 if shipping else "",
-            address_line2=customer.address_line2 if shipping else "",
-            city=customer.city if shipping else "",
-            state=customer.state if shipping else "",
-            zip_code=customer.zip_code if shipping else "",
+            **customer.order_fields(),
+            cart_id=cart_id,
             subtotal=totals.subtotal,
             shipping_amount=totals.shipping,
             tax_amount=totals.tax,
@@ -230,11 +259,13 @@ def _sold_out(variant: Variant, quantity: int) -> SoldOut:
 
 
 def order_attach_checkout(*, order: Order, session_id: str) -> Order:
-    """Remember the payment session of a pending order (once)."""
+    """Remember the payment session of a pending order. A pending order's session
+    changes only when payments had to open a new one (the old one can no longer
+    be paid); an order that has moved on keeps the one it had."""
     with transaction.atomic():
-        Order.objects.filter(pk=order.pk, checkout_session_id="").update(
+        Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).exclude(
             checkout_session_id=session_id
-        )
+        ).update(checkout_session_id=session_id)
     order.refresh_from_db(fields=["checkout_session_id"])
     return order
 
@@ -242,7 +273,7 @@ def order_attach_checkout(*, order: Order, session_id: str) -> Order:
 # ---------------------------------------------------------------------------
 # Ending a checkout without payment: stock goes back exactly once
 # ---------------------------------------------------------------------------
-def _return_stock(order: Order) -> None:
+def return_stock(order: Order) -> None:
     per_variant: dict[int, int] = {}
     for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
         per_variant[variant_id] = per_variant.get(variant_id, 0) + quantity
@@ -263,7 +294,7 @@ def order_release_stock(*, order: Order, status: str) -> bool:
             pk=order.pk, status=Order.Status.PENDING, stock_released_at__isnull=True
         ).update(status=status, stock_released_at=timezone.now())
         if released:
-            _return_stock(order)
+            return_stock(order)
     order.refresh_from_db(fields=["status", "stock_released_at"])
     return bool(released)
 
@@ -285,7 +316,8 @@ def order_mark_failed(*, order_number: str) -> bool:
 
 def orders_expire_stale(*, now: datetime | None = None) -> int:
     """Expire pending orders past their hold (abandoned payment pages), giving
-    their stock back; returns how many this call expired."""
+    their stock back; returns how many this call expired. Orders whose payment
+    needs review keep their stock: staff decide."""
     now = now or timezone.now()
     expired = 0
     stale = Order.objects.filter(
@@ -294,170 +326,3 @@ def orders_expire_stale(*, now: datetime | None = None) -> int:
     for order in stale:
         expired += order_release_stock(order=order, status=Order.Status.EXPIRED)
     return expired
-
-
-# ---------------------------------------------------------------------------
-# Fulfilment
-# ---------------------------------------------------------------------------
-def _flag(order: Order, note: str) -> None:
-    """Log and mark the order for staff (admin filter "needs attention"); the
-    caller holds the order's row lock, so appending the note is safe."""
-    logger.error("Order %s needs attention: %s", order.number, note)
-    current = Order.objects.values_list("attention_note", flat=True).get(pk=order.pk)
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    Order.objects.filter(pk=order.pk).update(
-        needs_attention=True,
-        attention_note=(current + "\n" if current else "") + f"[{stamp}] {note}",
-    )
-
-
-def _reserve_again(order: Order) -> bool:
-    """Take stock again for an order that had released it; all lines or none."""
-    per_variant: dict[int, int] = {}
-    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
-        per_variant[variant_id] = per_variant.get(variant_id, 0) + quantity
-    ids = sorted(per_variant)
-    try:
-        with transaction.atomic():
-            list(Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-            for variant_id in ids:
-                if not Variant.objects.filter(
-                    pk=variant_id, stock__gte=per_variant[variant_id]
-                ).update(stock=F("stock") - per_variant[variant_id]):
-                    raise SoldOut("", variant_id=variant_id)
-    except SoldOut:
-        return False
-    return True
-
-
-def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
-    """The payment for an order arrived (webhook, success page or local gateway).
-
-    Idempotent: only the call that moves the order from pending to paid records
-    the payment and queues the confirmation email. A payment for an order whose
-    checkout had already ended (its stock given back) is accepted only if all its
-    stock can be taken again; otherwise the order is flagged for staff (the buyer
-    paid for something we no longer have: refund or restock, never oversell).
-    """
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(number=order_number)
-        now = timezone.now()
-        payment = {
-            "status": Order.Status.PAID,
-            "paid_at": now,
-            "payment_intent_id": outcome.payment_intent_id or order.payment_intent_id,
-            "payment_fee": order.payment_fee if outcome.fee is None else outcome.fee,
-            "checkout_session_id": order.checkout_session_id or outcome.session_id,
-        }
-        if order.status in (*Order.SALE_STATUSES, Order.Status.REFUNDED):
-            # A repeated outcome: only fill in what the first one did not know.
-            missing = {}
-            if not order.payment_intent_id and outcome.payment_intent_id:
-                missing["payment_intent_id"] = outcome.payment_intent_id
-            if order.payment_fee is None and outcome.fee is not None:
-                missing["payment_fee"] = outcome.fee
-            if missing:
-                Order.objects.filter(pk=order.pk).update(**missing)
-                order.refresh_from_db()
-            return order
-
-        if order.status == Order.Status.PENDING:
-            changed = Order.objects.filter(
-                pk=order.pk, status=Order.Status.PENDING
-            ).update(**payment)
-        elif order.stock_released_at is not None and _reserve_again(order):
-            changed = Order.objects.filter(pk=order.pk, status=order.status).update(
-                stock_released_at=None, **payment
-            )
-            logger.warning(
-                "Order %s was paid after it had %s; its stock was reserved again.",
-                order.number,
-                order.status,
-            )
-        else:
-            _flag(
-                order,
-                f"Paid (session {outcome.session_id}) after the checkout had "
-                f"{order.status}, and the stock is no longer there: refund the "
-                "buyer or restock and mark the order paid by hand.",
-            )
-            order.refresh_from_db()
-            return order
-
-        if changed:
-            if outcome.amount_total is not None and outcome.amount_total != order.total:
-                _flag(
-                    order,
-                    f"Paid {outcome.amount_total} but the order's total is "
-                    f"{order.total}.",
-                )
-            order_id = order.pk
-            transaction.on_commit(
-                lambda: order_send_confirmation(order_id=order_id), robust=True
-            )
-    order.refresh_from_db()
-    return order
-
-
-def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
-    """A full refund: the order leaves the sales (and the Home fund). Stock is not
-    put back automatically: staff restock what actually comes back."""
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(number=order_number)
-        changed = Order.objects.filter(
-            pk=order.pk, status__in=Order.SALE_STATUSES
-        ).update(status=Order.Status.REFUNDED)
-        if not changed and order.status != Order.Status.REFUNDED:
-            _flag(order, f"A refund arrived while the order was {order.status}.")
-    order.refresh_from_db()
-    return order
-
-
-# ---------------------------------------------------------------------------
-# The confirmation email
-# ---------------------------------------------------------------------------
-def site_url(path: str) -> str:
-    """An absolute URL for emails, which have no request to build one from:
-    settings.SITE_URL when set, else the first allowed host."""
-    base = getattr(settings, "SITE_URL", "")
-    if not base:
-        host = next(
-            (h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and h != "*"),
-            "localhost",
-        )
-        scheme = "https" if getattr(settings, "HTTPS", False) else "http"
-        base = f"{scheme}://{host}"
-    return base.rstrip("/") + path
-
-
-def order_send_confirmation(*, order_id: int) -> bool:
-    """Send the confirmation email once. Runs after the payment's transaction has
-    committed; a failure is logged and leaves `confirmation_sent_at` empty so staff
-    can see (and resend) it in the admin; the order stays paid."""
-    order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    if order.confirmation_sent_at is not None or not order.is_paid:
-        return False
-    context = {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "status_url": site_url(order.get_absolute_url()),
-        "pickup_instructions": shop_settings().pickup_instructions,
-    }
-    try:
-        message = EmailMultiAlternatives(
-            subject=_("Your Redeeming Hope order %(number)s")
-            % {"number": order.number},
-            body=render_to_string("emails/order_confirmation.txt", context),
-            to=[order.email],
-        )
-        message.attach_alternative(
-            render_to_string("emails/order_confirmation.html", context), "text/html"
-        )
-        message.send()
-    except Exception:
-        logger.exception("Could not send the confirmation of order %s", order.number)
-        return False
-    Order.objects.filter(pk=order.pk, confirmation_sent_at__isnull=True).update(
-        confirmation_sent_at=timezone.now()
-    )
-    return True

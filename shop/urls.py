@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from shop import views
+from shop.converters import OrderTokenConverter
 
 app_name = "shop"
+
+register_converter(OrderTokenConverter, "order_token")
 
 urlpatterns = [
     path("", views.product_list, name="product-list"),
@@ -12,6 +15,10 @@ urlpatterns = [
     path("cart/remove/", views.cart_remove, name="cart-remove"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/success/", views.checkout_success, name="checkout-success"),
-    path("checkout/cancel/<str:token>/", views.checkout_cancel, name="checkout-cancel"),
-    path("orders/<str:token>/", views.order_detail, name="order-detail"),
+    path(
+        "checkout/cancel/<order_token:token>/",
+        views.checkout_cancel,
+        name="checkout-cancel",
+    ),
+    path("orders/<order_token:token>/", views.order_detail, name="order-detail"),
 ]

@@ -1,28 +1,31 @@
 """
 The shop's pages. Browsing (list, product, cart) only reads; the writes are adding
-to the session cart and, at checkout, one service call that places the order.
-Every page works without JavaScript.
+to the session cart and, at checkout, one service call that places the order and
+opens its payment page. Every page works without JavaScript.
 """
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.ratelimit import parse_rate, ratelimit_visitor_and_ip, too_many_requests
+from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
-from payments.services import LineItem, checkout_confirm, checkout_create
 from shop import services
 from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, cart_subtotal
+from shop.checkout import order_checkout
+from shop.converters import is_checkout_session_id
 from shop.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
 from shop.models import Category, Order
-from shop.pricing import PICKUP, SHIP, calculate_totals
+from shop.pricing import calculate_totals
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
 
 logger = logging.getLogger(__name__)
@@ -69,7 +72,6 @@ def product_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "products": page.object_list,
             "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
-            "cart_count": len(Cart(request.session)),
         },
     )
 
@@ -107,7 +109,6 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "selected": str(form["variant"].value() or ""),
             "sold_out": all(v.stock == 0 for v in variants),
-            "cart_count": len(cart),
         },
     )
 
@@ -118,7 +119,9 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
     lines = cart.lines()
     rates = shop_settings(request)
     subtotal = cart_subtotal(lines)
-    totals = calculate_totals(subtotal=subtotal, delivery_method=SHIP, rates=rates)
+    totals = calculate_totals(
+        subtotal=subtotal, delivery_method=Order.Delivery.SHIP, rates=rates
+    )
     return render(
         request,
         "shop/cart_detail.html",
@@ -127,7 +130,6 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "rates": rates,
             "has_problems": any(line.problem for line in lines),
-            "cart_count": len(cart),
         },
     )
 
@@ -170,49 +172,15 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     return redirect("shop:cart")
 
 
-def _line_items(order: Order) -> list[LineItem]:
-    return [
-        LineItem(
-            name=line.product_name,
-            description=" ".join(filter(None, [line.variant_label, line.sku])),
-            unit_amount=line.unit_price,
-            quantity=line.quantity,
-        )
-        for line in order.lines.all()
-    ]
-
-
-def _tax_label(rates) -> str:
-    percent = (rates.sales_tax_rate * 100).normalize()
-    return _("Sales tax (%(percent)s%%)") % {"percent": f"{percent:f}"}
-
-
-def _start_payment(request: HttpRequest, order: Order, rates) -> str:
-    """Open the payment session (outside any transaction). Returns where to send
-    the buyer; raises PaymentError after giving the order's stock back."""
-    success = request.build_absolute_uri(reverse("shop:checkout-success"))
-    cancel = request.build_absolute_uri(
-        reverse("shop:checkout-cancel", kwargs={"token": order.token})
-    )
-    try:
-        checkout = checkout_create(
-            kind="order",
-            reference=order.number,
-            line_items=_line_items(order),
-            customer_email=order.email,
-            success_url=success + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=cancel,
-            shipping_amount=order.shipping_amount,
-            shipping_label=order.get_delivery_method_display(),
-            tax_amount=order.tax_amount,
-            tax_label=_tax_label(rates),
-            expires_in=services.CHECKOUT_SESSION_LIFETIME,
-        )
-    except PaymentError:
-        services.order_cancel(order=order)
-        raise
-    services.order_attach_checkout(order=order, session_id=checkout.session_id)
-    return checkout.url
+def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address: REMOTE_ADDR, or the header a trusted proxy sets
+    (RATELIMIT_CLIENT_IP_HEADER; for X-Forwarded-For its last entry, the one
+    our own proxy added)."""
+    header = settings.RATELIMIT_CLIENT_IP_HEADER
+    value = request.META.get(header, "") if header else ""
+    if value:
+        return value.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -231,25 +199,36 @@ def checkout(request: HttpRequest) -> HttpResponse:
         pickup_enabled=rates.local_pickup_enabled,
     )
     if form.is_bound and form.is_valid():
+        verdict = ratelimit_visitor_and_ip(
+            scope="shop-checkout",
+            visitor=cart.cart_id,
+            ip=_client_ip(request),
+            per_visitor=parse_rate(settings.SHOP_CHECKOUT_RATE_PER_VISITOR),
+            per_ip=parse_rate(settings.SHOP_CHECKOUT_RATE_PER_IP),
+        )
+        if not verdict.allowed:
+            return too_many_requests(request, verdict)
         try:
-            order = services.order_create_from_cart(
-                cart=cart.quantities(), customer=form.checkout_data(), rates=rates
+            started = order_checkout(
+                cart_id=cart.cart_id,
+                cart=cart.quantities(),
+                customer=form.checkout_data(),
+                rates=rates,
+                site_root=request.build_absolute_uri("/"),
             )
         except services.CheckoutError as error:
             messages.error(request, str(error))
             return redirect("shop:cart")
-        try:
-            url = _start_payment(request, order, rates)
         except PaymentError as error:
             form.add_error(None, str(error))
         else:
-            request.session[PENDING_ORDER_KEY] = order.token
-            return redirect(url)
+            request.session[PENDING_ORDER_KEY] = started.order.token
+            return redirect(started.redirect_url)
 
     subtotal = cart_subtotal(lines)
-    delivery = form["delivery_method"].value() if form.is_bound else SHIP
-    if delivery not in (SHIP, PICKUP):
-        delivery = SHIP
+    delivery = form["delivery_method"].value() if form.is_bound else None
+    if delivery not in Order.Delivery.values:
+        delivery = Order.Delivery.SHIP
     return render(
         request,
         "shop/checkout_form.html",
@@ -261,9 +240,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 subtotal=subtotal, delivery_method=delivery, rates=rates
             ),
             "pickup_totals": calculate_totals(
-                subtotal=subtotal, delivery_method=PICKUP, rates=rates
+                subtotal=subtotal, delivery_method=Order.Delivery.PICKUP, rates=rates
             ),
-            "cart_count": len(cart),
         },
     )
 
@@ -273,14 +251,13 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
     """Where the payment page sends the buyer back. Asks the gateway whether the
     session is paid (the webhook may not have arrived yet), then shows the order."""
     session_id = request.GET.get("session_id", "")
-    if not session_id:
+    if not is_checkout_session_id(session_id):
+        # Checked before any query: a NUL byte would make PostgreSQL fail.
         raise Http404("No checkout session.")
     order = get_object_or_404(Order, checkout_session_id=session_id)
-    try:
-        checkout_confirm(session_id=session_id)
-    except PaymentError:
-        # The webhook will tell us; the order page says the payment is awaited.
-        logger.warning("Could not confirm checkout %s", session_id, exc_info=True)
+    # Never raises: when it cannot tell, the webhook will, and the order page
+    # says the payment is awaited meanwhile.
+    checkout_confirm(session_id=session_id)
     if request.session.get(PENDING_ORDER_KEY) == order.token:
         Cart(request.session).clear()
         del request.session[PENDING_ORDER_KEY]

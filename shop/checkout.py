@@ -1,0 +1,164 @@
+"""
+The checkout saga, in one service: place the order (reserving its stock), open its
+payment page, and clean up when that fails.
+
+Why it is shaped like this:
+- One cart has at most one pending order. Checking the same cart out again either
+  reuses that order (same lines and buyer, payment page still open: the buyer
+  gets the same payment page back) or replaces it (the old order is cancelled and
+  its stock released, exactly once, before the new one reserves any). The
+  database enforces it (`shop_order_one_pending_per_cart`), so concurrent POSTs
+  from one session cannot make two.
+- Stripe is never called inside a transaction: `order_create_from_cart` has
+  committed (and released its row locks) before `checkout_open` waits on the
+  network. Call `order_checkout` outside `transaction.atomic()`.
+- The amount asked for is the order's total, from the database; payments refuses
+  a request whose lines, shipping and tax do not add up to it.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from payments.checkout import (
+    CHECKOUT_LIFETIME,
+    CheckoutRequest,
+    LineItem,
+    checkout_open,
+)
+from payments.exceptions import PaymentError
+from shop.models import Order, ShopSettings
+from shop.services import (
+    CartHasPendingOrder,
+    CheckoutData,
+    order_attach_checkout,
+    order_cancel,
+    order_create_from_cart,
+)
+
+logger = logging.getLogger(__name__)
+
+# A pending order is reused only while its hold has at least this long left, so a
+# buyer who comes back is not sent to a page about to close.
+REUSE_MIN_REMAINING = timedelta(minutes=5)
+# A pending order without a payment page yet is another request opening one right
+# now; after this long it was abandoned half-way (a crash) and is replaced.
+OPENING_GRACE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutStarted:
+    order: Order
+    redirect_url: str  # the payment page
+    reused: bool  # the cart's open order was reused, not placed anew
+
+
+def _pending_order(cart_id: str) -> Order | None:
+    return Order.objects.filter(cart_id=cart_id, status=Order.Status.PENDING).first()
+
+
+def _lines_of(order: Order) -> dict[int, int]:
+    quantities: dict[int, int] = {}
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        quantities[variant_id] = quantities.get(variant_id, 0) + quantity
+    return quantities
+
+
+def _reusable(
+    order: Order, cart: Mapping[int, int], customer: CheckoutData, now: datetime
+) -> bool:
+    """The same lines and the same buyer, with the payment page open long enough."""
+    if not order.checkout_session_id:
+        return False
+    if order.expires_at is None or order.expires_at - now < REUSE_MIN_REMAINING:
+        return False
+    ordered = {name: getattr(order, name) for name in customer.order_fields()}
+    return ordered == customer.order_fields() and _lines_of(order) == dict(cart)
+
+
+def _tax_label(rates: ShopSettings) -> str:
+    percent = (rates.sales_tax_rate * 100).normalize()
+    return _("Sales tax (%(percent)s%%)") % {"percent": f"{percent:f}"}
+
+
+def _checkout_request(
+    order: Order, *, rates: ShopSettings, site_root: str
+) -> CheckoutRequest:
+    success = urljoin(site_root, reverse("shop:checkout-success"))
+    cancel = urljoin(
+        site_root, reverse("shop:checkout-cancel", kwargs={"token": order.token})
+    )
+    return CheckoutRequest(
+        kind="order",
+        reference=order.number or "",
+        line_items=tuple(
+            LineItem(
+                name=line.product_name,
+                description=" ".join(filter(None, [line.variant_label, line.sku])),
+                unit_amount=line.unit_price,
+                quantity=line.quantity,
+            )
+            for line in order.lines.all()
+        ),
+        customer_email=order.email,
+        success_url=success + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=cancel,
+        total=order.total,
+        shipping_amount=order.shipping_amount,
+        shipping_label=str(order.get_delivery_method_display()),
+        tax_amount=order.tax_amount,
+        tax_label=_tax_label(rates),
+        expires_in=CHECKOUT_LIFETIME,
+    )
+
+
+def order_checkout(
+    *,
+    cart_id: str,
+    cart: Mapping[int, int],
+    customer: CheckoutData,
+    rates: ShopSettings,
+    site_root: str,
+    now: datetime | None = None,
+) -> CheckoutStarted:
+    """Check a cart out: its one pending order (reused, replaced or placed) and the
+    payment page to send the buyer to.
+
+    `site_root` is the site's absolute root URL (the payment page sends the buyer
+    back there). Raises `CheckoutError` (the cart cannot be bought as it is, or
+    the same cart is being checked out right now: `CartHasPendingOrder`) or
+    `PaymentError` (the payment page could not be opened; the order is then
+    cancelled and its stock given back); both are safe to show to the buyer.
+    """
+    if not cart_id:
+        raise ValueError("A checkout needs the cart's id.")
+    now = now or timezone.now()
+    order = _pending_order(cart_id)
+    reused = order is not None and _reusable(order, cart, customer, now)
+    if order is not None and not reused:
+        if not order.checkout_session_id and now - order.created_at < OPENING_GRACE:
+            raise CartHasPendingOrder(
+                _("Your order is already being placed. Please wait a moment.")
+            )
+        if order_cancel(order=order):
+            logger.info("Order %s replaced by a new checkout of its cart.", order)
+    if order is None or not reused:
+        order = order_create_from_cart(
+            cart=cart, customer=customer, rates=rates, cart_id=cart_id, now=now
+        )
+
+    try:
+        redirect = checkout_open(
+            _checkout_request(order, rates=rates, site_root=site_root)
+        )
+    except PaymentError:
+        order_cancel(order=order)
+        raise
+    order_attach_checkout(order=order, session_id=redirect.session_id)
+    return CheckoutStarted(order=order, redirect_url=redirect.url, reused=reused)

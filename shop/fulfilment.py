@@ -1,0 +1,260 @@
+"""
+What happens when a payment outcome arrives for an order (`shop.handlers` maps
+each `CheckoutOutcome` action to one of these).
+
+- Fulfilment is idempotent: a guarded status change (pending -> paid) decides who
+  sends the confirmation email, so the webhook and the success page may both call
+  `order_mark_paid` and the buyer still gets one email. The email goes after the
+  commit, and a failed send never undoes the payment.
+- Money that is not what was asked for (`needs_review`) never makes an order paid:
+  the order waits for staff with its stock still reserved.
+- The processor's fee may arrive later (`fee_known`): until then the order's
+  proceeds say "fee pending".
+"""
+
+import logging
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shop.emails import order_send_confirmation
+from shop.models import Order, Variant
+from shop.services import SoldOut, return_stock
+
+if TYPE_CHECKING:  # payments is imported for its types only
+    from payments.registry import CheckoutOutcome
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------
+# Fulfilment
+# ---------------------------------------------------------------------------
+def _flag(order: Order, note: str) -> None:
+    """Log and mark the order for staff (admin filter "needs attention"); the
+    caller holds the order's row lock, so appending the note is safe. The same
+    note is never added twice (outcomes are repeated)."""
+    current = Order.objects.values_list("attention_note", flat=True).get(pk=order.pk)
+    if note in current:
+        return
+    logger.error("Order %s needs attention: %s", order.number, note)
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    Order.objects.filter(pk=order.pk).update(
+        needs_attention=True,
+        attention_note=(current + "\n" if current else "") + f"[{stamp}] {note}",
+    )
+
+
+def _reserve_again(order: Order) -> bool:
+    """Take stock again for an order that had released it; all lines or none."""
+    per_variant: dict[int, int] = {}
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        per_variant[variant_id] = per_variant.get(variant_id, 0) + quantity
+    ids = sorted(per_variant)
+    try:
+        with transaction.atomic():
+            list(Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+            for variant_id in ids:
+                if not Variant.objects.filter(
+                    pk=variant_id, stock__gte=per_variant[variant_id]
+                ).update(stock=F("stock") - per_variant[variant_id]):
+                    raise SoldOut("", variant_id=variant_id)
+    except SoldOut:
+        return False
+    return True
+
+
+def _payment_fields(order: Order, outcome: "CheckoutOutcome") -> dict[str, Any]:
+    """What an outcome tells about the payment, keeping what the order knew."""
+    return {
+        "payment_intent_id": outcome.payment_intent_id or order.payment_intent_id,
+        "payment_fee": order.payment_fee if outcome.fee is None else outcome.fee,
+        "checkout_session_id": order.checkout_session_id or outcome.session_id,
+        "amount_paid": (
+            order.amount_paid if outcome.amount_total is None else outcome.amount_total
+        ),
+        "currency_paid": (outcome.currency or order.currency_paid)[:3].upper(),
+    }
+
+
+def _fill_in(order: Order, outcome: "CheckoutOutcome") -> None:
+    """A repeated outcome: only fill in what the first one did not know."""
+    missing: dict[str, Any] = {}
+    if not order.payment_intent_id and outcome.payment_intent_id:
+        missing["payment_intent_id"] = outcome.payment_intent_id
+    if order.payment_fee is None and outcome.fee is not None:
+        missing["payment_fee"] = outcome.fee
+    if order.amount_paid is None and outcome.amount_total is not None:
+        missing["amount_paid"] = outcome.amount_total
+    if not order.currency_paid and outcome.currency:
+        missing["currency_paid"] = outcome.currency[:3].upper()
+    if missing:
+        Order.objects.filter(pk=order.pk).update(**missing)
+
+
+def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
+    """The payment for an order arrived (webhook, success page or local gateway).
+
+    Payments calls this only when the amount and currency asked for were paid
+    (anything else arrives as `order_mark_needs_review`). Idempotent: only the
+    call that moves the order from pending to paid records the payment and queues
+    the confirmation email. A payment for an order whose checkout had already
+    ended (its stock given back) is accepted only if all its stock can be taken
+    again; otherwise the order is flagged for staff (the buyer paid for something
+    we no longer have: refund or restock, never oversell).
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(number=order_number)
+        payment = {
+            **_payment_fields(order, outcome),
+            "status": Order.Status.PAID,
+            "paid_at": timezone.now(),
+        }
+        if order.status in (*Order.SALE_STATUSES, Order.Status.REFUNDED):
+            _fill_in(order, outcome)
+            order.refresh_from_db()
+            return order
+
+        if order.status == Order.Status.PENDING:
+            changed = Order.objects.filter(
+                pk=order.pk, status=Order.Status.PENDING
+            ).update(**payment)
+        elif order.status == Order.Status.NEEDS_REVIEW:
+            # Its payment is already in front of staff; they decide.
+            _fill_in(order, outcome)
+            _flag(
+                order,
+                f"A matching payment (session {outcome.session_id}) arrived while "
+                "an earlier one is under review: check both before accepting.",
+            )
+            order.refresh_from_db()
+            return order
+        elif order.stock_released_at is not None and _reserve_again(order):
+            changed = Order.objects.filter(pk=order.pk, status=order.status).update(
+                stock_released_at=None, **payment
+            )
+            logger.warning(
+                "Order %s was paid after it had %s; its stock was reserved again.",
+                order.number,
+                order.status,
+            )
+        else:
+            _flag(
+                order,
+                f"Paid (session {outcome.session_id}) after the checkout had "
+                f"{order.status}, and the stock is no longer there: refund the "
+                "buyer or restock and mark the order paid by hand.",
+            )
+            order.refresh_from_db()
+            return order
+
+        if changed:
+            _confirm_after_commit(order)
+    order.refresh_from_db()
+    return order
+
+
+def _confirm_after_commit(order: Order) -> None:
+    order_id = order.pk
+    transaction.on_commit(
+        lambda: order_send_confirmation(order_id=order_id), robust=True
+    )
+
+
+def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
+    """Money arrived, but not the amount or currency asked for (or the gateway did
+    not say how much). The order is never marked paid and no confirmation is
+    sent: it waits for staff ("Payment needs review") with its stock reserved,
+    and `shop_expire_orders` leaves it alone. Idempotent."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(number=order_number)
+        paid = "an unknown amount"
+        if outcome.amount_total is not None:
+            paid = f"{outcome.amount_total} {outcome.currency.upper()}".strip()
+        note = (
+            f"Payment needs review: {paid} was paid (session {outcome.session_id}) "
+            f"for an order total of {order.total} {settings.CURRENCY.upper()}. "
+            "Accept it, or refund the buyer."
+        )
+        review = {
+            **_payment_fields(order, outcome),
+            "status": Order.Status.NEEDS_REVIEW,
+        }
+        if order.status == Order.Status.NEEDS_REVIEW:
+            _fill_in(order, outcome)
+        elif order.status == Order.Status.PENDING:
+            Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+                **review
+            )
+            _flag(order, note)
+        elif order.status in Order.RELEASED_STATUSES:
+            held = order.stock_released_at is None or _reserve_again(order)
+            if held:
+                review["stock_released_at"] = None
+            Order.objects.filter(pk=order.pk, status=order.status).update(**review)
+            if not held:
+                note += " Its stock is no longer there."
+            _flag(order, note)
+        else:  # paid or refunded already: a second payment
+            _flag(
+                order, f"A second payment arrived for this {order.status} order. {note}"
+            )
+    order.refresh_from_db()
+    return order
+
+
+def order_accept_reviewed_payment(*, order: Order) -> bool:
+    """Staff checked a payment under review and accept it: the order is paid and
+    its confirmation goes out. Only an order whose stock is still reserved can be
+    accepted. Returns whether this call accepted it."""
+    with transaction.atomic():
+        changed = Order.objects.filter(
+            pk=order.pk,
+            status=Order.Status.NEEDS_REVIEW,
+            stock_released_at__isnull=True,
+        ).update(status=Order.Status.PAID, paid_at=timezone.now())
+        if changed:
+            _confirm_after_commit(order)
+    order.refresh_from_db()
+    return bool(changed)
+
+
+def order_record_fee(*, order_number: str, fee: Decimal | None) -> bool:
+    """The processor's fee of an earlier payment, learned afterwards. Fills the
+    fee only while it is unknown (a repeated or late report changes nothing);
+    returns whether this call recorded it."""
+    if fee is None:
+        return False
+    with transaction.atomic():
+        recorded = Order.objects.filter(
+            number=order_number, payment_fee__isnull=True
+        ).update(payment_fee=fee)
+    return bool(recorded)
+
+
+def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
+    """A full refund: the order leaves the sales (and the Home fund). Stock of a
+    sale is not put back automatically (staff restock what actually comes back);
+    an order refunded while its payment was under review was never sent, so its
+    stock is released."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(number=order_number)
+        if order.status == Order.Status.NEEDS_REVIEW:
+            Order.objects.filter(pk=order.pk).update(
+                status=Order.Status.REFUNDED,
+                stock_released_at=order.stock_released_at or timezone.now(),
+            )
+            if order.stock_released_at is None:
+                return_stock(order)
+        else:
+            changed = Order.objects.filter(
+                pk=order.pk, status__in=Order.SALE_STATUSES
+            ).update(status=Order.Status.REFUNDED)
+            if not changed and order.status != Order.Status.REFUNDED:
+                _flag(order, f"A refund arrived while the order was {order.status}.")
+    order.refresh_from_db()
+    return order

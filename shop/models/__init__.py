@@ -1,0 +1,44 @@
+"""
+The shop's records: a catalogue (categories, products, variants that carry price,
+cost and stock), the shipping and tax settings staff edit, and orders whose lines
+snapshot what was sold.
+
+Writes live in `shop/services.py`, `shop/checkout.py` and `shop/fulfilment.py`;
+here are fields, constraints and reads that repeat.
+"""
+
+from shop.models.catalog import (
+    MONEY,
+    MONEY_SUM,
+    ZERO,
+    Category,
+    Product,
+    ProductImage,
+    ProductQuerySet,
+    ShopSettings,
+    Variant,
+)
+from shop.models.orders import (
+    ANNOTATIONS,
+    Order,
+    OrderLine,
+    OrderQuerySet,
+    new_order_token,
+)
+
+__all__ = [
+    "ANNOTATIONS",
+    "MONEY",
+    "MONEY_SUM",
+    "ZERO",
+    "Category",
+    "Order",
+    "OrderLine",
+    "OrderQuerySet",
+    "Product",
+    "ProductImage",
+    "ProductQuerySet",
+    "ShopSettings",
+    "Variant",
+    "new_order_token",
+]

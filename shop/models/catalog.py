@@ -1,0 +1,213 @@
+"""
+The catalogue (categories, products, variants that carry price, cost and stock)
+and the shipping and tax settings staff edit.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import DecimalField, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.images import validate_image_file
+
+MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
+ZERO = Decimal("0.00")
+# Wide enough for sums over many orders.
+MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def active(self) -> "ProductQuerySet":
+        return self.filter(is_active=True)
+
+
+class Product(models.Model):
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: **bold**, lists, links.")
+    )
+    is_active = models.BooleanField(
+        _("on sale"), default=True, help_text=_("Untick to hide it from the shop.")
+    )
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown first and on the home page.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product-detail", kwargs={"slug": self.slug})
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="shop/%Y/",
+        validators=[validate_image_file],
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=250,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("product image")
+
+    def __str__(self) -> str:
+        return self.alt
+
+
+class Variant(models.Model):
+    """One thing that can be bought: a size and/or colour of a product, with its
+    own SKU, price, cost of goods and stock count."""
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="variants",
+    )
+    size = models.CharField(_("size"), max_length=30, blank=True)
+    colour = models.CharField(_("colour"), max_length=40, blank=True)
+    sku = models.CharField(_("SKU"), max_length=40, unique=True)
+    price = models.DecimalField(_("price"), **MONEY)
+    unit_cost = models.DecimalField(
+        _("unit cost"),
+        **MONEY,
+        default=Decimal("0.00"),
+        help_text=_("What one costs us (cost of goods), for the profit figures."),
+    )
+    stock = models.PositiveIntegerField(_("in stock"), default=0)
+    is_active = models.BooleanField(_("on sale"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("variant")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="shop_variant_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gt=0), name="shop_variant_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="shop_variant_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.label
+        return f"{self.product.name} ({label})" if label else self.product.name
+
+    @property
+    def label(self) -> str:
+        """ "M / Blue", "Blue", "" when the product comes in one kind only."""
+        return " / ".join(part for part in (self.size, self.colour) if part)
+
+
+class ShopSettings(models.Model):
+    """One row, edited in the admin: what delivery and tax cost the buyer, and
+    what postage costs us. Read it with `shop.selectors.shop_settings()`."""
+
+    flat_shipping_rate = models.DecimalField(
+        _("flat shipping rate"), **MONEY, default=Decimal("6.00")
+    )
+    free_shipping_threshold = models.DecimalField(
+        _("free shipping from"),
+        **MONEY,
+        null=True,
+        blank=True,
+        default=Decimal("75.00"),
+        help_text=_(
+            "Orders whose goods reach this amount ship free. Empty: never free."
+        ),
+    )
+    local_pickup_enabled = models.BooleanField(_("offer local pickup"), default=True)
+    pickup_instructions = models.TextField(
+        _("pickup instructions"),
+        blank=True,
+        default="We will email you within two working days to arrange a time to "
+        "collect your order in Louisville.",
+        help_text=_("Shown at checkout and in the confirmation email."),
+    )
+    sales_tax_rate = models.DecimalField(
+        _("sales tax rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.0600"),
+        help_text=_("0.0600 is 6% (Kentucky)."),
+    )
+    tax_shipping = models.BooleanField(
+        _("tax shipping"),
+        default=True,
+        help_text=_("Kentucky taxes delivery charges on taxable goods."),
+    )
+    shipping_cost_per_order = models.DecimalField(
+        _("postage cost per order"),
+        **MONEY,
+        default=Decimal("6.00"),
+        help_text=_("What shipping one order costs us, for the profit figures."),
+    )
+
+    class Meta:
+        verbose_name = _("shop settings")
+        verbose_name_plural = _("shop settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sales_tax_rate__gte=0) & Q(sales_tax_rate__lt=1),
+                name="shop_settings_tax_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(flat_shipping_rate__gte=0),
+                name="shop_settings_shipping_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Shop settings"))
