@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "core.context_processors.site",
+                "shop.context_processors.cart",
             ],
         },
     },
@@ -129,6 +130,19 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SESSION_ENGINE = env.str(
     "SESSION_ENGINE", default="django.contrib.sessions.backends.db"
 )
+
+# Rate limits ("count/period", period s, m, h or d, e.g. "5/10m") are counted in
+# the cache above: give production a shared cache (Redis) so every app process
+# counts together.
+# Placing shop orders, per visitor (cart) and per client IP address.
+SHOP_CHECKOUT_RATE_PER_VISITOR = env.str(
+    "SHOP_CHECKOUT_RATE_PER_VISITOR", default="5/10m"
+)
+SHOP_CHECKOUT_RATE_PER_IP = env.str("SHOP_CHECKOUT_RATE_PER_IP", default="20/10m")
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets with
+# the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
+# entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
+RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
 
 # ---------------------------------------------------------------------------
 # Passwords
