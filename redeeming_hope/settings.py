@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_tasks_db",
     "core",
     "pages",
     "payments",
@@ -181,6 +182,27 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Decline, Cancel) that takes no money. On by default only when DEBUG is on; a
 # production site must never enable it (`check --deploy` warns when it is).
 PAYMENTS_LOCAL_GATEWAY = env.bool("PAYMENTS_LOCAL_GATEWAY", default=DEBUG)
+# Every request to Stripe gives up after this many seconds, and is retried this
+# many times (connection errors and 409/5xx answers only).
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+
+# ---------------------------------------------------------------------------
+# Tasks: work done off the request (Django's tasks framework)
+# ---------------------------------------------------------------------------
+# Production: django_tasks_db.DatabaseBackend (tasks wait in the database until
+# `manage.py db_worker` runs them), the default with DEBUG off. With DEBUG on,
+# the default runs each task at once in the process that queued it.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default="django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # ---------------------------------------------------------------------------
 # Donations
