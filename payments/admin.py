@@ -3,19 +3,29 @@ Read-only views of what the payments app recorded. Money is changed at Stripe
 (refunds in the Stripe dashboard), never by editing these rows.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from payments.models import CheckoutSession, ProcessedEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
         return False
 
 
@@ -28,6 +38,8 @@ class CheckoutSessionAdmin(ReadOnlyAdmin):
         "gateway",
         "status",
         "amount_total",
+        "amount_received",
+        "currency_received",
         "fee",
         "created_at",
         "expires_at",

@@ -1,24 +1,38 @@
 """
-The Stripe boundary: the only module of the project (with `payments.testing`)
-that imports `stripe`.
+The Stripe boundary: the only module of the site that imports `stripe`.
 
 Everything crossing it is plain data (dicts, str, int), and every Stripe error
 comes out as `GatewayError`, so the rest of the app never depends on the
 library's types. Tests replace the HTTP client underneath (`install_http_client`)
 and so exercise the real library, its parameter encoding and its error parsing.
+
+Every request has a deadline: the library's own default is 80 seconds, retried,
+which once held a webhook for half a minute. `STRIPE_TIMEOUT_SECONDS` bounds
+each attempt and `STRIPE_MAX_NETWORK_RETRIES` the attempts.
 """
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import stripe
 from django.conf import settings
 
+from payments.validation import clean_id
+
+if TYPE_CHECKING:
+    from stripe.params.checkout import SessionCreateParams
+
 # Stripe's own default: an event signed more than 5 minutes ago is refused.
 WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
-# The library retries connection errors and 409/5xx answers with the same
-# idempotency key, so a retry can never create a second session.
-MAX_NETWORK_RETRIES = 2
+# Used when the settings do not say. The library retries connection errors and
+# 409/5xx answers with the same idempotency key, so a retry can never create a
+# second session.
+DEFAULT_TIMEOUT_SECONDS = 10.0
+DEFAULT_MAX_NETWORK_RETRIES = 1
+
+# "checkout.session.completed", "charge.refunded", "v1.billing.meter...".
+_EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
 
 _http_client: stripe.HTTPClient | None = None
 _clients: dict[str, stripe.StripeClient] = {}
@@ -27,7 +41,9 @@ _clients: dict[str, stripe.StripeClient] = {}
 class GatewayError(Exception):
     """Stripe refused a request or could not be reached."""
 
-    def __init__(self, message: str, *, code: str = "", status: int | None = None):
+    def __init__(
+        self, message: str, *, code: str = "", status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
@@ -44,18 +60,36 @@ def install_http_client(http_client: stripe.HTTPClient | None) -> None:
     _clients.clear()
 
 
+def stripe_enabled() -> bool:
+    """Stripe takes the money when a secret key is set."""
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def timeout_seconds() -> float:
+    return float(getattr(settings, "STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+
+
+def max_network_retries() -> int:
+    return int(
+        getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES)
+    )
+
+
 def _client() -> stripe.StripeClient:
     api_key = settings.STRIPE_SECRET_KEY
     if not api_key:
         raise GatewayError("STRIPE_SECRET_KEY is not set.")
-    client = _clients.get(api_key)
+    timeout, retries = timeout_seconds(), max_network_retries()
+    cache_key = f"{api_key}|{timeout}|{retries}"
+    client = _clients.get(cache_key)
     if client is None:
+        # The requests-based client is the one of the library's clients that
+        # takes a timeout (the library requires `requests`, so it is there).
+        http_client = _http_client or stripe.RequestsClient(timeout=timeout)
         client = stripe.StripeClient(
-            api_key,
-            http_client=_http_client,
-            max_network_retries=MAX_NETWORK_RETRIES,
+            api_key, http_client=http_client, max_network_retries=retries
         )
-        _clients[api_key] = client
+        _clients[cache_key] = client
     return client
 
 
@@ -80,7 +114,10 @@ def create_checkout_session(
 ) -> dict[str, Any]:
     try:
         session = _client().v1.checkout.sessions.create(
-            params=dict(params), options={"idempotency_key": idempotency_key}
+            # Built and checked by payments.stripe_checkout; the library's
+            # TypedDict is too detailed to spell out there.
+            params=cast("SessionCreateParams", dict(params)),
+            options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
@@ -131,6 +168,10 @@ def construct_event(payload: bytes, signature: str, secret: str) -> dict[str, An
         # The signature matched but the body is not a JSON event object.
         raise InvalidEvent("The body is not a JSON event.") from error
     data = _plain(event)
-    if not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
-        raise InvalidEvent("The event has no id or type.")
+    if not clean_id(data.get("id"), prefix="evt_") or not isinstance(
+        data.get("type"), str
+    ):
+        raise InvalidEvent("The event has no usable id or type.")
+    if not _EVENT_TYPE.fullmatch(data["type"]):
+        raise InvalidEvent("The event's type is not an event type.")
     return data

@@ -27,6 +27,10 @@ class CheckoutSession(models.Model):
         # waiting for async_payment_succeeded or async_payment_failed.
         PROCESSING = "processing", _("Processing")
         PAID = "paid", _("Paid")
+        # Money arrived, but not the amount or currency we asked for (or the
+        # gateway did not say how much, or we have no record to compare with):
+        # never treated as paid; staff compare the two and decide.
+        NEEDS_REVIEW = "needs_review", _("Payment needs review")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired or cancelled")
         REFUNDED = "refunded", _("Refunded")
@@ -61,9 +65,20 @@ class CheckoutSession(models.Model):
     success_url = models.URLField(_("success URL"), max_length=2000)
     cancel_url = models.URLField(_("cancel URL"), max_length=2000)
     idempotency_key = models.CharField(_("idempotency key"), max_length=255)
+    # What the gateway reported was paid, beside `amount_total` (what we asked
+    # for), so that staff can compare them when a payment needs review.
+    amount_received = models.DecimalField(
+        _("amount received"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    currency_received = models.CharField(
+        _("currency received"), max_length=3, blank=True
+    )
+    # None while the processor's fee is still to be fetched (off the request, by
+    # a task, or by `manage.py payments_fetch_fees`, which counts its attempts).
     fee = models.DecimalField(
         _("processor fee"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    fee_attempts = models.PositiveSmallIntegerField(_("fee lookups tried"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)

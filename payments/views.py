@@ -8,6 +8,7 @@ nothing is done with a body whose signature does not verify.
 
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.http import (
@@ -17,14 +18,25 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from payments import gateways, services
+from payments import gateways
+from payments.events import stripe_event_process
+from payments.local_gateway import (
+    LOCAL_ACTIONS,
+    LocalAction,
+    local_checkout_complete,
+    local_checkout_is_expired,
+    local_gateway_enabled,
+    local_session_get,
+)
 from payments.models import CheckoutSession
 
 logger = logging.getLogger(__name__)
+
+_LOCAL_ACTIONS: dict[str, LocalAction] = {action: action for action in LOCAL_ACTIONS}
 
 
 def _text(body: str, status: int = 200) -> HttpResponse:
@@ -37,7 +49,9 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     """
     400: no secret configured, or the signature, timestamp or JSON is bad (Stripe
     shows the failure on its dashboard). 500: a handler failed; nothing was kept
-    and Stripe retries. 200: handled, already handled, or not ours to handle.
+    and Stripe retries. 200: handled, already handled, not ours to handle, or
+    signed but malformed (recorded, so that retries stop and a replay is a
+    duplicate). Never waits on Stripe: fees are fetched afterwards by a task.
     """
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
@@ -58,7 +72,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
             "Invalid event.", content_type="text/plain; charset=utf-8"
         )
     try:
-        result = services.stripe_event_process(event=event)
+        result = stripe_event_process(event=event)
     except Exception:
         logger.exception(
             "Stripe event %s (%s) failed; not recorded, Stripe will retry it.",
@@ -69,7 +83,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     return _text(result)
 
 
-def _summary(session: CheckoutSession) -> dict:
+def _summary(session: CheckoutSession) -> dict[str, Any]:
     lines = [
         {
             "name": line["name"],
@@ -93,31 +107,29 @@ def local_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
     while the local gateway is enabled (404 otherwise), so a production site
     without it cannot be made to mark anything paid.
     """
-    if not services.local_gateway_enabled():
+    if not local_gateway_enabled():
         logger.warning(
             "Local test checkout %s requested while the local gateway is off.",
             session_id,
         )
         raise Http404("The local test gateway is not enabled.")
-    session = get_object_or_404(
-        CheckoutSession, session_id=session_id, gateway=CheckoutSession.Gateway.LOCAL
-    )
+    session = local_session_get(session_id)  # None for junk ids (a NUL byte...)
+    if session is None:
+        raise Http404("No such test checkout.")
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in ("pay", "decline", "cancel"):
+        action = _LOCAL_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
             return HttpResponseBadRequest(
                 "Unknown action.", content_type="text/plain; charset=utf-8"
             )
-        result = services.local_checkout_complete(
-            session_id=session.session_id, action=action
-        )
+        result = local_checkout_complete(session_id=session.session_id, action=action)
         if result.applied:
             return HttpResponseRedirect(result.redirect_url)
         session = result.session
         # 410: the session ran out; 409: it already ended another way.
         status = 410 if session.status == CheckoutSession.Status.EXPIRED else 409
-    expired = services.local_checkout_is_expired(session)
+    expired = local_checkout_is_expired(session)
     is_open = session.status == CheckoutSession.Status.OPEN and not expired
     context = {
         "session": session,

@@ -33,7 +33,7 @@ from payments.registry import (
     register_checkout_handler,
     unregister_checkout_handler,
 )
-from payments.testing import FakeStripe, RefusingStripe
+from tests.payments.stripe_double import FakeStripe, RefusingStripe
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "stripe_events"
 TEST_WEBHOOK_SECRET = "whsec_test_secret_for_the_test_suite_only"
@@ -156,6 +156,8 @@ def stripe_event(
         event = copy.deepcopy(name_or_dict)
     if event_id is not None:
         event["id"] = event_id
+    if kind is None and reference is None and not object_overrides:
+        return event  # as it is, even when its object is not an object
     obj = event["data"]["object"]
     if kind is not None or reference is not None:
         metadata = dict(obj.get("metadata") or {})
@@ -235,6 +237,12 @@ class RecordingHandler:
 
     def refunded(self, outcome: CheckoutOutcome) -> None:
         self._record("refunded", outcome)
+
+    def needs_review(self, outcome: CheckoutOutcome) -> None:
+        self._record("needs_review", outcome)
+
+    def fee_known(self, outcome: CheckoutOutcome) -> None:
+        self._record("fee_known", outcome)
 
     @property
     def names(self) -> list[str]:

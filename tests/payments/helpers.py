@@ -1,16 +1,18 @@
 """Small helpers shared by the payments tests."""
 
 from decimal import Decimal
+from typing import Any
 
-from payments.services import LineItem, checkout_create
+from payments.checkout import CheckoutRedirect, CheckoutRequest, LineItem, checkout_open
 
 SUCCESS_URL = "http://testserver/done/?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "http://testserver/cancelled/"
 
 
-def open_checkout(**overrides):
-    """checkout_create for kind "test" with a one-line cart of $19.99."""
-    arguments = {
+def checkout_request(**overrides: Any) -> CheckoutRequest:
+    """A request for kind "test" with a one-line cart of $19.99; `total` is
+    computed from the lines, shipping and tax unless given."""
+    arguments: dict[str, Any] = {
         "kind": "test",
         "reference": "T-1001",
         "line_items": [
@@ -21,4 +23,25 @@ def open_checkout(**overrides):
         "cancel_url": CANCEL_URL,
     }
     arguments.update(overrides)
-    return checkout_create(**arguments)
+    arguments["line_items"] = tuple(arguments["line_items"])
+    if "total" not in arguments:
+        try:
+            arguments["total"] = (
+                sum(
+                    (
+                        item.unit_amount * item.quantity
+                        for item in arguments["line_items"]
+                    ),
+                    Decimal("0"),
+                )
+                + arguments.get("shipping_amount", Decimal("0"))
+                + arguments.get("tax_amount", Decimal("0"))
+            )
+        except TypeError:  # a float on purpose: checkout_open must refuse it
+            arguments["total"] = Decimal("0")
+    return CheckoutRequest(**arguments)
+
+
+def open_checkout(**overrides: Any) -> CheckoutRedirect:
+    """checkout_open for kind "test" with a one-line cart of $19.99."""
+    return checkout_open(checkout_request(**overrides))

@@ -25,16 +25,47 @@ def test_local_gateway_in_development_is_fine(settings):
     assert check_payment_settings() == []
 
 
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 def test_stripe_without_webhook_secret_warns(settings):
+    settings.TASKS = DATABASE_TASKS
     settings.STRIPE_SECRET_KEY = "sk_live_x"
     settings.STRIPE_WEBHOOK_SECRET = ""
     assert ids(check_payment_settings()) == ["payments.W002"]
 
 
 def test_stripe_with_webhook_secret_is_fine(settings):
+    settings.TASKS = DATABASE_TASKS
     settings.STRIPE_SECRET_KEY = "sk_live_x"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
     assert check_payment_settings() == []
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.tasks.backends.immediate.ImmediateBackend",
+        "django.tasks.backends.dummy.DummyBackend",
+    ],
+)
+def test_stripe_with_tasks_run_in_the_request_warns(settings, backend):
+    """Fees would be fetched inside the webhook's request (or never)."""
+    settings.TASKS = {"default": {"BACKEND": backend}}
+    settings.STRIPE_SECRET_KEY = "sk_live_x"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
+    assert ids(check_payment_settings()) == ["payments.W003"]
+
+
+def test_production_defaults_queue_tasks_in_the_database(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TASKS)",
+        env=PRODUCTION,
+        tmp_path=tmp_path,
+    )
+    assert "django_tasks_db.DatabaseBackend" in result.stdout, result.stderr
 
 
 def test_check_deploy_reports_the_local_gateway(settings):

@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from payments.events import stripe_event_process
+from payments.local_gateway import local_checkout_complete
 from payments.models import CheckoutSession, ProcessedEvent
-from payments.services import local_checkout_complete, stripe_event_process
+from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.fixtures import stripe_event
 from tests.payments.helpers import open_checkout
 
@@ -75,6 +77,11 @@ def test_pay_racing_cancel_ends_one_way(local_gateway, recording_handler):
 
 def test_one_event_delivered_many_times_at_once_is_handled_once(recording_handler):
     event = stripe_event("checkout_session_completed_paid", kind="test")
+    CheckoutSessionFactory(
+        session_id=event["data"]["object"]["id"],
+        payment_intent_id="",
+        amount_total=Decimal("51.62"),
+    )
     results = run_together(lambda _n: stripe_event_process(event=event), range(THREADS))
     assert results.count("paid") == 1
     assert results.count("duplicate") == THREADS - 1

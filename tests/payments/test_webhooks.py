@@ -38,6 +38,20 @@ def webhook_secret(settings):
     settings.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET
 
 
+SESSION = stripe_event(PAID)["data"]["object"]["id"]
+
+
+@pytest.fixture
+def record(db):
+    """Our record of the recorded paid session: $51.62 asked, in dollars."""
+    return CheckoutSessionFactory(
+        session_id=SESSION,
+        payment_intent_id="",
+        reference="RH-1001",
+        amount_total=Decimal("51.62"),
+    )
+
+
 def paid_intent(fee_cents=180, amount=5162, metadata=None):
     """A PaymentIntent as Stripe returns it with the fee expansion."""
     return {
@@ -62,7 +76,9 @@ def paid_intent(fee_cents=180, amount=5162, metadata=None):
 # ---------------------------------------------------------------------------
 # Signatures and malformed bodies
 # ---------------------------------------------------------------------------
-def test_a_correctly_signed_event_is_accepted(webhook_secret, recording_handler):
+def test_a_correctly_signed_event_is_accepted(
+    webhook_secret, record, recording_handler
+):
     body = json.dumps(stripe_event(PAID, kind="test")).encode()
     response = post_raw(body, sign_stripe_payload(body, TEST_WEBHOOK_SECRET))
     assert response.status_code == 200
@@ -154,7 +170,7 @@ def test_webhook_needs_no_csrf_token(webhook_secret, recording_handler):
 # ---------------------------------------------------------------------------
 # Once and only once
 # ---------------------------------------------------------------------------
-def test_a_replayed_event_is_handled_once(post_stripe_event, recording_handler):
+def test_a_replayed_event_is_handled_once(post_stripe_event, record, recording_handler):
     first = post_stripe_event(PAID, kind="test")
     second = post_stripe_event(first.stripe_event)
     assert (first.status_code, second.status_code) == (200, 200)
@@ -174,6 +190,7 @@ def test_unhandled_event_type_is_acknowledged(post_stripe_event, recording_handl
 
 
 def test_unknown_kind_is_logged_and_acknowledged(post_stripe_event, caplog):
+    """No record of ours either: needs review, which nobody handles here."""
     with caplog.at_level(logging.WARNING, logger="payments"):
         response = post_stripe_event(PAID, kind="nobody-handles-this")
     assert response.status_code == 200
@@ -188,11 +205,8 @@ def test_session_without_kind_is_acknowledged(post_stripe_event, recording_handl
 
 
 def test_handler_failure_answers_500_and_the_retry_succeeds(
-    post_stripe_event, recording_handler, caplog
+    post_stripe_event, record, recording_handler, caplog
 ):
-    CheckoutSessionFactory(
-        session_id=stripe_event(PAID)["data"]["object"]["id"], reference="RH-1001"
-    )
     recording_handler.fail_with = RuntimeError("database of the shop is down")
     with caplog.at_level(logging.ERROR, logger="payments"):
         failed = post_stripe_event(PAID, kind="test")
@@ -212,46 +226,27 @@ def test_handler_failure_answers_500_and_the_retry_succeeds(
 # ---------------------------------------------------------------------------
 # Each event type
 # ---------------------------------------------------------------------------
-def test_completed_and_paid_dispatches_paid_with_the_fee(
-    fake_stripe, post_stripe_event, recording_handler
+def test_completed_and_paid_dispatches_paid_with_no_fee_yet(
+    post_stripe_event, record, recording_handler
 ):
-    fake_stripe.respond("GET", f"/v1/payment_intents/{INTENT}", paid_intent(180))
     response = post_stripe_event(PAID, kind="test", reference="T-3001")
     assert response.status_code == 200
+    assert response.content == b"paid"
     [(name, outcome)] = recording_handler.calls
     assert name == "paid"
     assert outcome.kind == "test"
-    assert outcome.reference == "T-3001"
-    assert outcome.session_id == response.stripe_event["data"]["object"]["id"]
+    assert outcome.reference == "RH-1001"  # our record wins over the metadata
+    assert outcome.session_id == SESSION
     assert outcome.payment_intent_id == INTENT
-    assert outcome.amount_total == Decimal("51.62")
-    assert outcome.fee == Decimal("1.80")
+    assert outcome.amount_total == outcome.amount_expected == Decimal("51.62")
+    assert outcome.currency == "usd"
+    assert outcome.fee is None  # fetched later, by a task
     assert outcome.event_id == response.stripe_event["id"]
     assert outcome.livemode is False
-    method, url, params = fake_stripe.requests[0]
-    assert (method, url) == ("GET", f"/v1/payment_intents/{INTENT}")
-    assert params == {"expand": ["latest_charge.balance_transaction"]}
-
-
-def test_fee_lookup_failure_still_dispatches_with_fee_none(
-    fake_stripe, post_stripe_event, recording_handler
-):
-    fake_stripe.respond(
-        "GET",
-        "/v1/payment_intents/",
-        {"error": {"type": "api_error", "message": "Try again later."}},
-        status=503,
-    )
-    response = post_stripe_event(PAID, kind="test")
-    assert response.status_code == 200
-    [(name, outcome)] = recording_handler.calls
-    assert (name, outcome.fee) == ("paid", None)
-
-
-def test_fee_is_none_without_stripe_keys(post_stripe_event, recording_handler):
-    response = post_stripe_event(PAID, kind="test")
-    assert response.status_code == 200
-    assert recording_handler.calls[0][1].fee is None
+    record.refresh_from_db()
+    assert record.status == CheckoutSession.Status.PAID
+    assert record.payment_intent_id == INTENT
+    assert record.amount_received == Decimal("51.62")
 
 
 def test_completed_but_unpaid_waits_for_the_async_result(
@@ -273,6 +268,7 @@ def test_async_payment_succeeded_dispatches_paid(post_stripe_event, recording_ha
     record = CheckoutSessionFactory(
         session_id=event["data"]["object"]["id"],
         status=CheckoutSession.Status.PROCESSING,
+        amount_total=Decimal("51.62"),
     )
     assert post_stripe_event(event).status_code == 200
     assert recording_handler.names == ["paid"]
@@ -346,31 +342,18 @@ def test_full_refund_dispatches_refunded(post_stripe_event, recording_handler):
     assert record.status == CheckoutSession.Status.REFUNDED
 
 
-def test_full_refund_of_an_unknown_payment_asks_stripe_for_its_metadata(
-    fake_stripe, post_stripe_event, recording_handler
+def test_refund_of_a_payment_we_have_no_record_of_is_logged_and_acknowledged(
+    post_stripe_event, recording_handler, caplog
 ):
-    fake_stripe.respond(
-        "GET",
-        f"/v1/payment_intents/{INTENT}",
-        paid_intent(metadata={"kind": "test", "reference": "T-4002"}),
-    )
-    assert post_stripe_event("charge_refunded_full").status_code == 200
-    [(name, outcome)] = recording_handler.calls
-    assert (name, outcome.reference, outcome.session_id) == ("refunded", "T-4002", "")
-
-
-def test_refund_whose_metadata_stripe_cannot_give_is_retried(
-    fake_stripe, post_stripe_event, recording_handler
-):
-    fake_stripe.respond(
-        "GET",
-        "/v1/payment_intents/",
-        {"error": {"type": "api_error", "message": "Down."}},
-        status=500,
-    )
-    response = post_stripe_event("charge_refunded_full")
-    assert response.status_code == 500
-    assert not ProcessedEvent.objects.exists()
+    """Nothing to look up at Stripe: the refund is not ours (the default double
+    fails any test that reaches Stripe)."""
+    with caplog.at_level(logging.WARNING, logger="payments"):
+        response = post_stripe_event("charge_refunded_full")
+    assert response.status_code == 200
+    assert response.content == b"ignored"
+    assert "matches no checkout of ours" in caplog.text
+    assert recording_handler.calls == []
+    assert ProcessedEvent.objects.get().type == "charge.refunded"
 
 
 def test_partial_refund_is_recorded_but_not_dispatched(
@@ -382,7 +365,7 @@ def test_partial_refund_is_recorded_but_not_dispatched(
     with caplog.at_level(logging.INFO, logger="payments"):
         response = post_stripe_event("charge_refunded_partial")
     assert response.status_code == 200
-    assert response.content == b"partial refund"
+    assert response.content == b"ignored"
     assert "Partial refund" in caplog.text
     assert recording_handler.calls == []
     assert ProcessedEvent.objects.get().type == "charge.refunded"

@@ -1,10 +1,13 @@
 """
-A fake Stripe for tests: an `HTTPClient` that answers the Stripe library's
-requests from memory, so tests run the real library (its parameter encoding,
-headers and error parsing) without the network.
+Stripe doubles for tests: `HTTPClient`s installed under the real Stripe library
+(`payments.gateways.install_http_client`), so tests run its parameter encoding,
+headers and error parsing without the network.
 
-Lives in the app because only `payments` imports `stripe`; the pytest fixtures
-that use it are in `tests/payments/fixtures.py`.
+- `FakeStripe` answers from memory like Stripe's test mode;
+- `UnreachableStripe` records each request and fails it as a timeout would;
+- `RefusingStripe` (installed for every test) fails the test that reaches it.
+
+The pytest fixtures that use them are in `tests/payments/fixtures.py`.
 """
 
 import json
@@ -281,6 +284,28 @@ class RefusingStripe(stripe.HTTPClient):
 
     def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
         self.request(method, url, headers, post_data)
+
+    def close(self) -> None:
+        pass
+
+
+class UnreachableStripe(stripe.HTTPClient):
+    """Stripe that never answers: each request is recorded, then times out."""
+
+    name = "unreachable"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
+        self.calls.append(f"{method.upper()} {urlsplit(url).path}")
+        raise stripe.APIConnectionError(
+            "Request to Stripe timed out (test double).", should_retry=False
+        )
+
+    def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
+        return self.request(method, url, headers, post_data)
 
     def close(self) -> None:
         pass

@@ -1,0 +1,103 @@
+"""
+The processor's fee, learned after the payment.
+
+Stripe reports its fee on the charge's balance transaction, which may not exist
+yet when the payment is reported and takes a request to read. So the webhook
+never asks: it records the payment with `fee=None`, a task (`payments.tasks`)
+fetches the fee after commit, and `manage.py payments_fetch_fees` retries those
+still missing. When the fee is found it is stored on our `CheckoutSession` and
+handed to the handler as a `fee_known` outcome, once.
+"""
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+
+from payments import gateways
+from payments.dispatch import MONEY_ARRIVED, checkout_dispatch
+from payments.models import CheckoutSession
+from payments.registry import CheckoutOutcome
+from payments.validation import clean_amount, clean_currency
+
+logger = logging.getLogger(__name__)
+
+# Expansion that brings the processing fee along with a PaymentIntent.
+FEE_EXPAND = "latest_charge.balance_transaction"
+
+
+def fee_from_intent(intent: Any) -> Decimal | None:
+    """The processing fee from a PaymentIntent with its charge's balance expanded."""
+    if not isinstance(intent, dict):
+        return None
+    charge = intent.get("latest_charge")
+    balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
+    if not isinstance(balance, dict):
+        return None
+    if clean_currency(balance.get("currency")) != settings.CURRENCY.lower():
+        return None  # settled in another currency: not comparable
+    return clean_amount(balance.get("fee"))
+
+
+def payment_fee_fetch(*, payment_intent_id: str) -> Decimal | None:
+    """
+    Ask Stripe what it kept (None: not known yet, or Stripe did not answer).
+    Never raises: the caller retries later.
+    """
+    if not payment_intent_id or not gateways.stripe_enabled():
+        return None
+    try:
+        intent = gateways.retrieve_payment_intent(
+            payment_intent_id, expand=[FEE_EXPAND]
+        )
+    except gateways.GatewayError as error:
+        logger.warning("Could not read the fee of %s: %s", payment_intent_id, error)
+        return None
+    return fee_from_intent(intent)
+
+
+def fee_pending() -> QuerySet[CheckoutSession]:
+    """Stripe payments whose fee we have not learned yet."""
+    return CheckoutSession.objects.filter(
+        gateway=CheckoutSession.Gateway.STRIPE,
+        status__in=MONEY_ARRIVED,
+        fee__isnull=True,
+    ).exclude(payment_intent_id="")
+
+
+def checkout_fee_update(*, session_id: str) -> str:
+    """
+    Fetch the fee of one checkout and, when found, record it and dispatch
+    `fee_known`. Safe to run any number of times, concurrently too: the fee is
+    stored (and the handler told) only by the first run that finds it.
+
+    Returns what happened ("recorded", "pending", "not needed"), for logs and
+    the management command. Runs outside any transaction: it waits on Stripe.
+    """
+    record = fee_pending().filter(session_id=session_id).first()
+    if record is None:
+        return "not needed"
+    CheckoutSession.objects.filter(pk=record.pk).update(
+        fee_attempts=F("fee_attempts") + 1
+    )
+    fee = payment_fee_fetch(payment_intent_id=record.payment_intent_id)
+    if fee is None:
+        logger.info("The fee of %s is not known yet.", session_id)
+        return "pending"
+    checkout_dispatch(
+        CheckoutOutcome(
+            action="fee_known",
+            kind=record.kind,
+            reference=record.reference,
+            session_id=record.session_id,
+            payment_intent_id=record.payment_intent_id,
+            amount_total=record.amount_received,
+            amount_expected=record.amount_total,
+            currency=record.currency_received or record.currency,
+            fee=fee,
+            livemode=record.livemode,
+        )
+    )
+    return "recorded"

@@ -1,0 +1,179 @@
+"""
+The local test gateway: a test payment page on this site, for development,
+demos and tests, used when there is no Stripe key and `PAYMENTS_LOCAL_GATEWAY`
+is on (the default only with `DEBUG`).
+
+Its Pay, Decline and Cancel buttons report through `checkout_dispatch` exactly
+as a Stripe webhook would, so it exercises the real fulfilment code. It refuses
+to run when not enabled, so a production site can never take free orders.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.money import to_minor_units
+from payments import gateways
+from payments.dispatch import checkout_dispatch, payment_outcome
+from payments.exceptions import PaymentError
+from payments.models import CheckoutSession
+from payments.registry import CheckoutOutcome
+from payments.validation import clean_id
+
+logger = logging.getLogger(__name__)
+
+LocalAction = Literal["pay", "decline", "cancel"]
+LOCAL_ACTIONS: tuple[LocalAction, ...] = ("pay", "decline", "cancel")
+LOCAL_SESSION_PREFIX = "cs_local_"
+Status = CheckoutSession.Status
+
+
+def local_gateway_enabled() -> bool:
+    """The local test gateway runs only without Stripe keys and when allowed."""
+    return not gateways.stripe_enabled() and bool(settings.PAYMENTS_LOCAL_GATEWAY)
+
+
+def unavailable_message() -> str:
+    return _("Online payment is not available right now. Please try again later.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalSession:
+    """The ids and page of a new local checkout session."""
+
+    session_id: str
+    payment_intent_id: str
+    url: str
+
+
+def local_session_new(*, base_url: str) -> LocalSession:
+    """Fresh ids for a local session, its page on the host of `base_url`."""
+    token = secrets.token_hex(16)
+    session_id = f"{LOCAL_SESSION_PREFIX}{token}"
+    return LocalSession(
+        session_id=session_id,
+        payment_intent_id=f"pi_local_{token}",
+        url=urljoin(base_url, reverse("payments:local-checkout", args=[session_id])),
+    )
+
+
+def local_session_get(session_id: object) -> CheckoutSession | None:
+    """Our record of a local session; None for an unknown or malformed id."""
+    session_id = clean_id(session_id, prefix=LOCAL_SESSION_PREFIX)
+    if not session_id:
+        return None
+    return CheckoutSession.objects.filter(
+        session_id=session_id, gateway=CheckoutSession.Gateway.LOCAL
+    ).first()
+
+
+@dataclass(frozen=True)
+class LocalCheckoutResult:
+    session: CheckoutSession
+    applied: bool  # False: the session was no longer open (expired, completed)
+
+    @property
+    def redirect_url(self) -> str:
+        if self.session.status == Status.PAID:
+            return self.session.success_url.replace(
+                "{CHECKOUT_SESSION_ID}", self.session.session_id
+            )
+        return self.session.cancel_url
+
+
+def local_checkout_is_expired(session: CheckoutSession) -> bool:
+    return session.status == Status.EXPIRED or (
+        session.status == Status.OPEN and session.expires_at <= timezone.now()
+    )
+
+
+def _paid_outcome(session: CheckoutSession) -> CheckoutOutcome:
+    """The local gateway "receives" exactly what our record asked, with no fee."""
+    return payment_outcome(
+        record=session,
+        kind=session.kind,
+        reference=session.reference,
+        session_id=session.session_id,
+        payment_intent_id=session.payment_intent_id,
+        amount=to_minor_units(session.amount_total),
+        currency=session.currency,
+        fee=Decimal("0"),
+    )
+
+
+def _ended_outcome(
+    session: CheckoutSession, action: Literal["failed", "expired"]
+) -> CheckoutOutcome:
+    return CheckoutOutcome(
+        action=action,
+        kind=session.kind,
+        reference=session.reference,
+        session_id=session.session_id,
+        payment_intent_id=session.payment_intent_id,
+        amount_expected=session.amount_total,
+        currency=session.currency,
+    )
+
+
+def local_checkout_complete(
+    *, session_id: str, action: LocalAction
+) -> LocalCheckoutResult:
+    """
+    The buyer pressed Pay, Decline or Cancel on the local test page.
+
+    Pay -> paid (fee 0), Decline -> failed, Cancel -> expired, each through
+    `checkout_dispatch`. Pay on a session already paid changes nothing and
+    reports success again (a double click pays once); anything else on a
+    session that is no longer open is refused. A session past its expiry is
+    expired here, as Stripe would have done.
+
+    Raises `PaymentError` when the local gateway is not enabled and
+    `CheckoutSession.DoesNotExist` for an unknown or malformed id.
+    """
+    if not local_gateway_enabled():
+        raise PaymentError(unavailable_message())
+    if action not in LOCAL_ACTIONS:
+        raise ValueError(f"Unknown local checkout action {action!r}.")
+    if not clean_id(session_id, prefix=LOCAL_SESSION_PREFIX):
+        raise CheckoutSession.DoesNotExist(session_id)
+    with transaction.atomic():
+        session = CheckoutSession.objects.select_for_update().get(
+            session_id=session_id, gateway=CheckoutSession.Gateway.LOCAL
+        )
+        if session.status == Status.OPEN and local_checkout_is_expired(session):
+            outcome = _ended_outcome(session, "expired")
+            applied = False
+        elif session.status == Status.PAID and action == "pay":
+            return LocalCheckoutResult(session=session, applied=True)
+        elif session.status != Status.OPEN:
+            return LocalCheckoutResult(session=session, applied=False)
+        elif action == "pay":
+            outcome = _paid_outcome(session)
+            applied = True
+        else:
+            outcome = _ended_outcome(
+                session, "failed" if action == "decline" else "expired"
+            )
+            applied = True
+        checkout_dispatch(outcome)
+        session.refresh_from_db()
+    return LocalCheckoutResult(session=session, applied=applied)
+
+
+def local_checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
+    """For success pages: the paid outcome of a paid local session, else None."""
+    if not local_gateway_enabled():
+        return None
+    session = local_session_get(session_id)
+    if session is None or session.status != Status.PAID:
+        return None
+    return checkout_dispatch(_paid_outcome(session))

@@ -1,0 +1,93 @@
+"""
+Reading values that come from outside: webhook events, gateway answers, URLs.
+
+A signed event is authentic, not necessarily well formed, and an id in a URL is
+whatever the visitor typed. Everything read from them passes through one of
+these functions first, which answer a clean value or "nothing" (never raise), so
+junk becomes a logged no-op or a 404 instead of a 500 (PostgreSQL refuses a NUL
+byte in a query, for one).
+"""
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from core.money import from_minor_units
+
+# Stripe ids are ASCII letters, digits and underscores ("cs_test_a1B2...",
+# "pi_3Qa...", "evt_1Q..."); our local gateway's follow the same pattern.
+MAX_ID_LENGTH = 255
+_ID = re.compile(r"[A-Za-z0-9_]{1,255}")
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
+# Stripe allows metadata values of up to 500 characters.
+MAX_METADATA_VALUE_LENGTH = 500
+# The lengths our CheckoutSession stores.
+MAX_KIND_LENGTH = 40
+MAX_REFERENCE_LENGTH = 100
+
+
+def clean_id(value: object, *, prefix: str = "") -> str:
+    """`value` when it is a sane id starting with `prefix`, else ""."""
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        return ""
+    if prefix and (not value.startswith(prefix) or value == prefix):
+        return ""
+    return value
+
+
+def clean_expandable_id(value: object, *, prefix: str = "") -> str:
+    """An id given as itself or as an expanded object ({"id": ...})."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return clean_id(value, prefix=prefix)
+
+
+def clean_minor_units(value: object) -> int | None:
+    """An amount in cents when it is an int (not a bool, not a float), else None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def clean_amount(value: object) -> Decimal | None:
+    """Cents from outside as Decimal dollars; None when not an int."""
+    cents = clean_minor_units(value)
+    return None if cents is None else from_minor_units(cents)
+
+
+def clean_currency(value: object) -> str:
+    """A three-letter ISO code in lower case, else ""."""
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+        return ""
+    return value.lower()
+
+
+def clean_metadata(value: object) -> dict[str, str]:
+    """The string-to-string pairs of a metadata object (anything else dropped)."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {
+        key: item
+        for key, item in value.items()
+        if isinstance(key, str)
+        and isinstance(item, str)
+        and len(item) <= MAX_METADATA_VALUE_LENGTH
+        and "\x00" not in item
+    }
+
+
+def clean_text(value: object, *, max_length: int) -> str:
+    """A non-empty string of at most `max_length` characters, without NUL; else ""."""
+    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+        return ""
+    return value
+
+
+def object_of(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """An event's `data.object` when it is an object, else None."""
+    data = event.get("data")
+    if not isinstance(data, Mapping):
+        return None
+    obj = data.get("object")
+    return dict(obj) if isinstance(obj, Mapping) else None
