@@ -378,3 +378,30 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnnualStatement(models.Model):
+    """A year's giving statement sent to a donor: sent once per donor and year
+    (unless staff ask to resend), so the yearly command is safe to run twice."""
+
+    donor = models.ForeignKey(
+        Donor,
+        on_delete=models.CASCADE,
+        related_name="statements",
+        verbose_name=_("donor"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    total = models.DecimalField(_("total given"), **MONEY)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "donor"]
+        verbose_name = _("annual giving statement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["donor", "year"], name="donations_statement_once_a_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.donor}"

@@ -7,4 +7,5 @@ app_name = "donations"
 urlpatterns = [
     path("", views.donate, name="donate"),
     path("thank-you/", views.thank_you, name="thank-you"),
+    path("statement/<str:token>/", views.statement_detail, name="statement"),
 ]

@@ -6,6 +6,7 @@ The donate page, the thank-you page and the Home fund's page. Each view parses
 import logging
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import stacked_bar_chart
-from donations import selectors, services
+from donations import selectors, services, statements
 from donations.fees import fee_rates
 from donations.forms import DonateForm
 from donations.models import Donation
+from donations.receipts import NO_GOODS_OR_SERVICES
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 
@@ -105,3 +107,24 @@ def fund_detail(request: HttpRequest) -> HttpResponse:
             "wall": selectors.donor_wall(),
         },
     )
+
+
+@never_cache
+@require_GET
+def statement_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """A printable annual statement, reached only through its signed link."""
+    statement = statements.statement_from_token(token)
+    if statement is None:
+        raise Http404("No such statement.")
+    response = render(
+        request,
+        "donations/annual_statement.html",
+        {
+            "statement": statement,
+            "legal_name": settings.ORGANIZATION_LEGAL_NAME,
+            "ein": settings.ORGANIZATION_EIN,
+            "no_goods_or_services": NO_GOODS_OR_SERVICES,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -46,22 +46,6 @@ PAGES = [
             "building a safe home for survivors, funded by 100% of our store's profit."
         ),
     },
-    {
-        "slug": "the-home",
-        "title": "The Redeeming Hope home",
-        "meta_description": (
-            "The Redeeming Hope home will be a safe place for survivors of human "
-            "trafficking. Every dollar of our store's profit goes to building it."
-        ),
-    },
-    {
-        "slug": "donate",
-        "title": "Give to Redeeming Hope",
-        "meta_description": (
-            "Ways to support Redeeming Hope and the home for survivors of human "
-            "trafficking in Kentucky."
-        ),
-    },
 ]
 
 

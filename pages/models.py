@@ -48,6 +48,4 @@ PAGE_URL_NAMES = {
     "get-help": "get-help",
     "browsing-safely": "browsing-safely",
     "about": "about",
-    "the-home": "the-home",
-    "donate": "donate",
 }

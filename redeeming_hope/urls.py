@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from campaigns.sitemaps import SITEMAPS as CAMPAIGN_SITEMAPS
+from donations import views as donation_views
 from pages import views
 from pages.sitemaps import PageSitemap
 
@@ -24,8 +25,8 @@ urlpatterns = [
         name="browsing-safely",
     ),
     path("about/", views.page_detail, {"slug": "about"}, name="about"),
-    path("the-home/", views.page_detail, {"slug": "the-home"}, name="the-home"),
-    path("donate/", views.page_detail, {"slug": "donate"}, name="donate"),
+    path("the-home/", donation_views.fund_detail, name="the-home"),
+    path("donate/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("shop/", include("shop.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

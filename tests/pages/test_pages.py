@@ -9,7 +9,14 @@ from pages.views import server_error
 from tests.html import assert_valid_html
 from tests.pages.factories import PageFactory
 
-PUBLIC_PAGES = ["home", "get-help", "browsing-safely", "about", "the-home", "donate"]
+PUBLIC_PAGES = [
+    "home",
+    "get-help",
+    "browsing-safely",
+    "about",
+    "the-home",
+    "donations:donate",
+]
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campaigns import demo as campaigns_demo
+from donations import demo as donations_demo
 from pages import demo as pages_demo
 from shop import demo as shop_demo
 
@@ -28,10 +29,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             awareness = pages_demo.seed() + campaigns_demo.seed()
             shop = shop_demo.seed()
+            gifts = donations_demo.seed()
         self.stdout.write(
             f"Demo content: {awareness} page(s), statistic(s) and campaign(s) created."
         )
         self.stdout.write(f"Demo shop: {shop} row(s) created.")
+        self.stdout.write(f"Demo gifts and Home fund: {gifts} row(s) created.")
 
         if settings.DEBUG:
             self._ensure_demo_staff()
