@@ -176,3 +176,28 @@ def test_a_signed_statement_link_shows_the_year(client):
 def test_a_forged_statement_link_is_not_found(client, token):
     response = client.get(reverse("donations:statement", args=[token]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("gifts", [10, 1000])
+def test_the_home_page_shows_the_fund_in_constant_queries(
+    client, gifts, django_assert_max_num_queries
+):
+    HomeFundFactory(goal_amount=Decimal("100000.00"))
+    donor = DonorFactory()
+    Donation.objects.bulk_create(
+        Donation(
+            donor=donor,
+            amount=Decimal("10.00"),
+            processor_fee=Decimal("0"),
+            status=Donation.Status.PAID,
+            date=dt.date(2026, 5, 1),
+            livemode=True,
+            reference=f"gift-{n}",
+        )
+        for n in range(gifts)
+    )
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert f"${gifts * 10:,}.00</strong> raised of $100,000.00" in html
+    assert 'id="fund-progress-label-home"' in html
