@@ -13,7 +13,12 @@ from playwright.sync_api import expect
 from campaigns import demo
 from campaigns.models import ActionDay, Campaign
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs every browser test, so one Chromium starts.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
 
 
 @pytest.fixture

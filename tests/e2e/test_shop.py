@@ -10,7 +10,12 @@ from playwright.sync_api import expect
 from shop import demo
 from shop.models import Order
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs every browser test, so one Chromium starts.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
 
 
 @pytest.fixture
