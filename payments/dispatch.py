@@ -193,10 +193,10 @@ def _apply_to_record(record: CheckoutSession | None, outcome: CheckoutOutcome) -
     return result
 
 
-def _needs_fee(record: CheckoutSession | None) -> bool:
+def _needs_fee(record: CheckoutSession) -> bool:
+    """Money arrived at Stripe and we do not know its fee yet."""
     return (
-        record is not None
-        and record.gateway == CheckoutSession.Gateway.STRIPE
+        record.gateway == CheckoutSession.Gateway.STRIPE
         and record.status in MONEY_ARRIVED
         and record.fee is None
         and bool(record.payment_intent_id)
@@ -217,7 +217,8 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
     with transaction.atomic():
         record = _record_for(outcome)
         tell = _apply_to_record(record, outcome)
-        if record is not None and _needs_fee(record):
+        money_arrived = outcome.action in ("paid", "needs_review")
+        if record is not None and money_arrived and _needs_fee(record):
             session_id = record.session_id
             transaction.on_commit(lambda: _enqueue_fee_fetch(session_id))
         if not tell:
