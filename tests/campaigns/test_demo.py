@@ -1,17 +1,25 @@
-"""seed_demo's awareness content: complete, sourced, idempotent, respectful of edits."""
+"""The demo's awareness content: complete, sourced, idempotent, respectful of edits.
+
+Only the standing pages and campaigns are seeded here (`seed_demo` itself, which
+adds the shop and donations, is tested in tests/pages)."""
 
 import datetime as dt
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns import demo
 from campaigns.models import ActionDay, Campaign, Statistic
+from pages import demo as pages_demo
 from pages.models import Page
 
 pytestmark = pytest.mark.django_db
+
+
+def _seed() -> None:
+    pages_demo.seed()
+    demo.seed()
 
 
 def _counts() -> dict[str, int]:
@@ -25,7 +33,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_seed_creates_the_prevention_month_campaign():
-    call_command("seed_demo", verbosity=0)
+    _seed()
     campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
     assert campaign.title == "Human Trafficking Prevention Month"
     assert "Activate Connections to Prevent Human Trafficking" in campaign.theme
@@ -47,7 +55,7 @@ def test_seed_creates_the_prevention_month_campaign():
 
 
 def test_seed_statistics_carry_their_sources():
-    call_command("seed_demo", verbosity=0)
+    _seed()
     campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
     statistics = {s.figure: s for s in campaign.statistics.all()}
     assert set(statistics) >= {"27.6 million", "About 50 million", "178", "14 of 188"}
@@ -68,17 +76,17 @@ def test_seed_statistics_carry_their_sources():
 
 
 def test_seed_is_idempotent():
-    call_command("seed_demo", verbosity=0)
+    _seed()
     first = _counts()
     stamps = dict(Campaign.objects.values_list("slug", "updated_at"))
-    call_command("seed_demo", verbosity=0)
+    _seed()
     assert _counts() == first
     assert dict(Campaign.objects.values_list("slug", "updated_at")) == stamps
     assert demo.seed() == 0
 
 
 def test_seed_never_overwrites_staff_edits():
-    call_command("seed_demo", verbosity=0)
+    _seed()
     Campaign.objects.filter(slug=demo.CAMPAIGN_SLUG).update(
         title="Edited", status="draft"
     )
@@ -87,7 +95,7 @@ def test_seed_never_overwrites_staff_edits():
     campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
     campaign.statistics.remove(Statistic.objects.get(slug="hotline-languages"))
 
-    call_command("seed_demo", verbosity=0)
+    _seed()
     campaign.refresh_from_db()
     assert campaign.title == "Edited" and campaign.status == "draft"
     assert Statistic.objects.get(slug="un-protocol-parties").figure == "180"
@@ -108,7 +116,7 @@ def test_demo_campaign_is_the_coming_or_running_january(today, year):
 
 
 def test_seeded_pages_render(client):
-    call_command("seed_demo", verbosity=0)
+    _seed()
     campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
     assert client.get("/campaigns/").status_code == 200
     response = client.get(campaign.get_absolute_url())
@@ -121,7 +129,7 @@ def test_seeded_pages_render(client):
 
 
 def test_home_shows_the_wear_blue_day_with_days_left(client):
-    call_command("seed_demo", verbosity=0)
+    _seed()
     day = ActionDay.objects.get()
     # Ten days before #WearBlue, evening in Kentucky (already the next day in UTC).
     evening = dt.datetime.combine(
