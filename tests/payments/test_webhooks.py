@@ -52,27 +52,6 @@ def record(db):
     )
 
 
-def paid_intent(fee_cents=180, amount=5162, metadata=None):
-    """A PaymentIntent as Stripe returns it with the fee expansion."""
-    return {
-        "id": INTENT,
-        "object": "payment_intent",
-        "amount": amount,
-        "currency": "usd",
-        "metadata": metadata or {},
-        "latest_charge": {
-            "id": "ch_3QaBcDeFgHiJkLmN0aBcDeFg",
-            "object": "charge",
-            "balance_transaction": {
-                "id": "txn_3QaBcDeFgHiJkLmN0aBcDeFg",
-                "object": "balance_transaction",
-                "fee": fee_cents,
-                "currency": "usd",
-            },
-        },
-    }
-
-
 # ---------------------------------------------------------------------------
 # Signatures and malformed bodies
 # ---------------------------------------------------------------------------
