@@ -63,4 +63,4 @@ bench: $(VENV)/.runtime
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
