@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from shop.models import Variant
 
 SESSION_KEY = "shop_cart"
-# The cart's own id, made at its first checkout: its orders carry it, so a cart
-# can never have two pending orders (see shop.checkout).
+# The cart's own id, made with the cart: its orders carry it, so a cart can never
+# have two pending orders (see shop.checkout).
 CART_ID_KEY = "shop_cart_id"
 _CART_ID_LENGTH = 22  # secrets.token_urlsafe(16)
 # Most of one variant a single order may take: plenty for a supporter, and it keeps
@@ -84,7 +84,11 @@ class Cart:
 
     @property
     def cart_id(self) -> str:
-        """This cart's id, made on first use and kept until the cart is cleared."""
+        """This cart's id (made now if the cart has none yet)."""
+        return self.ensure_id()
+
+    def ensure_id(self) -> str:
+        """Give the cart its id if it has none; kept until the cart is cleared."""
         value = self.session.get(CART_ID_KEY)
         if not isinstance(value, str) or len(value) != _CART_ID_LENGTH:
             value = secrets.token_urlsafe(16)
@@ -104,6 +108,9 @@ class Cart:
     def _save(self, data: dict[str, int]) -> None:
         self.session[SESSION_KEY] = data
         self.session.modified = True
+        # Made with the cart, not at checkout: concurrent checkout POSTs of one
+        # session must all see the same id.
+        self.ensure_id()
 
     def quantities(self) -> dict[int, int]:
         return {int(key): value for key, value in self._data().items()}

@@ -193,6 +193,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if any(line.problem for line in lines):
         messages.error(request, _("Some items in your cart need your attention first."))
         return redirect("shop:cart")
+    cart.ensure_id()  # a cart from before cart ids gets one before any POST
     rates = shop_settings(request)
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,

@@ -1,8 +1,17 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from payments.registry import CheckoutOutcome
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the cache: every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

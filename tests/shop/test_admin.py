@@ -118,3 +118,52 @@ def test_resend_missing_confirmation(admin_client, paid, mailoutbox):
     )
     assert len(mailoutbox) == 1
     assert Order.objects.get(pk=paid.pk).confirmation_sent_at is not None
+
+
+def test_payments_to_review_come_first_highlighted_with_both_amounts(
+    admin_client, paid, outcome
+):
+    from shop.handlers import order_checkout_handler
+
+    variant = VariantFactory(stock=5)
+    odd = order_create_from_cart(cart={variant.pk: 1}, customer=checkout_data())
+    order_create_from_cart(cart={variant.pk: 1}, customer=checkout_data())  # newer
+    order_checkout_handler.needs_review(
+        outcome(
+            odd, action="needs_review", amount_total=Decimal("5.00"), currency="usd"
+        )
+    )
+    changelist = reverse("admin:shop_order_changelist")
+    response = admin_client.get(changelist)
+    html = response.content.decode()
+    assert [o.pk for o in response.context["cl"].result_list][0] == odd.pk
+    assert "⚠ Payment needs review" in html
+    assert "$5.00 USD" in html
+
+    response = admin_client.get(changelist, {"attention": "review"})
+    assert [o.pk for o in response.context["cl"].result_list] == [odd.pk]
+
+    page = admin_client.get(reverse("admin:shop_order_change", args=[odd.pk]))
+    text = page.content.decode()
+    assert "Paid: $5.00 USD" in text and "Order total: $32.86 USD" in text
+    assert "mismatch" in text
+
+
+def test_staff_accept_a_payment_under_review(
+    admin_client, outcome, mailoutbox, django_capture_on_commit_callbacks
+):
+    from shop.handlers import order_checkout_handler
+
+    order = order_create_from_cart(
+        cart={VariantFactory(stock=5).pk: 1}, customer=checkout_data()
+    )
+    order_checkout_handler.needs_review(outcome(order, action="needs_review"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:shop_order_changelist"),
+            {"action": "accept_reviewed_payment", "_selected_action": [order.pk]},
+            follow=True,
+        )
+    assert "1 order(s) accepted as paid" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+    assert len(mailoutbox) == 1

@@ -184,3 +184,147 @@ def test_refund_of_an_unpaid_order_is_flagged(outcome):
     order_mark_refunded(order_number=order.number, outcome=outcome(order))
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING and order.needs_attention
+
+
+# ---------------------------------------------------------------------------
+# Payments that need review (amount or currency not what was asked)
+# ---------------------------------------------------------------------------
+def review(order, outcome, **overrides):
+    from shop.handlers import order_checkout_handler
+
+    values = {"action": "needs_review", "amount_total": D("1.00"), "currency": "usd"}
+    order_checkout_handler.needs_review(outcome(order, **{**values, **overrides}))
+    order.refresh_from_db()
+    return order
+
+
+def test_an_underpaid_order_needs_review_never_paid(
+    outcome, django_capture_on_commit_callbacks
+):
+    variant = VariantFactory(stock=5)
+    order = place({variant.pk: 2})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        review(order, outcome)
+        review(order, outcome)  # repeated: nothing more
+    assert order.status == Order.Status.NEEDS_REVIEW
+    assert not order.is_paid and order.paid_at is None
+    assert (order.amount_paid, order.currency_paid) == (D("1.00"), "USD")
+    assert order.needs_attention and order.attention_note.count("needs review") == 1
+    assert (
+        "1.00 USD" in order.attention_note and str(order.total) in order.attention_note
+    )
+    assert callbacks == [] and mail.outbox == []
+    assert stock(variant) == 3  # still reserved
+    assert order.proceeds == D("0.00")  # not a sale until staff accept it
+
+
+def test_a_payment_in_another_currency_needs_review(outcome):
+    order = review(
+        place({VariantFactory().pk: 1}), outcome, amount_total=None, currency="eur"
+    )
+    assert order.status == Order.Status.NEEDS_REVIEW
+    assert order.currency_paid == "EUR"
+
+
+def test_orders_under_review_are_not_expired(outcome):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.services import orders_expire_stale
+
+    variant = VariantFactory(stock=5)
+    order = review(place({variant.pk: 2}), outcome)
+    Order.objects.filter(pk=order.pk).update(
+        expires_at=timezone.now() - timedelta(hours=1)
+    )
+    assert orders_expire_stale() == 0
+    assert Order.objects.get(pk=order.pk).status == Order.Status.NEEDS_REVIEW
+    assert stock(variant) == 3
+
+
+def test_a_paid_outcome_does_not_override_a_review(outcome):
+    order = review(place({VariantFactory().pk: 1}), outcome)
+    order_mark_paid(order_number=order.number, outcome=outcome(order))
+    order.refresh_from_db()
+    assert order.status == Order.Status.NEEDS_REVIEW
+    assert "under review" in order.attention_note
+
+
+def test_review_after_the_checkout_ended_takes_the_stock_again(outcome):
+    variant = VariantFactory(stock=5)
+    order = place({variant.pk: 2})
+    order_cancel(order=order)
+    order = review(order, outcome)
+    assert order.status == Order.Status.NEEDS_REVIEW
+    assert order.stock_released_at is None and stock(variant) == 3
+
+
+def test_review_of_a_paid_order_only_flags_it(outcome):
+    order = place({VariantFactory().pk: 1})
+    order_mark_paid(order_number=order.number, outcome=outcome(order))
+    order = review(order, outcome)
+    assert order.status == Order.Status.PAID
+    assert order.needs_attention and "second payment" in order.attention_note
+
+
+def test_staff_accept_a_reviewed_payment_once(
+    outcome, django_capture_on_commit_callbacks
+):
+    from shop.fulfilment import order_accept_reviewed_payment
+
+    variant = VariantFactory(stock=5)
+    order = review(place({variant.pk: 2}), outcome)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert order_accept_reviewed_payment(order=order)
+        assert not order_accept_reviewed_payment(order=order)
+    assert order.status == Order.Status.PAID and order.paid_at is not None
+    assert len(mail.outbox) == 1
+    assert stock(variant) == 3
+
+
+def test_refunding_a_reviewed_payment_gives_the_stock_back_once(outcome):
+    variant = VariantFactory(stock=5)
+    order = review(place({variant.pk: 2}), outcome)
+    order_mark_refunded(order_number=order.number, outcome=outcome(order))
+    order_mark_refunded(order_number=order.number, outcome=outcome(order))
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert stock(variant) == 5
+
+
+# ---------------------------------------------------------------------------
+# The fee, learned later
+# ---------------------------------------------------------------------------
+def test_fee_known_fills_the_fee_once(outcome):
+    from shop.handlers import order_checkout_handler
+
+    order = place({VariantFactory().pk: 1})
+    order_mark_paid(order_number=order.number, outcome=outcome(order, fee=None))
+    order.refresh_from_db()
+    assert order.payment_fee is None and order.fee_pending
+    fee = outcome(order, action="fee_known", fee=D("2.04"))
+    order_checkout_handler.fee_known(fee)
+    order_checkout_handler.fee_known(outcome(order, action="fee_known", fee=D("9")))
+    order_checkout_handler.fee_known(outcome(order, action="fee_known", fee=None))
+    order.refresh_from_db()
+    assert order.payment_fee == D("2.04") and not order.fee_pending
+
+
+def test_handler_outcomes_for_an_unknown_order_are_logged(outcome, caplog):
+    from shop.handlers import order_checkout_handler
+
+    order = place({VariantFactory().pk: 1})
+    Order.objects.filter(pk=order.pk).update(number="RH-2000-000000")
+    with caplog.at_level(logging.ERROR, logger="shop.handlers"):
+        for action in ("paid", "needs_review", "fee_known", "failed", "expired"):
+            getattr(order_checkout_handler, action)(outcome(order, action=action))
+    assert caplog.text.count("does not exist") == 5
+
+
+def test_the_buyer_sees_that_the_payment_is_being_checked(client, outcome):
+    order = review(place({VariantFactory().pk: 1}), outcome)
+    html = client.get(order.get_absolute_url()).content.decode()
+    assert "Payment needs review" in html
+    assert "You do not need to pay again" in html
+    assert "Thank you for your order" not in html

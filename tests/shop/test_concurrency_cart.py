@@ -1,0 +1,137 @@
+"""
+One visitor cannot hold the shop's stock: concurrent checkouts of one cart (each
+in its own thread with its own database connection) leave at most one pending
+order, and its stock is reserved once; replaced orders give their stock back
+exactly once.
+
+Needs real row locks and a unique index that makes a second INSERT wait, so it
+runs on PostgreSQL only.
+"""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from shop.cart import SESSION_KEY
+from shop.checkout import order_checkout
+from shop.models import Order, Variant
+from shop.selectors import shop_settings
+from shop.services import CheckoutError
+from tests.shop.factories import VariantFactory, checkout_data
+
+THREADS = 6
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL row locks: run with "
+        "DATABASE_URL=postgres://... to include it",
+    ),
+]
+
+
+def race(work: Callable[[int], str]) -> list[str]:
+    barrier = threading.Barrier(THREADS)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcome = work(n)
+        except CheckoutError as error:
+            outcome = f"refused: {type(error).__name__}"
+        except Exception as error:  # noqa: BLE001 - reported in the assertion
+            outcome = f"error: {error!r}"
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_concurrent_checkouts_of_one_cart_hold_the_stock_once(local_gateway):
+    shirt = VariantFactory(stock=10)
+
+    def checkout(n: int) -> str:
+        started = order_checkout(
+            cart_id="one-cart",
+            cart={shirt.pk: 2},
+            customer=checkout_data(),
+            rates=shop_settings(),
+            site_root="http://testserver/",
+        )
+        return f"order {started.order.pk}"
+
+    results = race(checkout)
+    assert not [r for r in results if r.startswith("error")], results
+    assert Order.objects.filter(status=Order.Status.PENDING).count() == 1
+    assert Order.objects.count() == 1
+    assert Variant.objects.get(pk=shirt.pk).stock == 8
+
+
+def test_concurrent_replacements_release_each_order_once(local_gateway):
+    """Every thread changes the cart: each replaces the order before it, and all
+    but the last order give their stock back exactly once."""
+    shirt = VariantFactory(stock=100)
+
+    def checkout(n: int) -> str:
+        started = order_checkout(
+            cart_id="one-cart",
+            cart={shirt.pk: n + 1},
+            customer=checkout_data(),
+            rates=shop_settings(),
+            site_root="http://testserver/",
+        )
+        return f"order {started.order.pk}"
+
+    results = race(checkout)
+    assert not [r for r in results if r.startswith("error")], results
+    pending = Order.objects.filter(status=Order.Status.PENDING)
+    assert pending.count() <= 1
+    held = sum(line.quantity for order in pending for line in order.lines.all())
+    assert Variant.objects.get(pk=shirt.pk).stock == 100 - held
+    for order in Order.objects.exclude(status=Order.Status.PENDING):
+        assert order.status == Order.Status.CANCELLED
+        assert order.stock_released_at is not None
+
+
+def test_one_session_posting_checkout_at_once(local_gateway, settings):
+    """The defect as measured: one browser session, many simultaneous POSTs."""
+    settings.SHOP_CHECKOUT_RATE_PER_VISITOR = "100/m"
+    settings.SHOP_CHECKOUT_RATE_PER_IP = "100/m"
+    shirt = VariantFactory(stock=10)
+    buyer = Client()
+    buyer.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 2})
+    cookie = buyer.cookies[settings.SESSION_COOKIE_NAME].value
+    assert buyer.session[SESSION_KEY] == {str(shirt.pk): 2}
+    address = {
+        "email": "buyer@example.org",
+        "name": "Ada Buyer",
+        "delivery_method": "ship",
+        "address_line1": "1 Main Street",
+        "city": "Louisville",
+        "state": "KY",
+        "zip_code": "40202",
+    }
+
+    def post(n: int) -> str:
+        tab = Client()
+        tab.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        return str(tab.post(reverse("shop:checkout"), address).status_code)
+
+    results = race(post)
+    assert set(results) <= {"302"}, results
+    assert Order.objects.filter(status=Order.Status.PENDING).count() == 1
+    assert Variant.objects.get(pk=shirt.pk).stock == 8
