@@ -24,6 +24,7 @@ from shop.models import (
     Category,
     Order,
     OrderLine,
+    OrderQuerySet,
     Product,
     ProductImage,
     ShopSettings,
@@ -112,15 +113,14 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "product_name",
         "variant_label",
         "sku",
         "unit_price",
         "unit_cost",
         "quantity",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -271,11 +271,10 @@ class OrderAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
-        return (
-            super()
-            .get_queryset(request)
-            .with_proceeds()
-            .annotate(_item_count=Coalesce(Sum("lines__quantity"), 0))
+        orders = super().get_queryset(request)
+        assert isinstance(orders, OrderQuerySet)
+        return orders.with_proceeds().annotate(
+            _item_count=Coalesce(Sum("lines__quantity"), 0)
         )
 
     def get_readonly_fields(
@@ -317,7 +316,7 @@ class OrderAdmin(admin.ModelAdmin):
     def payment_check(self, obj: Order) -> str | SafeString:
         """What was paid next to what was asked, so a mismatch is plain to see."""
         if obj.amount_paid is None:
-            return _("No payment recorded yet.")
+            return str(_("No payment recorded yet."))
         asked = settings.CURRENCY.upper()
         matches = obj.amount_paid == obj.total and obj.currency_paid in ("", asked)
         return format_html(
@@ -348,7 +347,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("proceeds"))
     def proceeds_display(self, obj: Order) -> str:
         if obj.fee_pending:
-            return _("%(amount)s (fee pending)") % {
+            return str(_("%(amount)s (fee pending)")) % {
                 "amount": format_money(obj.proceeds)
             }
         return format_money(obj.proceeds)

@@ -8,11 +8,27 @@ overwritten.
 """
 
 from decimal import Decimal
+from typing import TypedDict
 
 from core.demo_images import image_demo_file
 from shop.models import Category, Product, ProductImage, ShopSettings, Variant
 
 D = Decimal
+
+# size, colour, SKU, price, unit cost, stock
+VariantSpec = tuple[str, str, str, str, str, int]
+
+
+class ProductSpec(TypedDict):
+    slug: str
+    name: str
+    category: str
+    featured: bool
+    colours: tuple[str, str]
+    alt: str
+    description: str
+    variants: list[VariantSpec]
+
 
 CATEGORIES = [
     ("apparel", "Apparel", 0),
@@ -20,7 +36,7 @@ CATEGORIES = [
     ("home-goods", "Home goods", 2),
 ]
 
-PRODUCTS = [
+PRODUCTS: list[ProductSpec] = [
     {
         "slug": "hope-t-shirt",
         "name": "Hope T-shirt",
@@ -141,7 +157,7 @@ def seed() -> int:
     if not ShopSettings.objects.exists():
         ShopSettings.objects.create()
         created += 1
-    categories = {}
+    categories: dict[str, Category] = {}
     for slug, name, position in CATEGORIES:
         categories[slug], made = Category.objects.get_or_create(
             slug=slug, defaults={"name": name, "position": position}

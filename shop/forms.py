@@ -153,7 +153,7 @@ class CheckoutForm(forms.Form):
     )
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[("", _("Choose a state"))] + STATE_CHOICES,
+        choices=[("", _("Choose a state")), *STATE_CHOICES],
         required=False,
         initial="KY",
         error_messages={"invalid_choice": _("Choose a state from the list.")},

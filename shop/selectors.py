@@ -22,6 +22,7 @@ from shop.models import (
     ZERO,
     Category,
     Order,
+    OrderQuerySet,
     Product,
     ProductImage,
     ShopSettings,
@@ -109,7 +110,7 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
 
 def _sales(
     start: date | datetime | None = None, end: date | datetime | None = None
-) -> QuerySet[Order]:
+) -> OrderQuerySet:
     orders = Order.objects.counted_as_sales()
     start_at, end_at = _as_datetime(start), _as_datetime(end)
     if start_at is not None:
@@ -123,7 +124,7 @@ def _cents(value: Decimal | None) -> Decimal:
     return Decimal(value or ZERO).quantize(Decimal("0.01"))
 
 
-def order_proceeds_total(orders: QuerySet[Order]) -> Decimal:
+def order_proceeds_total(orders: OrderQuerySet) -> Decimal:
     """Proceeds of the given orders (`Order.objects.with_proceeds()`), in one
     query whatever their number."""
     total = orders.with_proceeds().aggregate(

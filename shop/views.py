@@ -24,7 +24,7 @@ from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, cart_subtotal
 from shop.checkout import order_checkout
 from shop.converters import is_checkout_session_id
 from shop.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
-from shop.models import Category, Order
+from shop.models import Category, Order, Variant
 from shop.pricing import calculate_totals
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
 
@@ -98,7 +98,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             % {"quantity": quantity, "item": variant},
         )
         return redirect("shop:cart")
-    variants = product.variants_on_sale
+    variants: list[Variant] = product.variants_on_sale  # type: ignore[attr-defined]
     return render(
         request,
         "shop/product_detail.html",
@@ -140,7 +140,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     form = CartUpdateForm(request.POST)
     if not form.is_valid():
         errors = form.errors.get("quantity") or [_("That item is not in your cart.")]
-        messages.error(request, errors[0])
+        messages.error(request, str(errors[0]))
         return redirect("shop:cart")
     variant_id, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
     line = next((line for line in cart.lines() if line.variant_id == variant_id), None)

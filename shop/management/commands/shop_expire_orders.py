@@ -12,6 +12,8 @@ Run it every few minutes from cron, e.g.:
     */5 * * * *  cd /srv/redeeming-hope && .venv/bin/python manage.py shop_expire_orders
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from shop.services import orders_expire_stale
@@ -20,7 +22,7 @@ from shop.services import orders_expire_stale
 class Command(BaseCommand):
     help = "Expire pending shop orders past their hold and release their stock."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         expired = orders_expire_stale()
         if options["verbosity"]:
             self.stdout.write(f"Expired {expired} pending order(s).")
