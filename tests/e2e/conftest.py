@@ -15,17 +15,28 @@ CHROMIUM = Path("/usr/bin/chromium")
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1>"
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, in this process and in every xdist worker.
+
+    Playwright's sync API runs an asyncio event loop in the main thread from the
+    first browser test until the end of the session. With the browser tests last,
+    no other test ever runs beside that loop: xdist hands out tests in this order,
+    so a worker that has started a browser test gets only browser tests after it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _allow_orm_beside_playwright():
-    """Let tests use the ORM while Playwright's event loop runs in this thread.
+    """Let the browser tests use the ORM while Playwright's event loop runs.
 
-    Playwright's sync API runs an asyncio loop in the main thread from its first use
-    until the end of the session, and Django refuses database calls in a thread with
-    a running loop. Nothing async touches the database here (the live server has its
-    own thread, with no loop), so the check is switched off for exactly that span:
-    this fixture is set up before the first browser test (session fixtures, autouse
-    first) and torn down after Playwright stops. Unit tests that run in a process
-    with no browser test (most xdist workers, `pytest -m "not e2e"`) keep the check.
+    Django refuses database calls from a thread with a running event loop, to catch
+    async code calling sync code. Here the loop is Playwright's, nothing async
+    touches the database (the live server has its own thread, with no loop), so the
+    check is switched off for the browser tests only: this fixture starts with the
+    first of them, before Playwright (session fixtures, autouse first), and as they
+    run last, only browser tests follow it. A process that runs no browser test
+    (`pytest -m "not e2e"`, most xdist workers) never sets the variable.
     """
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

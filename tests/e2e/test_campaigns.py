@@ -13,12 +13,7 @@ from playwright.sync_api import expect
 from campaigns import demo
 from campaigns.models import ActionDay, Campaign
 
-# One xdist worker runs every browser test, so one Chromium starts.
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -10,12 +10,7 @@ from playwright.sync_api import expect
 from shop import demo
 from shop.models import Order
 
-# One xdist worker runs every browser test, so one Chromium starts.
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
