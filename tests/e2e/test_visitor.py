@@ -68,7 +68,7 @@ def test_two_shift_presses_and_other_keys_do_not_leave(page, site):
 
 def test_pages_are_accessible_on_a_narrow_phone(page, site, assert_accessible):
     page.set_viewport_size({"width": 320, "height": 640})
-    for name in ["about", "donate", "the-home"]:
+    for name in ["about", "donations:donate", "the-home"]:
         page.goto(site + reverse(name))
         assert_accessible(page)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
