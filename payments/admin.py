@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from payments.models import CheckoutSession, ProcessedEvent
+from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -41,18 +41,56 @@ class CheckoutSessionAdmin(ReadOnlyAdmin):
         "amount_received",
         "currency_received",
         "fee",
+        "recurring_interval",
+        "subscription_status",
         "created_at",
         "expires_at",
     ]
-    list_filter = ["status", "gateway", "kind", "livemode", "created_at"]
+    list_filter = [
+        "status",
+        "gateway",
+        "kind",
+        "recurring_interval",
+        "subscription_status",
+        "livemode",
+        "created_at",
+    ]
     search_fields = [
         "session_id",
         "payment_intent_id",
+        "subscription_id",
+        "customer_id",
         "reference",
         "customer_email",
     ]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in CheckoutSession._meta.fields]
+
+
+@admin.register(InvoicePayment)
+class InvoicePaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "invoice_id",
+        "kind",
+        "reference",
+        "status",
+        "amount",
+        "currency",
+        "amount_refunded",
+        "fee",
+        "paid_at",
+    ]
+    list_filter = ["status", "kind", "livemode", "created_at"]
+    search_fields = [
+        "invoice_id",
+        "subscription_id",
+        "customer_id",
+        "payment_intent_id",
+        "charge_id",
+        "reference",
+    ]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in InvoicePayment._meta.fields]
 
 
 @admin.register(ProcessedEvent)

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -78,6 +78,9 @@ class CheckoutRequest:
     tax_amount: Decimal = Decimal("0")
     tax_label: str = ""
     expires_in: timedelta = CHECKOUT_LIFETIME
+    # "month": a monthly gift (a Stripe subscription charging `total` each
+    # month, with no shipping or tax); None: a one-time payment.
+    recurring_interval: Literal["month"] | None = None
 
     @property
     def computed_total(self) -> Decimal:
@@ -144,6 +147,15 @@ def _validate(request: CheckoutRequest) -> None:
     _require_absolute_url(request.cancel_url, "cancel_url")
     if not MIN_EXPIRES_IN <= request.expires_in <= MAX_EXPIRES_IN:
         raise ValueError("expires_in must be between 30 minutes and 24 hours.")
+    if request.recurring_interval not in (None, "month"):
+        raise ValueError("recurring_interval must be None or 'month'.")
+    if request.recurring_interval and (
+        request.shipping_amount
+        or request.shipping_label
+        or request.tax_amount
+        or request.tax_label
+    ):
+        raise ValueError("A monthly checkout has no shipping or tax.")
 
 
 def _expires_at(now: datetime, expires_in: timedelta) -> datetime:
@@ -165,6 +177,7 @@ def _reusable_session(
             reference=request.reference,
             gateway=gateway,
             amount_total=request.total,
+            recurring_interval=request.recurring_interval or "",
             status=CheckoutSession.Status.OPEN,
             expires_at__gt=now,
         )
@@ -180,7 +193,8 @@ def checkout_open(request: CheckoutRequest) -> CheckoutRedirect:
     Idempotent: while a session for the same kind, reference and amount is still
     open, it is returned again instead of opening a second one (a buyer who
     comes back and presses "Pay" twice can never pay twice). A new Stripe
-    session gets the idempotency key `checkout-<kind>-<reference>-<cents>-<n>`,
+    session gets the idempotency key `checkout-<kind>-<reference>-<cents>-<n>`
+    (`...-<cents>-month-<n>` for a monthly gift),
     where n counts the earlier sessions for that reference and amount: a retried
     request reuses Stripe's answer, a changed amount or a new attempt after an
     expiry never does.
@@ -212,7 +226,10 @@ def checkout_open(request: CheckoutRequest) -> CheckoutRedirect:
         kind=request.kind, reference=request.reference, amount_total=request.total
     ).count()
     cents = to_minor_units(request.total)
-    idempotency_key = f"checkout-{request.kind}-{request.reference}-{cents}-{attempt}"
+    interval = f"-{request.recurring_interval}" if request.recurring_interval else ""
+    idempotency_key = (
+        f"checkout-{request.kind}-{request.reference}-{cents}{interval}-{attempt}"
+    )
     expires_at = _expires_at(now, request.expires_in)
     if gateway == CheckoutSession.Gateway.STRIPE:
         try:
@@ -275,6 +292,7 @@ def _record_opened(
                 "livemode": opened.livemode,
                 "currency": settings.CURRENCY,
                 "amount_total": request.total,
+                "recurring_interval": request.recurring_interval or "",
                 "shipping_amount": request.shipping_amount,
                 "shipping_label": request.shipping_label,
                 "tax_amount": request.tax_amount,

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from payments.invoices import invoice_apply, subscription_change_apply
 from payments.models import CheckoutSession
-from payments.registry import CheckoutOutcome, get_checkout_handler
+from payments.registry import Action, CheckoutOutcome, get_checkout_handler
 from payments.validation import clean_amount, clean_currency
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,15 @@ def payment_outcome(
     fee: Decimal | None = None,
     event_id: str = "",
     livemode: bool = False,
+    paid_action: Action = "paid",
+    subscription_id: str = "",
+    customer_id: str = "",
+    invoice_id: str = "",
+    occurred_at: datetime | None = None,
 ) -> CheckoutOutcome:
     """
-    What a reported payment means: "paid" only when it is exactly what we asked.
+    What a reported payment means: `paid_action` ("paid", or "invoice_paid" for
+    one monthly charge) only when it is exactly what we asked.
 
     `amount` (minor units, as the gateway reported it) and `currency` must be an
     int and a currency code equal to what our `record` asked for; anything else
@@ -63,7 +70,7 @@ def payment_outcome(
     if not matches:
         logger.error(
             "Checkout %s (%s %s) reports %s %s paid; we asked for %s: needs review.",
-            session_id or payment_intent_id,
+            invoice_id or session_id or payment_intent_id,
             kind,
             reference,
             amount if amount_total is None else amount_total,
@@ -71,7 +78,7 @@ def payment_outcome(
             f"{expected} {record.currency}" if record is not None else "(no record)",
         )
     return CheckoutOutcome(
-        action="paid" if matches else "needs_review",
+        action=paid_action if matches else "needs_review",
         kind=kind,
         reference=reference,
         session_id=session_id,
@@ -82,6 +89,10 @@ def payment_outcome(
         fee=fee,
         event_id=event_id,
         livemode=livemode,
+        subscription_id=subscription_id,
+        customer_id=customer_id,
+        invoice_id=invoice_id,
+        occurred_at=occurred_at,
     )
 
 
@@ -140,6 +151,16 @@ def _apply_money_arrived(
     if outcome.fee is not None and record.fee is None:
         record.fee = outcome.fee
         fields.append("fee")
+    if outcome.subscription_id and not record.subscription_id:
+        record.subscription_id = outcome.subscription_id
+        record.subscription_status = record.subscription_status or "active"
+        fields += ["subscription_id", "subscription_status"]
+    if outcome.customer_id and not record.customer_id:
+        record.customer_id = outcome.customer_id
+        fields.append("customer_id")
+    if outcome.current_period_end is not None and record.current_period_end is None:
+        record.current_period_end = outcome.current_period_end
+        fields.append("current_period_end")
     return fields, True
 
 
@@ -179,7 +200,14 @@ def _apply_to_record(record: CheckoutSession | None, outcome: CheckoutOutcome) -
                 record.reference,
             )
     elif action == "refunded":
-        if record.status != Status.REFUNDED:
+        refunded = outcome.amount_refunded
+        if refunded is not None and refunded > record.amount_refunded:
+            record.amount_refunded = refunded
+            fields.append("amount_refunded")
+        fully = refunded is None or refunded >= (
+            record.amount_received or record.amount_total
+        )
+        if fully and record.status != Status.REFUNDED:
             record.status = Status.REFUNDED
             fields.append("status")
         result = True
@@ -215,12 +243,19 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
     the network.
     """
     with transaction.atomic():
-        record = _record_for(outcome)
-        tell = _apply_to_record(record, outcome)
-        money_arrived = outcome.action in ("paid", "needs_review")
-        if record is not None and money_arrived and _needs_fee(record):
-            session_id = record.session_id
-            transaction.on_commit(lambda: _enqueue_fee_fetch(session_id))
+        if outcome.action in ("subscription_updated", "subscription_cancelled"):
+            tell = subscription_change_apply(outcome)
+        elif outcome.action == "invoice_failed":
+            tell = True  # nothing of ours changes; the gateway retries the charge
+        elif outcome.invoice_id:  # invoice_paid, and needs_review, fee_known,
+            tell = invoice_apply(outcome)  # refunded of one monthly charge
+        else:
+            record = _record_for(outcome)
+            tell = _apply_to_record(record, outcome)
+            money_arrived = outcome.action in ("paid", "needs_review")
+            if record is not None and money_arrived and _needs_fee(record):
+                session_id = record.session_id
+                transaction.on_commit(lambda: _enqueue_fee_fetch(session_id))
         if not tell:
             return outcome
         try:
@@ -234,10 +269,24 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
                 outcome.session_id or outcome.payment_intent_id,
             )
             return outcome
-        getattr(handler, outcome.action)(outcome)
+        method = getattr(handler, outcome.action, None)
+        if method is None:
+            # The shop's handler, say, has no subscription methods.
+            logger.warning(
+                "The handler of kind %r has no %r; %s %s skipped.",
+                outcome.kind,
+                outcome.action,
+                outcome.reference,
+                outcome.invoice_id or outcome.subscription_id or outcome.session_id,
+            )
+            return outcome
+        method(outcome)
     logger.info(
         "Checkout %s %s: %s %s.",
-        outcome.session_id or outcome.payment_intent_id,
+        outcome.invoice_id
+        or outcome.session_id
+        or outcome.subscription_id
+        or outcome.payment_intent_id,
         outcome.action,
         outcome.kind,
         outcome.reference,

@@ -8,21 +8,25 @@ as it is. Types not in the map are acknowledged and recorded.
 
 Nothing here waits on the network: everything an event means is read from the
 event and from our own records (a refund finds its checkout by payment intent
-id in our `CheckoutSession` table). The processor's fee comes later, from a
-task (`payments.fees`). Every field read is checked for its shape first
-(`payments.validation`); a signed event whose object is not an object is
-recorded as "malformed" and acknowledged, so that Stripe stops retrying it and
-a replay changes nothing.
+id in our `CheckoutSession` or `InvoicePayment` table). Monthly gifts' events
+(invoices, subscriptions) are read in `payments.subscription_events`. The
+processor's fee comes later, from a task (`payments.fees`). Every field read
+is checked for its shape first (`payments.validation`); a signed event whose
+object is not an object is recorded as "malformed" and acknowledged, so that
+Stripe stops retrying it and a replay changes nothing.
 """
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from django.db import transaction
 
+from payments import subscription_events
 from payments.dispatch import checkout_dispatch, payment_outcome
-from payments.models import CheckoutSession, ProcessedEvent
+from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 from payments.registry import CheckoutOutcome
 from payments.validation import (
     MAX_KIND_LENGTH,
@@ -32,15 +36,25 @@ from payments.validation import (
     clean_expandable_id,
     clean_id,
     clean_metadata,
-    clean_minor_units,
     clean_text,
+    clean_timestamp,
     object_of,
 )
 
 logger = logging.getLogger(__name__)
 
-# (the event's object, the event id, livemode) -> the outcome it means, or None
-Planner = Callable[[dict[str, Any], str, bool], CheckoutOutcome | None]
+
+@dataclass(frozen=True, kw_only=True)
+class EventInfo:
+    """What a planner knows of the event around the object it reads."""
+
+    id: str
+    livemode: bool = False
+    occurred_at: datetime | None = None  # the event's `created`
+
+
+# (the event's object, the event) -> the outcome it means, or None
+Planner = Callable[[dict[str, Any], EventInfo], CheckoutOutcome | None]
 
 
 def _record_by_session(session_id: str) -> CheckoutSession | None:
@@ -67,11 +81,17 @@ def _identity(
 
 
 def paid_session_outcome(
-    obj: Mapping[str, Any], *, event_id: str, livemode: bool
+    obj: Mapping[str, Any],
+    *,
+    event_id: str,
+    livemode: bool,
+    occurred_at: datetime | None = None,
 ) -> CheckoutOutcome | None:
     """
     A Checkout Session reported paid: "paid" when it paid what we asked for,
     else "needs_review" (see `payment_outcome`). Also used by success pages.
+    A monthly gift's session (mode "subscription") has no payment intent but
+    names the subscription and customer it created.
     """
     session_id = clean_id(obj.get("id"), prefix="cs_")
     record = _record_by_session(session_id)
@@ -90,14 +110,14 @@ def paid_session_outcome(
         fee=None,  # fetched after commit by a task
         event_id=event_id,
         livemode=livemode,
+        subscription_id=clean_expandable_id(obj.get("subscription"), prefix="sub_"),
+        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
+        occurred_at=occurred_at,
     )
 
 
 def _ended_session_outcome(
-    obj: Mapping[str, Any],
-    action: Literal["failed", "expired"],
-    event_id: str,
-    livemode: bool,
+    obj: Mapping[str, Any], action: Literal["failed", "expired"], event: EventInfo
 ) -> CheckoutOutcome | None:
     session_id = clean_id(obj.get("id"), prefix="cs_")
     record = _record_by_session(session_id)
@@ -113,8 +133,15 @@ def _ended_session_outcome(
         payment_intent_id=clean_expandable_id(obj.get("payment_intent"), prefix="pi_"),
         amount_expected=record.amount_total if record is not None else None,
         currency=clean_currency(obj.get("currency")),
-        event_id=event_id,
-        livemode=livemode,
+        event_id=event.id,
+        livemode=event.livemode,
+        occurred_at=event.occurred_at,
+    )
+
+
+def _paid(obj: Mapping[str, Any], event: EventInfo) -> CheckoutOutcome | None:
+    return paid_session_outcome(
+        obj, event_id=event.id, livemode=event.livemode, occurred_at=event.occurred_at
     )
 
 
@@ -122,7 +149,7 @@ def _ended_session_outcome(
 # The planners, one per event type
 # ---------------------------------------------------------------------------
 def _plan_session_completed(
-    obj: dict[str, Any], event_id: str, livemode: bool
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     """
     "paid": the payment is through. "unpaid": a delayed payment method (a bank
@@ -130,7 +157,7 @@ def _plan_session_completed(
     """
     payment_status = obj.get("payment_status")
     if payment_status == "paid":
-        return paid_session_outcome(obj, event_id=event_id, livemode=livemode)
+        return _paid(obj, event)
     session_id = clean_id(obj.get("id"), prefix="cs_")
     if payment_status == "unpaid" and session_id:
         CheckoutSession.objects.filter(
@@ -146,43 +173,45 @@ def _plan_session_completed(
 
 
 def _plan_async_succeeded(
-    obj: dict[str, Any], event_id: str, livemode: bool
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
-    return paid_session_outcome(obj, event_id=event_id, livemode=livemode)
+    return _paid(obj, event)
 
 
-def _plan_async_failed(
-    obj: dict[str, Any], event_id: str, livemode: bool
-) -> CheckoutOutcome | None:
-    return _ended_session_outcome(obj, "failed", event_id, livemode)
+def _plan_async_failed(obj: dict[str, Any], event: EventInfo) -> CheckoutOutcome | None:
+    return _ended_session_outcome(obj, "failed", event)
 
 
 def _plan_session_expired(
-    obj: dict[str, Any], event_id: str, livemode: bool
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
-    return _ended_session_outcome(obj, "expired", event_id, livemode)
+    return _ended_session_outcome(obj, "expired", event)
 
 
 def _plan_charge_refunded(
-    obj: dict[str, Any], event_id: str, livemode: bool
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     """
-    A full refund of a payment we took: found by its payment intent id in our
-    own records (Stripe is not asked). Partial refunds and payments we have no
-    record of are logged and acknowledged.
+    A refund, full or partial, of a payment we took: found by its payment intent
+    id (or charge id) in our own records, a one-time checkout or a monthly
+    charge; Stripe is not asked. `amount_total` is what the charge took and
+    `amount_refunded` what is refunded of it so far (Stripe reports it
+    cumulatively, so a later partial refund carries the earlier ones too).
+    Payments we have no record of are logged and acknowledged.
     """
-    amount = clean_minor_units(obj.get("amount"))
-    refunded = clean_minor_units(obj.get("amount_refunded"))
+    charge_id = clean_id(obj.get("id"), prefix="ch_")
     payment_intent_id = clean_expandable_id(obj.get("payment_intent"), prefix="pi_")
-    fully = obj.get("refunded") is True or (
-        amount is not None and refunded is not None and refunded >= amount
-    )
-    if not fully:
-        logger.info(
-            "Partial refund of %s (%s of %s cents): recorded, nothing to do.",
-            payment_intent_id or clean_id(obj.get("id")),
-            refunded,
-            amount,
+    amount = clean_amount(obj.get("amount"))
+    refunded = clean_amount(obj.get("amount_refunded"))
+    if refunded is None and obj.get("refunded") is True:
+        refunded = amount
+    if amount is None or refunded is None or not 0 < refunded <= amount:
+        logger.warning(
+            "Refund of %r (payment %r) reports %r of %r cents; ignored.",
+            charge_id,
+            payment_intent_id,
+            obj.get("amount_refunded"),
+            obj.get("amount"),
         )
         return None
     record = (
@@ -190,24 +219,50 @@ def _plan_charge_refunded(
         if payment_intent_id
         else None
     )
-    if record is None:
+    common: dict[str, Any] = {
+        "action": "refunded",
+        "amount_total": amount,
+        "amount_refunded": refunded,
+        "currency": clean_currency(obj.get("currency")),
+        "event_id": event.id,
+        "livemode": event.livemode,
+        "occurred_at": event.occurred_at,
+    }
+    if record is not None:
+        return CheckoutOutcome(
+            kind=record.kind,
+            reference=record.reference,
+            session_id=record.session_id,
+            payment_intent_id=payment_intent_id,
+            subscription_id=record.subscription_id,
+            customer_id=record.customer_id,
+            amount_expected=record.amount_total,
+            **common,
+        )
+    invoices = InvoicePayment.objects.all()
+    invoice = (
+        invoices.filter(payment_intent_id=payment_intent_id).first()
+        if payment_intent_id
+        else None
+    ) or (invoices.filter(charge_id=charge_id).first() if charge_id else None)
+    if invoice is None:
         logger.warning(
             "Refund of %r (payment %r) matches no checkout of ours; ignored.",
-            clean_id(obj.get("id")),
+            charge_id,
             payment_intent_id,
         )
         return None
+    session = subscription_events.session_of_subscription(invoice.subscription_id)
     return CheckoutOutcome(
-        action="refunded",
-        kind=record.kind,
-        reference=record.reference,
-        session_id=record.session_id,
-        payment_intent_id=payment_intent_id,
-        amount_total=clean_amount(obj.get("amount_refunded")),
-        amount_expected=record.amount_total,
-        currency=clean_currency(obj.get("currency")),
-        event_id=event_id,
-        livemode=livemode,
+        kind=invoice.kind,
+        reference=invoice.reference,
+        session_id=session.session_id if session is not None else "",
+        payment_intent_id=payment_intent_id or invoice.payment_intent_id,
+        invoice_id=invoice.invoice_id,
+        subscription_id=invoice.subscription_id,
+        customer_id=invoice.customer_id,
+        amount_expected=invoice.amount,
+        **common,
     )
 
 
@@ -217,6 +272,7 @@ PLANNERS: dict[str, Planner] = {
     "checkout.session.async_payment_failed": _plan_async_failed,
     "checkout.session.expired": _plan_session_expired,
     "charge.refunded": _plan_charge_refunded,
+    **subscription_events.PLANNERS,
 }
 HANDLED_EVENTS = frozenset(PLANNERS)
 
@@ -259,7 +315,12 @@ def stripe_event_process(*, event: Mapping[str, Any]) -> str:
         elif planner is None:
             result = "unhandled"
         else:
-            outcome = planner(obj, event_id, livemode)
+            info = EventInfo(
+                id=event_id,
+                livemode=livemode,
+                occurred_at=clean_timestamp(event.get("created")),
+            )
+            outcome = planner(obj, info)
             result = "ignored" if outcome is None else outcome.action
             if outcome is not None:
                 checkout_dispatch(outcome)

@@ -7,6 +7,13 @@ never asks: it records the payment with `fee=None`, a task (`payments.tasks`)
 fetches the fee after commit, and `manage.py payments_fetch_fees` retries those
 still missing. When the fee is found it is stored on our `CheckoutSession` and
 handed to the handler as a `fee_known` outcome, once.
+
+A monthly charge (an invoice) is paid by a payment intent the invoice event
+does not name: the task reads it off the invoice's `payments` (included only
+when expanded), stores it and its charge on our `InvoicePayment` (so that a
+refund of that charge finds the gift), then reads the fee as above and
+dispatches `fee_known` with `invoice_id` set. Two short requests rather than
+one expansion six levels deep, past the four levels Stripe allows.
 """
 
 import logging
@@ -18,9 +25,9 @@ from django.db.models import F, QuerySet
 
 from payments import gateways
 from payments.dispatch import MONEY_ARRIVED, checkout_dispatch
-from payments.models import CheckoutSession
+from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
-from payments.validation import clean_amount, clean_currency
+from payments.validation import clean_amount, clean_currency, clean_expandable_id
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +103,101 @@ def checkout_fee_update(*, session_id: str) -> str:
             amount_total=record.amount_received,
             amount_expected=record.amount_total,
             currency=record.currency_received or record.currency,
+            fee=fee,
+            livemode=record.livemode,
+        )
+    )
+    return "recorded"
+
+
+# ---------------------------------------------------------------------------
+# Monthly charges
+# ---------------------------------------------------------------------------
+def invoice_fee_pending() -> QuerySet[InvoicePayment]:
+    """Stripe invoices whose fee we have not learned yet (local ones have 0)."""
+    return InvoicePayment.objects.filter(fee__isnull=True).exclude(
+        invoice_id__startswith="in_local_"
+    )
+
+
+def invoice_payment_ids(invoice: Any) -> tuple[str, str]:
+    """(payment intent id, charge id) that paid an invoice with `payments`."""
+    payments = invoice.get("payments") if isinstance(invoice, dict) else None
+    data = payments.get("data") if isinstance(payments, dict) else None
+    entries = [entry for entry in data or [] if isinstance(entry, dict)]
+    entries.sort(key=lambda entry: entry.get("status") != "paid")  # paid first
+    for entry in entries:
+        payment = entry.get("payment")
+        if not isinstance(payment, dict):
+            continue
+        intent_id = clean_expandable_id(payment.get("payment_intent"), prefix="pi_")
+        charge_id = clean_expandable_id(payment.get("charge"), prefix="ch_")
+        if intent_id or charge_id:
+            return intent_id, charge_id
+    return "", ""
+
+
+def _invoice_intent_id(record: InvoicePayment) -> str:
+    """The payment intent of an invoice, asked of Stripe once and kept."""
+    if record.payment_intent_id:
+        return record.payment_intent_id
+    try:
+        invoice = gateways.retrieve_invoice(record.invoice_id, expand=["payments"])
+    except gateways.GatewayError as error:
+        logger.warning("Could not read invoice %s: %s", record.invoice_id, error)
+        return ""
+    intent_id, charge_id = invoice_payment_ids(invoice)
+    if intent_id or charge_id:
+        InvoicePayment.objects.filter(pk=record.pk, payment_intent_id="").update(
+            payment_intent_id=intent_id, charge_id=charge_id or record.charge_id
+        )
+    return intent_id
+
+
+def invoice_fee_update(*, invoice_id: str) -> str:
+    """
+    `checkout_fee_update` for one monthly charge: fetch its fee and, when
+    found, record it and dispatch `fee_known` (with `invoice_id` and
+    `payment_intent_id` set), once. Returns "recorded", "pending" or
+    "not needed". Runs outside any transaction: it waits on Stripe.
+    """
+    record = invoice_fee_pending().filter(invoice_id=invoice_id).first()
+    if record is None:
+        return "not needed"
+    InvoicePayment.objects.filter(pk=record.pk).update(
+        fee_attempts=F("fee_attempts") + 1
+    )
+    if not gateways.stripe_enabled():
+        return "pending"
+    intent_id = _invoice_intent_id(record)
+    if not intent_id:
+        logger.info("Invoice %s names no payment intent yet.", invoice_id)
+        return "pending"
+    try:
+        intent = gateways.retrieve_payment_intent(intent_id, expand=[FEE_EXPAND])
+    except gateways.GatewayError as error:
+        logger.warning("Could not read the fee of %s: %s", intent_id, error)
+        return "pending"
+    charge_id = clean_expandable_id(intent.get("latest_charge"), prefix="ch_")
+    if charge_id:
+        InvoicePayment.objects.filter(pk=record.pk, charge_id="").update(
+            charge_id=charge_id
+        )
+    fee = fee_from_intent(intent)
+    if fee is None:
+        logger.info("The fee of invoice %s is not known yet.", invoice_id)
+        return "pending"
+    checkout_dispatch(
+        CheckoutOutcome(
+            action="fee_known",
+            kind=record.kind,
+            reference=record.reference,
+            payment_intent_id=intent_id,
+            invoice_id=record.invoice_id,
+            subscription_id=record.subscription_id,
+            customer_id=record.customer_id,
+            amount_total=record.amount,
+            currency=record.currency,
             fee=fee,
             livemode=record.livemode,
         )

@@ -148,6 +148,49 @@ def retrieve_payment_intent(
     return _plain(intent)
 
 
+def retrieve_invoice(
+    invoice_id: str, *, expand: list[str] | None = None
+) -> dict[str, Any]:
+    try:
+        invoice = _client().v1.invoices.retrieve(
+            invoice_id, params={"expand": expand} if expand else None
+        )
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(invoice)
+
+
+def create_billing_portal_session(*, customer_id: str, return_url: str) -> str:
+    """The URL of a new customer portal session (it lives a few minutes)."""
+    try:
+        session = _client().v1.billing_portal.sessions.create(
+            params={"customer": customer_id, "return_url": return_url}
+        )
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    url = _plain(session).get("url")
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise GatewayError("Stripe answered a portal session without a URL.")
+    return url
+
+
+def cancel_subscription(subscription_id: str) -> dict[str, Any]:
+    """Cancel now (not at the period's end): no further charge is attempted."""
+    try:
+        subscription = _client().v1.subscriptions.cancel(subscription_id)
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(subscription)
+
+
+def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
+    try:
+        subscription = _client().v1.subscriptions.retrieve(subscription_id)
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(subscription)
+
+
 def construct_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
     """
     Verify a webhook body against its `Stripe-Signature` header and parse it.

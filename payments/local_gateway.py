@@ -6,11 +6,18 @@ is on (the default only with `DEBUG`).
 Its Pay, Decline and Cancel buttons report through `checkout_dispatch` exactly
 as a Stripe webhook would, so it exercises the real fulfilment code. It refuses
 to run when not enabled, so a production site can never take free orders.
+
+A monthly gift's Pay starts a local subscription ("sub_local_...", customer
+"cus_local_...") and pays its first month ("in_local_..."), as Stripe's
+`checkout.session.completed` and first `invoice.paid` would; the later months
+are played by `local_subscription_charge` (or `manage.py payments_local_renew`).
 """
 
+import calendar
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 from urllib.parse import urljoin
@@ -25,7 +32,8 @@ from core.money import to_minor_units
 from payments import gateways
 from payments.dispatch import checkout_dispatch, payment_outcome
 from payments.exceptions import PaymentError
-from payments.models import CheckoutSession
+from payments.invoices import CANCELED
+from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
 from payments.validation import clean_id
 
@@ -34,6 +42,7 @@ logger = logging.getLogger(__name__)
 LocalAction = Literal["pay", "decline", "cancel"]
 LOCAL_ACTIONS: tuple[LocalAction, ...] = ("pay", "decline", "cancel")
 LOCAL_SESSION_PREFIX = "cs_local_"
+LOCAL_SUBSCRIPTION_PREFIX = "sub_local_"
 Status = CheckoutSession.Status
 
 
@@ -96,9 +105,28 @@ def local_checkout_is_expired(session: CheckoutSession) -> bool:
     )
 
 
+def add_month(moment: datetime) -> datetime:
+    """The same day next month (the month's last day when it has fewer days)."""
+    year, month = moment.year + moment.month // 12, moment.month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def local_subscription_ids(session: CheckoutSession) -> tuple[str, str]:
+    """(subscription id, customer id) of a local monthly session: made from its
+    own id, so that paying it twice starts one subscription."""
+    if session.subscription_id:
+        return session.subscription_id, session.customer_id
+    token = session.session_id.removeprefix(LOCAL_SESSION_PREFIX)
+    return f"sub_local_{token}", f"cus_local_{token}"
+
+
 def _paid_outcome(session: CheckoutSession) -> CheckoutOutcome:
     """The local gateway "receives" exactly what our record asked, with no fee."""
-    return payment_outcome(
+    subscription_id, customer_id = (
+        local_subscription_ids(session) if session.is_recurring else ("", "")
+    )
+    outcome = payment_outcome(
         record=session,
         kind=session.kind,
         reference=session.reference,
@@ -107,7 +135,61 @@ def _paid_outcome(session: CheckoutSession) -> CheckoutOutcome:
         amount=to_minor_units(session.amount_total),
         currency=session.currency,
         fee=Decimal("0"),
+        subscription_id=subscription_id,
+        customer_id=customer_id,
     )
+    if session.is_recurring:
+        period_end = session.current_period_end or add_month(timezone.now())
+        outcome = replace(
+            outcome, subscription_status="active", current_period_end=period_end
+        )
+    return outcome
+
+
+def local_invoice_outcome(
+    session: CheckoutSession, *, succeed: bool, period_end: datetime | None
+) -> CheckoutOutcome:
+    """
+    The next monthly charge of a local subscription: "invoice_paid" (fee 0)
+    or "invoice_failed". Its invoice id counts the months paid, so a failed
+    month charged again keeps its id, as a Stripe invoice retried does.
+    """
+    subscription_id, customer_id = local_subscription_ids(session)
+    paid_months = InvoicePayment.objects.filter(subscription_id=subscription_id)
+    token = subscription_id.removeprefix("sub_local_")
+    invoice_id = f"in_local_{token}_{paid_months.count() + 1:03d}"
+    now = timezone.now()
+    if not succeed:
+        return CheckoutOutcome(
+            action="invoice_failed",
+            kind=session.kind,
+            reference=session.reference,
+            session_id=session.session_id,
+            subscription_id=subscription_id,
+            customer_id=customer_id,
+            invoice_id=invoice_id,
+            amount_total=session.amount_total,
+            amount_expected=session.amount_total,
+            currency=session.currency,
+            current_period_end=session.current_period_end,
+            occurred_at=now,
+        )
+    outcome = payment_outcome(
+        record=session,
+        kind=session.kind,
+        reference=session.reference,
+        session_id=session.session_id,
+        payment_intent_id="",
+        amount=to_minor_units(session.amount_total),
+        currency=session.currency,
+        fee=Decimal("0"),
+        paid_action="invoice_paid",
+        subscription_id=subscription_id,
+        customer_id=customer_id,
+        invoice_id=invoice_id,
+        occurred_at=now,
+    )
+    return replace(outcome, current_period_end=period_end)
 
 
 def _ended_outcome(
@@ -158,6 +240,13 @@ def local_checkout_complete(
             return LocalCheckoutResult(session=session, applied=False)
         elif action == "pay":
             outcome = _paid_outcome(session)
+            if session.is_recurring and outcome.action == "paid":
+                checkout_dispatch(outcome)
+                session.refresh_from_db()
+                # The first month, as Stripe's first invoice.paid would say.
+                outcome = local_invoice_outcome(
+                    session, succeed=True, period_end=session.current_period_end
+                )
             applied = True
         else:
             outcome = _ended_outcome(
@@ -177,3 +266,75 @@ def local_checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
     if session is None or session.status != Status.PAID:
         return None
     return checkout_dispatch(_paid_outcome(session))
+
+
+# ---------------------------------------------------------------------------
+# Monthly gifts after the first month
+# ---------------------------------------------------------------------------
+def cancelled_message() -> str:
+    return _("This monthly gift is cancelled, so nothing was charged.")
+
+
+def _locked_subscription(subscription_id: str) -> CheckoutSession:
+    """Our record of a local subscription, locked; DoesNotExist when unknown."""
+    if not clean_id(subscription_id, prefix=LOCAL_SUBSCRIPTION_PREFIX):
+        raise CheckoutSession.DoesNotExist(subscription_id)
+    return CheckoutSession.objects.select_for_update().get(
+        subscription_id=subscription_id, gateway=CheckoutSession.Gateway.LOCAL
+    )
+
+
+def local_subscription_charge(
+    *, subscription_id: str, succeed: bool
+) -> CheckoutOutcome:
+    """
+    Play the next month of a local monthly gift: the charge succeeds
+    ("invoice_paid", fee 0, the period moved on a month) or fails
+    ("invoice_failed"; charged again, the same invoice is then paid). Returns
+    the outcome dispatched.
+
+    Raises `PaymentError` when the local gateway is not enabled or the gift is
+    cancelled, `CheckoutSession.DoesNotExist` for an unknown subscription.
+    """
+    if not local_gateway_enabled():
+        raise PaymentError(unavailable_message())
+    with transaction.atomic():
+        session = _locked_subscription(subscription_id)
+        if session.subscription_status == CANCELED:
+            raise PaymentError(cancelled_message())
+        period_end = None
+        if succeed:
+            period_end = add_month(session.current_period_end or timezone.now())
+            session.current_period_end = period_end
+            session.subscription_status = "active"
+            session.save(update_fields=["current_period_end", "subscription_status"])
+        outcome = local_invoice_outcome(session, succeed=succeed, period_end=period_end)
+        return checkout_dispatch(outcome)
+
+
+def local_subscription_cancel(*, subscription_id: str) -> CheckoutOutcome | None:
+    """
+    Cancel a local monthly gift: "subscription_cancelled" is dispatched the
+    first time only (None afterwards). `CheckoutSession.DoesNotExist` for an
+    unknown subscription.
+    """
+    with transaction.atomic():
+        session = _locked_subscription(subscription_id)
+        if session.subscription_status == CANCELED:
+            logger.info("Local subscription %s is already canceled.", subscription_id)
+            return None
+        return checkout_dispatch(
+            CheckoutOutcome(
+                action="subscription_cancelled",
+                kind=session.kind,
+                reference=session.reference,
+                session_id=session.session_id,
+                subscription_id=session.subscription_id,
+                customer_id=session.customer_id,
+                subscription_status=CANCELED,
+                current_period_end=session.current_period_end,
+                amount_expected=session.amount_total,
+                currency=session.currency,
+                occurred_at=timezone.now(),
+            )
+        )

@@ -1,6 +1,7 @@
 """
-The payments app's own records: which checkout sessions it opened, and which
-Stripe events it has already processed (so that a repeated event changes nothing).
+The payments app's own records: which checkout sessions it opened, which monthly
+charges (invoices) were paid, and which Stripe events it has already processed
+(so that a repeated event changes nothing).
 """
 
 from django.db import models
@@ -79,6 +80,32 @@ class CheckoutSession(models.Model):
         _("processor fee"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     fee_attempts = models.PositiveSmallIntegerField(_("fee lookups tried"), default=0)
+    # Refunded so far (cumulative, as Stripe reports it); the status becomes
+    # REFUNDED only when all of it is.
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=10, decimal_places=2, default=0
+    )
+    # Monthly gifts: "month" (else ""), and once paid the subscription and the
+    # customer it created, so that later events (and local renewals) find what
+    # this checkout was for even without metadata.
+    recurring_interval = models.CharField(
+        _("recurring interval"), max_length=10, blank=True
+    )
+    subscription_id = models.CharField(
+        _("subscription id"), max_length=255, blank=True, db_index=True
+    )
+    customer_id = models.CharField(_("customer id"), max_length=255, blank=True)
+    subscription_status = models.CharField(
+        _("subscription status"), max_length=30, blank=True
+    )
+    current_period_end = models.DateTimeField(
+        _("current period ends"), null=True, blank=True
+    )
+    # When the subscription change recorded above happened (the event's time):
+    # an older event arriving later does not overwrite a newer one.
+    subscription_changed_at = models.DateTimeField(
+        _("subscription changed"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -103,6 +130,68 @@ class CheckoutSession(models.Model):
     @property
     def is_local(self) -> bool:
         return self.gateway == self.Gateway.LOCAL
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.recurring_interval)
+
+
+class InvoicePayment(models.Model):
+    """
+    One paid monthly charge (a Stripe invoice) of a subscription we opened.
+
+    Written when the charge is dispatched, so that its fee can be fetched
+    afterwards and a refund of its charge (which names only the payment intent)
+    finds whose gift it was. The fee task fills in the payment intent and charge.
+    """
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        NEEDS_REVIEW = "needs_review", _("Payment needs review")
+        REFUNDED = "refunded", _("Refunded")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=100)
+    invoice_id = models.CharField(_("invoice id"), max_length=255, unique=True)
+    subscription_id = models.CharField(
+        _("subscription id"), max_length=255, db_index=True
+    )
+    customer_id = models.CharField(_("customer id"), max_length=255, blank=True)
+    payment_intent_id = models.CharField(
+        _("payment intent id"), max_length=255, blank=True, db_index=True
+    )
+    charge_id = models.CharField(
+        _("charge id"), max_length=255, blank=True, db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PAID
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=10, decimal_places=2, default=0
+    )
+    # None while the processor's fee is still to be fetched; 0 locally.
+    fee = models.DecimalField(
+        _("processor fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    fee_attempts = models.PositiveSmallIntegerField(_("fee lookups tried"), default=0)
+    livemode = models.BooleanField(_("live mode"), default=False)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invoice payment")
+        indexes = [models.Index(fields=["kind", "reference"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="payments_invoice_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} ({self.kind} {self.reference})"
 
 
 class ProcessedEvent(models.Model):

@@ -8,18 +8,40 @@ an outcome, payments looks the handler up here and hands it a `CheckoutOutcome`.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
 # What happened to a checkout; each is also the name of the handler method that
 # hears of it.
-# - paid: the amount and currency asked for were paid.
+# - paid: the amount and currency asked for were paid (for a monthly gift: the
+#   subscription started; `subscription_id` and `customer_id` say which).
 # - failed / expired: it ended unpaid (declined, abandoned, cancelled).
-# - refunded: the payment was refunded in full.
+# - refunded: money was refunded, in full or in part: `amount_total` is what the
+#   charge took, `amount_refunded` how much of it is refunded so far.
 # - needs_review: money arrived, but not the amount or currency asked for (or the
-#   gateway did not say how much): never treat it as paid; staff decide.
-# - fee_known: the processor's fee of an earlier payment, learned afterwards.
-Action = Literal["paid", "failed", "expired", "refunded", "needs_review", "fee_known"]
+#   gateway did not say how much): never treat it as paid; staff decide. With
+#   `invoice_id` set it is one monthly charge that did not match.
+# - fee_known: the processor's fee of an earlier payment (or, with `invoice_id`,
+#   of one monthly charge), learned afterwards.
+# Monthly gifts only (a `SubscriptionHandler`'s methods):
+# - invoice_paid: one month's charge was paid, the first one included.
+# - invoice_failed: one month's charge failed (the gateway retries it).
+# - subscription_updated: the subscription changed (`subscription_status`,
+#   `current_period_end`); compare `occurred_at`, as events arrive out of order.
+# - subscription_cancelled: the subscription ended; no more charges.
+Action = Literal[
+    "paid",
+    "failed",
+    "expired",
+    "refunded",
+    "needs_review",
+    "fee_known",
+    "invoice_paid",
+    "invoice_failed",
+    "subscription_updated",
+    "subscription_cancelled",
+]
 ACTIONS: tuple[Action, ...] = (
     "paid",
     "failed",
@@ -27,6 +49,16 @@ ACTIONS: tuple[Action, ...] = (
     "refunded",
     "needs_review",
     "fee_known",
+    "invoice_paid",
+    "invoice_failed",
+    "subscription_updated",
+    "subscription_cancelled",
+)
+SUBSCRIPTION_ACTIONS: tuple[Action, ...] = (
+    "invoice_paid",
+    "invoice_failed",
+    "subscription_updated",
+    "subscription_cancelled",
 )
 
 
@@ -35,11 +67,12 @@ class CheckoutOutcome:
     """One thing that happened to a checkout, built once and handed on as it is."""
 
     action: Action
-    kind: str  # "order" (shop) | "donation"
+    kind: str  # "order" (shop) | "donation" | "recurring_gift"
     reference: str  # the creating app's own reference (shop: Order.number)
     session_id: str = ""  # "cs_..." (Stripe) or "cs_local_..." (local gateway)
     payment_intent_id: str = ""  # "" when unknown
-    # What the gateway reports was paid, in dollars (None: it did not say).
+    # What the gateway reports was paid (for "refunded": what the charge took),
+    # in dollars (None: it did not say).
     amount_total: Decimal | None = None
     # What we asked for when we opened the checkout (None: no record of it).
     amount_expected: Decimal | None = None
@@ -49,6 +82,20 @@ class CheckoutOutcome:
     fee: Decimal | None = None
     event_id: str = ""  # Stripe event id; "" from a success page or the local gateway
     livemode: bool = False
+    # Monthly gifts: "sub_..." / "cus_..." / "in_..." ("..._local_..." locally).
+    subscription_id: str = ""
+    customer_id: str = ""
+    invoice_id: str = ""
+    # Stripe's subscription status: active, past_due, canceled, unpaid,
+    # incomplete, incomplete_expired, trialing, paused ("" when not said).
+    subscription_status: str = ""
+    # When the current period ends: the next charge (aware; None when not said).
+    current_period_end: datetime | None = None
+    # When the gateway says it happened (a Stripe event's `created`, aware); for
+    # ordering events that arrive out of order. None from success pages.
+    occurred_at: datetime | None = None
+    # "refunded" only: the charge's cumulative refunded amount, in dollars.
+    amount_refunded: Decimal | None = None
 
 
 class CheckoutHandler(Protocol):
@@ -70,6 +117,22 @@ class CheckoutHandler(Protocol):
     def needs_review(self, outcome: CheckoutOutcome) -> None: ...
 
     def fee_known(self, outcome: CheckoutOutcome) -> None: ...
+
+
+class SubscriptionHandler(CheckoutHandler, Protocol):
+    """
+    A handler that also hears of monthly gifts after they start. A handler
+    without these methods is told nothing of subscriptions (logged, skipped).
+    The same rules apply: idempotent, and an exception makes Stripe retry.
+    """
+
+    def invoice_paid(self, outcome: CheckoutOutcome) -> None: ...
+
+    def invoice_failed(self, outcome: CheckoutOutcome) -> None: ...
+
+    def subscription_updated(self, outcome: CheckoutOutcome) -> None: ...
+
+    def subscription_cancelled(self, outcome: CheckoutOutcome) -> None: ...
 
 
 _handlers: dict[str, CheckoutHandler] = {}

@@ -30,19 +30,23 @@ def failed_message() -> str:
 
 
 def _stripe_line(
-    name: str, amount: Decimal, quantity: int, description: str = ""
+    name: str,
+    amount: Decimal,
+    quantity: int,
+    description: str = "",
+    interval: str | None = None,
 ) -> dict[str, Any]:
     product_data: dict[str, str] = {"name": name}
     if description:
         product_data["description"] = description
-    return {
-        "price_data": {
-            "currency": settings.CURRENCY,
-            "unit_amount": to_minor_units(amount),
-            "product_data": product_data,
-        },
-        "quantity": quantity,
+    price_data: dict[str, Any] = {
+        "currency": settings.CURRENCY,
+        "unit_amount": to_minor_units(amount),
+        "product_data": product_data,
     }
+    if interval:
+        price_data["recurring"] = {"interval": interval}
+    return {"price_data": price_data, "quantity": quantity}
 
 
 def _stripe_params(request: "CheckoutRequest", expires_at: datetime) -> dict[str, Any]:
@@ -53,10 +57,18 @@ def _stripe_params(request: "CheckoutRequest", expires_at: datetime) -> dict[str
     Stripe then shows it as shipping and reports it apart (`shipping_cost`), as
     the order stores it. Sales tax is computed by the shop (no Stripe Tax) and
     sent as its own line item, so the buyer sees it on its own line.
+
+    A monthly gift is a subscription: every line gets a monthly price (made
+    inline, so no Price objects to keep in step), and the metadata goes on the
+    subscription too, so that each invoice names whose gift it is. Shipping and
+    tax were refused earlier for it.
     """
     metadata = {"kind": request.kind, "reference": request.reference}
+    interval = request.recurring_interval
     items = [
-        _stripe_line(item.name, item.unit_amount, item.quantity, item.description)
+        _stripe_line(
+            item.name, item.unit_amount, item.quantity, item.description, interval
+        )
         for item in request.line_items
     ]
     if request.tax_amount > 0:
@@ -64,16 +76,19 @@ def _stripe_params(request: "CheckoutRequest", expires_at: datetime) -> dict[str
             _stripe_line(request.tax_label or _("Sales tax"), request.tax_amount, 1)
         )
     params: dict[str, Any] = {
-        "mode": "payment",
+        "mode": "subscription" if interval else "payment",
         "line_items": items,
         "customer_email": request.customer_email,
         "client_reference_id": request.reference,
         "metadata": metadata,
-        "payment_intent_data": {"metadata": dict(metadata)},
         "success_url": request.success_url,
         "cancel_url": request.cancel_url,
         "expires_at": int(expires_at.timestamp()),
     }
+    if interval:
+        params["subscription_data"] = {"metadata": dict(metadata)}
+        return params
+    params["payment_intent_data"] = {"metadata": dict(metadata)}
     if request.shipping_amount > 0 or request.shipping_label:
         params["shipping_options"] = [
             {

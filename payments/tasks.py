@@ -15,3 +15,9 @@ from payments import fees
 def checkout_fee_fetch(session_id: str) -> str:
     """Learn the processor's fee of a paid checkout (see `payments.fees`)."""
     return fees.checkout_fee_update(session_id=session_id)
+
+
+@task()
+def invoice_fee_fetch(invoice_id: str) -> str:
+    """Learn the processor's fee of one paid monthly charge (an invoice)."""
+    return fees.invoice_fee_update(invoice_id=invoice_id)

@@ -11,4 +11,9 @@ urlpatterns = [
         views.local_checkout,
         name="local-checkout",
     ),
+    path(
+        "test-billing-portal/",
+        views.local_billing_portal,
+        name="local-billing-portal",
+    ),
 ]

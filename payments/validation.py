@@ -10,6 +10,7 @@ byte in a query, for one).
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,10 @@ from core.money import from_minor_units
 MAX_ID_LENGTH = 255
 _ID = re.compile(r"[A-Za-z0-9_]{1,255}")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
+# Stripe's statuses and similar enum values: "active", "past_due".
+_WORD = re.compile(r"[a-z_]{1,30}")
+# Unix times we accept: 2000-01-01 to 2100-01-01.
+_EARLIEST, _LATEST = 946_684_800, 4_102_444_800
 # Stripe allows metadata values of up to 500 characters.
 MAX_METADATA_VALUE_LENGTH = 500
 # The lengths our CheckoutSession stores.
@@ -82,6 +87,30 @@ def clean_text(value: object, *, max_length: int) -> str:
     if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
         return ""
     return value
+
+
+def clean_word(value: object) -> str:
+    """A lower-case enum value such as a status ("past_due"), else ""."""
+    if not isinstance(value, str) or not _WORD.fullmatch(value):
+        return ""
+    return value
+
+
+def clean_timestamp(value: object) -> datetime | None:
+    """A Unix time from outside as an aware datetime; None when not a sane int."""
+    seconds = clean_minor_units(value)  # an int, not a bool or a float
+    if seconds is None or not _EARLIEST <= seconds <= _LATEST:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def mapping_at(value: object, *keys: str) -> Mapping[str, Any]:
+    """`value[k1][k2]...` when each step is an object, else {}."""
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return {}
+        value = value.get(key)
+    return value if isinstance(value, Mapping) else {}
 
 
 def object_of(event: Mapping[str, Any]) -> dict[str, Any] | None:

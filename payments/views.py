@@ -19,8 +19,13 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from payments import gateways
 from payments.events import stripe_event_process
@@ -32,6 +37,7 @@ from payments.local_gateway import (
     local_gateway_enabled,
     local_session_get,
 )
+from payments.local_portal import local_billing_portal_read
 from payments.models import CheckoutSession
 
 logger = logging.getLogger(__name__)
@@ -143,3 +149,36 @@ def local_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
     return render(
         request, "payments/checkout_session_detail.html", context, status=status
     )
+
+
+@require_GET
+def local_billing_portal(request: HttpRequest) -> HttpResponse:
+    """
+    The local test gateway's stand-in for Stripe's billing portal: it shows the
+    customer's monthly gifts and changes nothing. Its link is signed (a forged
+    or stale one is 404), and its way back must lead to this site: never an
+    open redirect.
+    """
+    if not local_gateway_enabled():
+        raise Http404("The local test gateway is not enabled.")
+    link = local_billing_portal_read(request.GET.get("t", ""))
+    if link is None:
+        raise Http404("No such test billing portal link.")
+    customer_id, return_url = link
+    if not url_has_allowed_host_and_scheme(
+        return_url, allowed_hosts={request.get_host()}
+    ):
+        logger.warning("Local billing portal refused return URL %r.", return_url)
+        return HttpResponseBadRequest(
+            "The way back leads off this site.",
+            content_type="text/plain; charset=utf-8",
+        )
+    subscriptions = CheckoutSession.objects.filter(
+        customer_id=customer_id, gateway=CheckoutSession.Gateway.LOCAL
+    ).exclude(subscription_id="")
+    context = {
+        "customer_id": customer_id,
+        "return_url": return_url,
+        "subscriptions": subscriptions,
+    }
+    return render(request, "payments/billing_portal.html", context)

@@ -335,18 +335,34 @@ def test_refund_of_a_payment_we_have_no_record_of_is_logged_and_acknowledged(
     assert ProcessedEvent.objects.get().type == "charge.refunded"
 
 
-def test_partial_refund_is_recorded_but_not_dispatched(
-    post_stripe_event, recording_handler, caplog
+def test_partial_refund_dispatches_refunded_with_the_amount_refunded(
+    post_stripe_event, recording_handler
 ):
+    """amount_total is what the charge took, amount_refunded what is refunded of
+    it so far; the checkout stays paid until all of it is refunded."""
     record = CheckoutSessionFactory(
-        payment_intent_id=INTENT, status=CheckoutSession.Status.PAID
+        payment_intent_id=INTENT,
+        status=CheckoutSession.Status.PAID,
+        amount_total=Decimal("51.62"),
     )
-    with caplog.at_level(logging.INFO, logger="payments"):
-        response = post_stripe_event("charge_refunded_partial")
+    response = post_stripe_event("charge_refunded_partial")
     assert response.status_code == 200
-    assert response.content == b"ignored"
-    assert "Partial refund" in caplog.text
-    assert recording_handler.calls == []
-    assert ProcessedEvent.objects.get().type == "charge.refunded"
+    assert response.content == b"refunded"
+    [(name, outcome)] = recording_handler.calls
+    assert name == "refunded"
+    assert outcome.amount_total == Decimal("51.62")
+    assert outcome.amount_refunded == Decimal("15.00")
+    assert outcome.session_id == record.session_id
+    assert outcome.occurred_at is not None and outcome.occurred_at.tzinfo is not None
     record.refresh_from_db()
     assert record.status == CheckoutSession.Status.PAID
+    assert record.amount_refunded == Decimal("15.00")
+
+    # The rest is refunded later: Stripe reports the cumulative amount.
+    response = post_stripe_event(
+        "charge_refunded_full", payment_intent=INTENT, amount_refunded=5162
+    )
+    assert response.content == b"refunded"
+    assert recording_handler.calls[-1][1].amount_refunded == Decimal("51.62")
+    record.refresh_from_db()
+    assert record.status == CheckoutSession.Status.REFUNDED
