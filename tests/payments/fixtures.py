@@ -249,10 +249,35 @@ class RecordingHandler:
         return [name for name, _outcome in self.calls]
 
 
+class RecordingSubscriptionHandler(RecordingHandler):
+    """A `SubscriptionHandler` that records calls (monthly gifts too)."""
+
+    def invoice_paid(self, outcome: CheckoutOutcome) -> None:
+        self._record("invoice_paid", outcome)
+
+    def invoice_failed(self, outcome: CheckoutOutcome) -> None:
+        self._record("invoice_failed", outcome)
+
+    def subscription_updated(self, outcome: CheckoutOutcome) -> None:
+        self._record("subscription_updated", outcome)
+
+    def subscription_cancelled(self, outcome: CheckoutOutcome) -> None:
+        self._record("subscription_cancelled", outcome)
+
+
 @pytest.fixture
 def recording_handler():
     """A `RecordingHandler` registered for kind "test", unregistered afterwards."""
     handler = RecordingHandler()
+    register_checkout_handler(TEST_KIND, handler)
+    yield handler
+    unregister_checkout_handler(TEST_KIND)
+
+
+@pytest.fixture
+def subscription_handler():
+    """A `RecordingSubscriptionHandler` registered for kind "test"."""
+    handler = RecordingSubscriptionHandler()
     register_checkout_handler(TEST_KIND, handler)
     yield handler
     unregister_checkout_handler(TEST_KIND)

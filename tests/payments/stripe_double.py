@@ -72,10 +72,15 @@ class FakeStripe(stripe.HTTPClient):
     - `GET /v1/checkout/sessions/<id>` and `GET /v1/payment_intents/<id>` return
       what exists (expanding the payment intent and its charge's balance
       transaction on request), 404 otherwise;
-    - `POST /v1/checkout/sessions/<id>/expire` expires an open session.
+    - `POST /v1/checkout/sessions/<id>/expire` expires an open session;
+    - monthly gifts: `GET /v1/invoices/<id>` (its `payments` only when
+      expanded, as Stripe does), `GET`/`DELETE /v1/subscriptions/<id>`
+      (cancelling twice is refused, as Stripe refuses it),
+      `POST /v1/billing_portal/sessions`.
 
     `respond(method, path_prefix, json, status=200)` queues a one-off answer that
-    wins over these defaults; `mark_paid(session_id)` plays the buyer paying.
+    wins over these defaults; `mark_paid(session_id)` plays the buyer paying,
+    `mark_subscription_paid(session_id)` a monthly gift's first month.
     """
 
     name = "fake"
@@ -86,6 +91,8 @@ class FakeStripe(stripe.HTTPClient):
         self.calls: list[FakeCall] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self.payment_intents: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}
+        self.subscriptions: dict[str, dict[str, Any]] = {}
         self._queued: list[tuple[str, str, int, Any]] = []
         self._idempotent: dict[str, tuple[dict[str, Any], tuple[int, Any]]] = {}
         self._counter = 0
@@ -135,6 +142,108 @@ class FakeStripe(stripe.HTTPClient):
             },
         }
         return session
+
+    def mark_subscription_paid(
+        self, session_id: str, *, fee_cents: int = 88
+    ) -> dict[str, Any]:
+        """
+        The donor paid a monthly gift's session: it completes with a
+        subscription and a customer, and its first invoice is paid by a
+        payment intent whose charge has a fee. Returns the paid invoice.
+        """
+        session = self.sessions[session_id]
+        n = self._next()
+        subscription_id, customer_id = f"sub_test_fake{n:04d}", f"cus_test_fake{n:04d}"
+        session.update(
+            status="complete",
+            payment_status="paid",
+            subscription=subscription_id,
+            customer=customer_id,
+        )
+        self.subscriptions[subscription_id] = {
+            "id": subscription_id,
+            "object": "subscription",
+            "status": "active",
+            "customer": customer_id,
+            "metadata": dict(session.get("metadata") or {}),
+        }
+        return self.add_paid_invoice(subscription_id, fee_cents=fee_cents)
+
+    def add_paid_invoice(
+        self, subscription_id: str, *, fee_cents: int = 88
+    ) -> dict[str, Any]:
+        """A paid invoice of `subscription_id` (a renewal), with its payment."""
+        subscription = self.subscriptions[subscription_id]
+        session = next(
+            s
+            for s in self.sessions.values()
+            if s.get("subscription") == subscription_id
+        )
+        n = self._next()
+        invoice_id, intent_id = f"in_test_fake{n:04d}", f"pi_test_fake{n:04d}"
+        amount = session["amount_total"]
+        self.payment_intents[intent_id] = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_received": amount,
+            "currency": session["currency"],
+            "status": "succeeded",
+            "metadata": {},
+            "livemode": False,
+            "latest_charge": {
+                "id": f"ch_test_fake{n:04d}",
+                "object": "charge",
+                "amount": amount,
+                "balance_transaction": {
+                    "id": f"txn_test_fake{n:04d}",
+                    "object": "balance_transaction",
+                    "amount": amount,
+                    "fee": fee_cents,
+                    "net": amount - fee_cents,
+                    "currency": session["currency"],
+                },
+            },
+        }
+        invoice = {
+            "id": invoice_id,
+            "object": "invoice",
+            "amount_due": amount,
+            "amount_paid": amount,
+            "currency": session["currency"],
+            "customer": subscription["customer"],
+            "status": "paid",
+            "parent": {
+                "type": "subscription_details",
+                "quote_details": None,
+                "subscription_details": {
+                    "metadata": dict(subscription["metadata"]),
+                    "subscription": subscription_id,
+                },
+            },
+            "payments": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": f"inpay_test_fake{n:04d}",
+                        "object": "invoice_payment",
+                        "amount_paid": amount,
+                        "currency": session["currency"],
+                        "invoice": invoice_id,
+                        "is_default": True,
+                        "status": "paid",
+                        "payment": {
+                            "type": "payment_intent",
+                            "payment_intent": intent_id,
+                        },
+                    }
+                ],
+                "has_more": False,
+                "url": f"/v1/invoice_payments?invoice={invoice_id}",
+            },
+        }
+        self.invoices[invoice_id] = invoice
+        return invoice
 
     @property
     def last_call(self) -> FakeCall:
@@ -203,6 +312,9 @@ class FakeStripe(stripe.HTTPClient):
                     return _error(400, "checkout_session_not_open", "Not open.")
                 session["status"] = "expired"
             return 200, self._expand(session, params.get("expand") or [])
+        answer = self._answer_subscriptions(method, path, params)
+        if answer is not None:
+            return answer
         match = re.fullmatch(r"/v1/payment_intents/([^/]+)", path)
         if match and method == "GET":
             intent = self.payment_intents.get(match[1])
@@ -212,6 +324,47 @@ class FakeStripe(stripe.HTTPClient):
                 )
             return 200, self._expand_intent(intent, params.get("expand") or [])
         return _error(404, "fake_not_implemented", f"The fake has no {method} {path}.")
+
+    def _answer_subscriptions(
+        self, method: str, path: str, params: dict
+    ) -> tuple[int, Any] | None:
+        match = re.fullmatch(r"/v1/invoices/([^/]+)", path)
+        if match and method == "GET":
+            invoice = self.invoices.get(match[1])
+            if invoice is None:
+                return _error(404, "resource_missing", f"No such invoice: '{match[1]}'")
+            invoice = json.loads(json.dumps(invoice))
+            if "payments" not in (params.get("expand") or []):
+                del invoice["payments"]  # includable: only there when asked for
+            return 200, invoice
+        match = re.fullmatch(r"/v1/subscriptions/([^/]+)", path)
+        if match and method in ("GET", "DELETE"):
+            subscription = self.subscriptions.get(match[1])
+            if subscription is None:
+                return _error(
+                    404, "resource_missing", f"No such subscription: '{match[1]}'"
+                )
+            if method == "DELETE":
+                if subscription["status"] == "canceled":
+                    return _error(
+                        400,
+                        "resource_missing",
+                        "A canceled subscription can only update its "
+                        "cancellation_details and metadata.",
+                    )
+                subscription["status"] = "canceled"
+            return 200, subscription
+        if method == "POST" and path == "/v1/billing_portal/sessions":
+            n = self._next()
+            return 200, {
+                "id": f"bps_test_fake{n:04d}",
+                "object": "billing_portal.session",
+                "customer": params.get("customer"),
+                "return_url": params.get("return_url"),
+                "url": f"https://billing.stripe.com/p/session/test_fake{n:04d}",
+                "livemode": False,
+            }
+        return None
 
     def _create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         session_id = f"cs_test_fake{self._next():04d}"
