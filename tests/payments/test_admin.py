@@ -40,3 +40,29 @@ def test_records_are_read_only(admin_client):
     assert admin_client.post(change, {"status": "paid"}).status_code == 403
     delete = reverse("admin:payments_checkoutsession_delete", args=[session.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_monthly_charges_are_searchable_by_stripe_ids(admin_client):
+    from decimal import Decimal
+
+    from payments.models import InvoicePayment
+
+    def charge(n: int) -> InvoicePayment:
+        return InvoicePayment.objects.create(
+            kind="test",
+            reference=f"MG-{n}",
+            invoice_id=f"in_test_{n}",
+            subscription_id=f"sub_test_{n}",
+            payment_intent_id=f"pi_test_{n}",
+            amount=Decimal("25.00"),
+            currency="usd",
+        )
+
+    wanted, other = charge(1), charge(2)
+    url = reverse("admin:payments_invoicepayment_changelist")
+    for term in ["in_test_1", "sub_test_1", "pi_test_1"]:
+        html = admin_client.get(url, {"q": term}).content.decode()
+        assert wanted.invoice_id in html
+        assert other.invoice_id not in html
+    change = reverse("admin:payments_invoicepayment_change", args=[wanted.pk])
+    assert admin_client.post(change, {"amount": "1"}).status_code == 403
