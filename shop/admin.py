@@ -4,7 +4,6 @@ visible), follow orders (lines read-only, money and Stripe ids frozen once paid)
 export orders as CSV and set shipping and tax in one settings row.
 """
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -12,13 +11,13 @@ from django.contrib import admin
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
 from shop.emails import order_send_confirmation
+from shop.exports import orders_csv
 from shop.fulfilment import order_accept_reviewed_payment
 from shop.models import (
     Category,
@@ -385,74 +384,8 @@ class OrderAdmin(admin.ModelAdmin):
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> HttpResponse:
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "number",
-                "created_at",
-                "paid_at",
-                "status",
-                "name",
-                "email",
-                "delivery",
-                "city",
-                "state",
-                "zip",
-                "items",
-                "goods",
-                "shipping",
-                "tax",
-                "total",
-                "cost_of_goods",
-                "postage_cost",
-                "payment_fee",
-                "proceeds",
-            ]
-        )
-        # The admin's queryset already carries the proceeds (with_proceeds).
-        for order in queryset.order_by("pk"):
-            writer.writerow(
-                [
-                    order.number,
-                    timezone.localtime(order.created_at).isoformat(),
-                    timezone.localtime(order.paid_at).isoformat()
-                    if order.paid_at
-                    else "",
-                    order.status,
-                    _csv_safe(order.name),
-                    _csv_safe(order.email),
-                    order.delivery_method,
-                    _csv_safe(order.city),
-                    order.state,
-                    order.zip_code,
-                    self.item_count(order),
-                    order.subtotal,
-                    order.shipping_amount,
-                    order.tax_amount,
-                    order.total,
-                    order.goods_cost,
-                    order.shipping_cost,
-                    _fee_cell(order),
-                    order.proceeds,
-                ]
-            )
-        return response
-
-
-def _fee_cell(order: Order) -> str:
-    if order.fee_pending:
-        return "pending"
-    return "" if order.payment_fee is None else str(order.payment_fee)
-
-
-def _csv_safe(value: str) -> str:
-    """Buyer-typed text must not become a spreadsheet formula."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
+        # The admin's queryset carries the proceeds (Order.objects.with_proceeds).
+        return orders_csv(queryset)
 
 
 @admin.register(ShopSettings)
