@@ -3,7 +3,8 @@ Recording how a checkout ended and telling the app that opened it.
 
 Every source of news (the Stripe webhook, a success page, the local test
 gateway, the fee task) builds one `CheckoutOutcome` and hands it to
-`checkout_dispatch`, which updates our `CheckoutSession` record and calls the
+`checkout_dispatch`, which updates our `CheckoutSession` record (for one month
+of a monthly gift, our `InvoicePayment`: see `payments.invoices`) and calls the
 handler method named after the outcome's action. Whether money that arrived
 counts as paid is decided in one place, `payment_outcome`, for all sources.
 """
@@ -238,9 +239,10 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
     Runs inside the caller's transaction when there is one (the webhook's holds
     the ProcessedEvent row), so a handler that raises undoes everything. An
     unknown kind is logged and skipped: nobody here can act on it, and retrying
-    would not help. When money arrived at Stripe and its fee is not known yet,
-    fetching it is left to a task enqueued after commit: nothing here waits on
-    the network.
+    would not help; so is an action its handler has no method for (a handler
+    that is not a `SubscriptionHandler` hears nothing of monthly charges). When
+    money arrived at Stripe and its fee is not known yet, fetching it is left to
+    a task enqueued after commit: nothing here waits on the network.
     """
     with transaction.atomic():
         if outcome.action in ("subscription_updated", "subscription_cancelled"):
