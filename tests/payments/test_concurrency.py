@@ -88,3 +88,39 @@ def test_one_event_delivered_many_times_at_once_is_handled_once(recording_handle
     assert recording_handler.names == ["paid"]
     assert recording_handler.calls[0][1].amount_total == Decimal("51.62")
     assert ProcessedEvent.objects.count() == 1
+
+
+def test_monthly_gifts_under_simultaneous_clicks(local_gateway, subscription_handler):
+    """Pay starts one subscription; renewals queue up month after month; a
+    cancel is told once."""
+    from payments.local_gateway import add_month
+    from payments.models import InvoicePayment
+    from payments.subscriptions import local_subscription_charge, subscription_cancel
+
+    session_id = open_checkout(recurring_interval="month").session_id
+    run_together(
+        lambda _n: local_checkout_complete(session_id=session_id, action="pay"),
+        range(THREADS),
+    )
+    assert subscription_handler.names == ["paid", "invoice_paid"]
+    record = CheckoutSession.objects.get()
+    start = record.current_period_end
+
+    run_together(
+        lambda _n: local_subscription_charge(
+            subscription_id=record.subscription_id, succeed=True
+        ),
+        range(4),
+    )
+    assert InvoicePayment.objects.count() == 5  # five months, each its own
+    record.refresh_from_db()
+    expected = start
+    for _month in range(4):
+        expected = add_month(expected)
+    assert record.current_period_end == expected
+
+    run_together(
+        lambda _n: subscription_cancel(subscription_id=record.subscription_id),
+        range(THREADS),
+    )
+    assert subscription_handler.names.count("subscription_cancelled") == 1
