@@ -360,3 +360,26 @@ def test_order_page_needs_the_token(client):
     assert client.get(url.replace(order.token, order.number)).status_code == 404
     assert client.get(url.replace(order.token, "A" * 32)).status_code == 404
     assert Order.objects.count() == 1
+
+
+def test_the_cart_count_comes_from_the_context_processor(client):
+    variant = VariantFactory(stock=5)
+    product_url = variant.product.get_absolute_url()
+    assert "(0 items)" in client.get(reverse("shop:product-list")).content.decode()
+    client.post(product_url, {"variant": variant.pk, "quantity": 1})
+    assert "(1 item)" in client.get(product_url).content.decode()
+    client.post(product_url, {"variant": variant.pk, "quantity": 2})
+    assert "(3 items)" in client.get(reverse("shop:product-list")).content.decode()
+
+
+def test_pages_without_the_cart_link_never_read_the_session(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from shop.context_processors import cart
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    context = cart(request)
+    assert not request.session.accessed
+    assert int(context["cart_count"]) == 0
+    assert request.session.accessed
