@@ -7,9 +7,8 @@ class DonationsConfig(AppConfig):
     verbose_name = _("Donations and the Home fund")
 
     def ready(self) -> None:
-        from donations.handlers import donation_checkout_handler
+        from donations.handlers import donation_checkout_handler, recurring_gift_handler
         from payments.registry import register_checkout_handler
 
-        register_checkout_handler(
-            donation_checkout_handler.kind, donation_checkout_handler
-        )
+        for handler in (donation_checkout_handler, recurring_gift_handler):
+            register_checkout_handler(handler.kind, handler)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import CENT, format_money
 from donations.models import Donation, DonationPreset, Frequency
-from donations.services import GiftChoice
+from donations.online import GiftChoice
 
 OTHER = "other"
 

@@ -1,13 +1,13 @@
 """
-The donations app's answer to payment outcomes for one-time gifts (kind
-"donation"). `payments` calls these from the Stripe webhook, the thank-you page
-and the local test gateway; each maps to one idempotent service, so a repeated
-outcome changes nothing.
+The donations app's answer to payment outcomes: one-time gifts (kind
+"donation") and monthly gifts (kind "recurring_gift"). `payments` calls these
+from the Stripe webhook, the thank-you page and the local test gateway; each
+maps to one idempotent service, so a repeated outcome changes nothing.
 """
 
 import logging
 
-from donations import services
+from donations import monthly, online
 from donations.models import Donation
 from payments.registry import CheckoutOutcome
 
@@ -15,28 +15,28 @@ logger = logging.getLogger(__name__)
 
 
 class DonationCheckoutHandler:
-    kind = services.DONATION_KIND
+    kind = online.DONATION_KIND
 
     def paid(self, outcome: CheckoutOutcome) -> None:
         try:
-            services.donation_mark_paid(outcome=outcome)
+            online.donation_mark_paid(outcome=outcome)
         except Donation.DoesNotExist:
             self._unknown(outcome)
 
     def failed(self, outcome: CheckoutOutcome) -> None:
-        services.donation_mark_failed(outcome=outcome)
+        online.donation_mark_failed(outcome=outcome)
 
     def expired(self, outcome: CheckoutOutcome) -> None:
-        services.donation_mark_failed(outcome=outcome)
+        online.donation_mark_failed(outcome=outcome)
 
     def refunded(self, outcome: CheckoutOutcome) -> None:
         try:
-            services.donation_mark_refunded(outcome=outcome)
+            online.donation_mark_refunded(outcome=outcome)
         except Donation.DoesNotExist:
             self._unknown(outcome)
 
     def needs_review(self, outcome: CheckoutOutcome) -> None:
-        if not services.donation_mark_needs_review(outcome=outcome):
+        if not online.donation_mark_needs_review(outcome=outcome):
             logger.error(
                 "Gift %r needs review (paid %s of %s %s) but was not pending.",
                 outcome.reference,
@@ -46,7 +46,7 @@ class DonationCheckoutHandler:
             )
 
     def fee_known(self, outcome: CheckoutOutcome) -> None:
-        services.donation_record_fee(outcome=outcome)
+        online.donation_record_fee(outcome=outcome)
 
     @staticmethod
     def _unknown(outcome: CheckoutOutcome) -> None:
@@ -60,3 +60,49 @@ class DonationCheckoutHandler:
 
 
 donation_checkout_handler = DonationCheckoutHandler()
+
+
+class RecurringGiftHandler:
+    """Monthly gifts (kind "recurring_gift"): the checkout that starts one, and
+    the subscription's events after it."""
+
+    kind = monthly.RECURRING_KIND
+
+    def paid(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_activate(outcome=outcome)
+
+    def failed(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_end_unpaid(outcome=outcome)
+
+    def expired(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_end_unpaid(outcome=outcome)
+
+    def needs_review(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_charge_needs_review(outcome=outcome)
+
+    def fee_known(self, outcome: CheckoutOutcome) -> None:
+        online.donation_record_fee(outcome=outcome)
+
+    def refunded(self, outcome: CheckoutOutcome) -> None:
+        try:
+            online.donation_mark_refunded(outcome=outcome)
+        except Donation.DoesNotExist:
+            logger.error(
+                "A refund of %s names no monthly gift's charge of ours.",
+                outcome.invoice_id or outcome.payment_intent_id,
+            )
+
+    def invoice_paid(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_charge_paid(outcome=outcome)
+
+    def invoice_failed(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_charge_failed(outcome=outcome)
+
+    def subscription_updated(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_update(outcome=outcome)
+
+    def subscription_cancelled(self, outcome: CheckoutOutcome) -> None:
+        monthly.recurring_gift_mark_cancelled(outcome=outcome)
+
+
+recurring_gift_handler = RecurringGiftHandler()

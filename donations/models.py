@@ -44,6 +44,12 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
 
 
+class Dedication(models.TextChoices):
+    NONE = "", _("No dedication")
+    HONOR = "honor", _("In honor of")
+    MEMORY = "memory", _("In memory of")
+
+
 class DonationPreset(models.Model):
     """An amount button on the donate page."""
 
@@ -120,8 +126,28 @@ class RecurringGift(models.Model):
         _("subscription id"), max_length=255, unique=True, null=True, blank=True
     )
     customer_id = models.CharField(_("customer id"), max_length=255, blank=True)
+    checkout_session_id = models.CharField(  # noqa: DJ001
+        _("checkout session id"), max_length=255, unique=True, null=True, blank=True
+    )
     livemode = models.BooleanField(_("live mode"), default=False)
     next_charge_date = models.DateField(_("next charge"), null=True, blank=True)
+    # What the donor chose on the form, copied onto each month's gift.
+    dedication = models.CharField(
+        _("dedication"),
+        max_length=10,
+        choices=Dedication.choices,
+        default=Dedication.NONE,
+        blank=True,
+    )
+    dedication_name = models.CharField(_("honoree"), max_length=200, blank=True)
+    dedication_notify_email = models.EmailField(
+        _("tell this person by email"), blank=True
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    show_on_wall = models.BooleanField(_("on the donor wall"), default=False)
+    # When the gateway last told us the status: an older event arriving late
+    # must not undo a newer one.
+    status_changed_at = models.DateTimeField(_("status as of"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
@@ -172,10 +198,7 @@ class Donation(models.Model):
         CASH = "cash", _("Cash")
         CHECK = "check", _("Check")
 
-    class Dedication(models.TextChoices):
-        NONE = "", _("No dedication")
-        HONOR = "honor", _("In honor of")
-        MEMORY = "memory", _("In memory of")
+    Dedication = Dedication
 
     donor = models.ForeignKey(
         Donor,

@@ -15,9 +15,16 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from donations.models import Donation
+from donations.models import Donation, RecurringGift
 
 logger = logging.getLogger(__name__)
+
+
+def manage_url(gift: RecurringGift) -> str:
+    from donations.monthly import manage_url as url
+
+    return url(gift)
+
 
 # IRS Publication 1771, "Written Acknowledgments".
 NO_GOODS_OR_SERVICES = (
@@ -35,6 +42,9 @@ def receipt_context(donation: Donation) -> dict[str, object]:
         "paid_on": paid_on,
         "no_goods_or_services": NO_GOODS_OR_SERVICES,
         "is_monthly": donation.recurring_gift_id is not None,
+        "manage_url": manage_url(donation.recurring_gift)
+        if donation.recurring_gift is not None
+        else "",
     }
 
 

@@ -1,6 +1,7 @@
 """
-Every write the donations app makes: donors, gifts recorded by staff, receipt
-numbers, and (through `payments`) online gifts and what their payment became.
+The donations app's shared writes: donors, receipt numbers and gifts recorded
+by staff. Online gifts are in `donations.online` (one-time) and
+`donations.monthly` (monthly gifts), which build on these.
 
 Why it is shaped like this:
 - A donor is one row per email address, found without regard to case, so a
@@ -26,11 +27,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.money import CENT
-from donations.fees import fee_to_cover
-from donations.models import Donation, Donor, Frequency, ReceiptSequence
-from payments.checkout import CheckoutRequest, LineItem, checkout_open
-from payments.exceptions import PaymentError
-from payments.registry import CheckoutOutcome
+from donations.models import Donation, Donor, ReceiptSequence
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +113,7 @@ class OfflineGift:
     note: str = ""
 
 
-def _check_amount(amount: Decimal) -> Decimal:
+def check_amount(amount: Decimal) -> Decimal:
     if isinstance(amount, bool) or not isinstance(amount, Decimal):
         raise TypeError(f"Money must be a Decimal, not {type(amount).__name__}.")
     if not amount.is_finite() or amount != amount.quantize(CENT):
@@ -133,7 +130,7 @@ def _check_amount(amount: Decimal) -> Decimal:
 
 def validate_offline_gift(*, gift: OfflineGift) -> Decimal:
     """The checks a cash or check gift must pass; returns its amount."""
-    amount = _check_amount(gift.amount)
+    amount = check_amount(gift.amount)
     if gift.method not in (Donation.Method.CASH, Donation.Method.CHECK):
         raise DonationError("An offline gift is paid in cash or by check.")
     if gift.date > timezone.localdate():
@@ -168,218 +165,12 @@ def donation_record_offline(*, gift: OfflineGift) -> Donation:
         if gift.send_receipt:
             donation_id = donation.pk
             transaction.on_commit(
-                lambda: _send_receipt_after_commit(donation_id), robust=True
+                lambda: send_receipt_after_commit(donation_id), robust=True
             )
     return donation
 
 
-# ---------------------------------------------------------------------------
-# Online gifts
-# ---------------------------------------------------------------------------
-DONATION_KIND = "donation"  # the payments registry's key for gifts
-
-
-def _payment_lines(
-    *, amount: Decimal, fee_covered: Decimal, monthly: bool
-) -> tuple[LineItem, ...]:
-    gift = LineItem(
-        name="Monthly gift to Redeeming Hope" if monthly else "Gift to Redeeming Hope",
-        description="For building and running the Redeeming Hope home",
-        unit_amount=amount,
-        quantity=1,
-    )
-    if not fee_covered:
-        return (gift,)
-    fee = LineItem(
-        name="Card processing fee, covered by you",
-        description="So the home receives your whole gift",
-        unit_amount=fee_covered,
-        quantity=1,
-    )
-    return (gift, fee)
-
-
-@dataclass(frozen=True, kw_only=True)
-class GiftChoice:
-    """What the donor asked for, cleaned."""
-
-    frequency: str  # Frequency value
-    amount: Decimal  # the gift, before any fee cover
-    cover_fee: bool
-    email: str
-    name: str
-    is_anonymous: bool
-    show_on_wall: bool
-    dedication: str  # Donation.Dedication value
-    dedication_name: str
-    dedication_notify_email: str
-
-
-def donation_create_pending(*, choice: GiftChoice) -> Donation:
-    """A one-time gift waiting for its payment. The amount charged is computed
-    here again from the cleaned amount and the fee settings, never taken from
-    the browser."""
-    amount = _check_amount(choice.amount)
-    if amount < settings.DONATION_MINIMUM:
-        raise DonationError(
-            f"The smallest gift we can take online is ${settings.DONATION_MINIMUM}."
-        )
-    fee_covered = fee_to_cover(amount) if choice.cover_fee else Decimal("0.00")
-    with transaction.atomic():
-        donor = donor_get_or_create(email=choice.email, name=choice.name)
-        return Donation.objects.create(
-            donor=donor,
-            frequency=Frequency.ONE_TIME,
-            amount=amount,
-            fee_covered=fee_covered,
-            dedication=choice.dedication,
-            dedication_name=choice.dedication_name,
-            dedication_notify_email=choice.dedication_notify_email,
-            is_anonymous=choice.is_anonymous,
-            show_on_wall=choice.show_on_wall,
-        )
-
-
-def donation_checkout(*, choice: GiftChoice, success_url: str, cancel_url: str) -> str:
-    """Create the pending gift, open its payment page, and say where to send the
-    donor. When the payment page cannot be opened the gift is marked failed
-    (nothing was charged) and `PaymentError` says so in words for the donor."""
-    donation = donation_create_pending(choice=choice)
-    request = CheckoutRequest(
-        kind=DONATION_KIND,
-        reference=donation.reference,
-        line_items=_payment_lines(
-            amount=donation.amount, fee_covered=donation.fee_covered, monthly=False
-        ),
-        customer_email=donation.donor.email,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        total=donation.charged_amount,
-    )
-    try:
-        redirect = checkout_open(request)
-    except PaymentError:
-        Donation.objects.filter(pk=donation.pk, status=Donation.Status.PENDING).update(
-            status=Donation.Status.FAILED
-        )
-        raise
-    Donation.objects.filter(pk=donation.pk, checkout_session_id__isnull=True).update(
-        checkout_session_id=redirect.session_id
-    )
-    return redirect.url
-
-
-def _counts_as_paid(outcome: CheckoutOutcome) -> dict[str, object]:
-    return {
-        "payment_intent_id": outcome.payment_intent_id,
-        "processor_fee": outcome.fee,
-        "livemode": outcome.livemode,
-    }
-
-
-def donation_mark_paid(*, outcome: CheckoutOutcome) -> Donation:
-    """A one-time gift's payment arrived (webhook, thank-you page or the local
-    gateway). Idempotent: only the call that moves it from pending (or failed,
-    for a payment that arrived late) to paid numbers it and sends the receipt."""
-    with transaction.atomic():
-        donation = Donation.objects.select_for_update().get(reference=outcome.reference)
-        if donation.status in (
-            Donation.Status.PAID,
-            Donation.Status.REFUNDED,
-            Donation.Status.PARTIALLY_REFUNDED,
-        ):
-            if donation.processor_fee is None and outcome.fee is not None:
-                Donation.objects.filter(pk=donation.pk).update(
-                    processor_fee=outcome.fee
-                )
-            return donation
-        now = timezone.now()
-        Donation.objects.filter(pk=donation.pk).update(
-            status=Donation.Status.PAID,
-            paid_at=now,
-            date=timezone.localdate(now),
-            checkout_session_id=donation.checkout_session_id
-            or outcome.session_id
-            or None,
-            **_counts_as_paid(outcome),
-        )
-        donation.refresh_from_db()
-        donation_assign_receipt_number(donation=donation)
-        donation_id = donation.pk
-        transaction.on_commit(
-            lambda: _send_receipt_after_commit(donation_id), robust=True
-        )
-    return donation
-
-
-def donation_mark_failed(*, outcome: CheckoutOutcome) -> bool:
-    """The payment was declined or the page abandoned: the gift never counted."""
-    return bool(
-        Donation.objects.filter(
-            reference=outcome.reference, status=Donation.Status.PENDING
-        ).update(status=Donation.Status.FAILED)
-    )
-
-
-def donation_mark_needs_review(*, outcome: CheckoutOutcome) -> bool:
-    """Money arrived but not what was asked: staff decide; it does not count."""
-    return bool(
-        Donation.objects.filter(
-            reference=outcome.reference,
-            status__in=[Donation.Status.PENDING, Donation.Status.FAILED],
-        ).update(
-            status=Donation.Status.NEEDS_REVIEW,
-            amount_received=outcome.amount_total,
-            payment_intent_id=outcome.payment_intent_id,
-            livemode=outcome.livemode,
-        )
-    )
-
-
-def donation_record_fee(*, outcome: CheckoutOutcome) -> bool:
-    """The processor's fee, learned after the payment (once)."""
-    if outcome.fee is None:
-        return False
-    return bool(
-        Donation.objects.filter(
-            reference=outcome.reference, processor_fee__isnull=True
-        ).update(processor_fee=outcome.fee)
-    )
-
-
-def donation_mark_refunded(*, outcome: CheckoutOutcome) -> Donation:
-    """A refund of a gift: it leaves the fund's total (in full, or the part
-    refunded). `outcome.amount_total` is the total refunded so far when the
-    gateway says so; otherwise the whole charge."""
-    with transaction.atomic():
-        donation = Donation.objects.select_for_update().get(reference=outcome.reference)
-        if donation.status not in (
-            Donation.Status.PAID,
-            Donation.Status.PARTIALLY_REFUNDED,
-            Donation.Status.REFUNDED,
-        ):
-            logger.error(
-                "A refund arrived for gift %s, which is %s.",
-                donation.pk,
-                donation.status,
-            )
-            return donation
-        charged = donation.charged_amount
-        refunded = outcome.amount_total if outcome.amount_total is not None else charged
-        refunded = min(max(refunded, donation.amount_refunded), charged)
-        status = (
-            Donation.Status.REFUNDED
-            if refunded >= charged
-            else Donation.Status.PARTIALLY_REFUNDED
-        )
-        Donation.objects.filter(pk=donation.pk).update(
-            amount_refunded=refunded, status=status
-        )
-        donation.refresh_from_db()
-    return donation
-
-
-def _send_receipt_after_commit(donation_id: int) -> None:
+def send_receipt_after_commit(donation_id: int) -> None:
     from donations.receipts import donation_send_receipt
 
     donation_send_receipt(donation_id=donation_id)

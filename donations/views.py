@@ -7,7 +7,8 @@ import logging
 import re
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,11 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import stacked_bar_chart
-from donations import selectors, services, statements
+from donations import monthly, online, selectors, statements
 from donations.fees import fee_rates
 from donations.forms import DonateForm
-from donations.models import Donation
+from donations.models import Donation, Frequency, RecurringGift
 from donations.receipts import NO_GOODS_OR_SERVICES
+from donations.services import DonationError
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 
@@ -36,13 +38,19 @@ def donate(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         thank_you = request.build_absolute_uri(reverse("donations:thank-you"))
         cancel = request.build_absolute_uri(reverse("donations:donate"))
+        choice = form.gift_choice()
+        start = (
+            monthly.recurring_gift_checkout
+            if choice.frequency == Frequency.MONTHLY
+            else online.donation_checkout
+        )
         try:
-            url = services.donation_checkout(
-                choice=form.gift_choice(),
+            url = start(
+                choice=choice,
                 success_url=thank_you + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=cancel + "?cancelled=1",
             )
-        except PaymentError as error:
+        except (PaymentError, DonationError) as error:
             form.add_error(None, str(error))
         else:
             return redirect(url)
@@ -68,21 +76,76 @@ def thank_you(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")
     if not SESSION_ID.match(session_id):
         raise Http404("No such gift.")
-    donation = (
-        Donation.objects.select_related("donor")
-        .filter(checkout_session_id=session_id)
-        .first()
+    donation = Donation.objects.filter(checkout_session_id=session_id).first()
+    gift = (
+        None
+        if donation is not None
+        else RecurringGift.objects.filter(checkout_session_id=session_id).first()
     )
-    if donation is None:
+    if donation is None and gift is None:
         raise Http404("No such gift.")
     checkout_confirm(session_id=session_id)
-    donation.refresh_from_db()
+    if donation is not None:
+        donation.refresh_from_db()
+    if gift is not None:
+        gift.refresh_from_db()
     response = render(
         request,
         "donations/thank_you.html",
-        {"donation": donation, "progress": selectors.fund_progress()},
+        {
+            "donation": donation,
+            "gift": gift,
+            "first_charge": gift.donations.filter(status=Donation.Status.PAID).first()
+            if gift
+            else None,
+            "progress": selectors.fund_progress(),
+        },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """A monthly gift, reached through the signed link in its receipts: see it,
+    cancel it, or change the card. A forged or tampered link is a 404."""
+    gift = monthly.gift_from_manage_token(token)
+    if gift is None:
+        raise Http404("No such monthly gift.")
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "cancel":
+                monthly.recurring_gift_cancel(gift=gift)
+                messages.success(
+                    request,
+                    _("Your monthly gift is canceled. Thank you for all you gave."),
+                )
+                return redirect(request.path)
+            if action == "card":
+                return redirect(
+                    monthly.recurring_gift_card_change_url(
+                        gift=gift, return_url=request.build_absolute_uri()
+                    )
+                )
+            return HttpResponseBadRequest(
+                "Unknown action.", content_type="text/plain; charset=utf-8"
+            )
+        except (PaymentError, DonationError) as problem:
+            error = str(problem)
+    response = render(
+        request,
+        "donations/recurringgift_detail.html",
+        {
+            "gift": gift,
+            "charges": gift.donations.order_by("-date", "-pk")[:24],
+            "error": error,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -23,16 +23,12 @@ from core.spreadsheets import csv_response
 from donations import selectors, services
 from donations.models import (
     Donation,
-    DonationPreset,
-    Donor,
-    HomeFund,
-    Milestone,
-    RecurringGift,
 )
 from donations.receipts import donation_send_receipt
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
+COUNTED = [Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED]
 
 PAYMENT_FIELDS = [
     "checkout_session_id",
@@ -327,136 +323,3 @@ class DonationAdmin(admin.ModelAdmin):
             ],
             rows=rows,
         )
-
-
-COUNTED = [Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED]
-
-
-@admin.register(Donor)
-class DonorAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "gifts", "given_this_year", "given_last_year"]
-    search_fields = ["name", "email"]
-    readonly_fields = ["created_at", "yearly_totals"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Donor]:
-        year = timezone.localdate().year
-        counted = Q(donations__status__in=COUNTED)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _gifts=Count("donations", filter=counted),
-                _this_year=Coalesce(
-                    Sum(
-                        "donations__amount",
-                        filter=counted & Q(donations__date__year=year),
-                    ),
-                    Value(ZERO),
-                    output_field=MONEY,
-                ),
-                _last_year=Coalesce(
-                    Sum(
-                        "donations__amount",
-                        filter=counted & Q(donations__date__year=year - 1),
-                    ),
-                    Value(ZERO),
-                    output_field=MONEY,
-                ),
-            )
-        )
-
-    @admin.display(description=_("gifts"), ordering="_gifts")
-    def gifts(self, obj: Any) -> int:
-        return int(obj._gifts)
-
-    @admin.display(description=_("given this year"), ordering="_this_year")
-    def given_this_year(self, obj: Any) -> str:
-        return format_money(obj._this_year)
-
-    @admin.display(description=_("given last year"), ordering="_last_year")
-    def given_last_year(self, obj: Any) -> str:
-        return format_money(obj._last_year)
-
-    @admin.display(description=_("given by year"))
-    def yearly_totals(self, obj: Donor) -> str:
-        rows = (
-            obj.donations.filter(status__in=COUNTED)
-            .annotate(year=ExtractYear("date"))
-            .values("year")
-            .annotate(total=Sum("amount"))
-            .order_by("-year")
-        )
-        return ", ".join(f"{row['year']}: {format_money(row['total'])}" for row in rows)
-
-
-@admin.register(RecurringGift)
-class RecurringGiftAdmin(admin.ModelAdmin):
-    list_display = ["donor", "amount_display", "status", "next_charge_date", "livemode"]
-    list_filter = ["status", "livemode"]
-    search_fields = ["donor__name", "donor__email", "subscription_id", "customer_id"]
-    list_select_related = ["donor"]
-    readonly_fields = [
-        "donor",
-        "reference",
-        "amount",
-        "fee_covered",
-        "status",
-        "subscription_id",
-        "customer_id",
-        "livemode",
-        "next_charge_date",
-        "created_at",
-        "cancelled_at",
-    ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: RecurringGift | None = None
-    ) -> bool:
-        return False
-
-    @admin.display(description=_("each month"), ordering="amount")
-    def amount_display(self, obj: RecurringGift) -> str:
-        return format_money(obj.charged_amount)
-
-
-class MilestoneInline(admin.TabularInline):
-    model = Milestone
-    extra = 1
-    fields = ["title", "amount", "description"]
-
-
-@admin.register(HomeFund)
-class HomeFundAdmin(admin.ModelAdmin):
-    list_display = ["title", "goal_display", "raised_display", "target_date"]
-    inlines = [MilestoneInline]
-    readonly_fields = ["raised_display"]
-    fields = [
-        "title",
-        "goal_amount",
-        "raised_display",
-        "target_date",
-        "description",
-        "image",
-        "image_alt",
-    ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not HomeFund.objects.exists()
-
-    @admin.display(description=_("goal"))
-    def goal_display(self, obj: HomeFund) -> str:
-        return format_money(obj.goal_amount)
-
-    @admin.display(description=_("raised so far (store proceeds and gifts)"))
-    def raised_display(self, obj: HomeFund) -> str:
-        return format_money(selectors.fund_raised())
-
-
-@admin.register(DonationPreset)
-class DonationPresetAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "frequency", "amount", "display_order", "is_active"]
-    list_editable = ["display_order", "is_active"]
-    list_filter = ["frequency", "is_active"]
