@@ -275,6 +275,9 @@ class Donation(models.Model):
     dedication_notify_email = models.EmailField(
         _("tell this person by email"), blank=True
     )
+    dedication_notified_at = models.DateTimeField(
+        _("honoree told"), null=True, blank=True
+    )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     show_on_wall = models.BooleanField(_("on the donor wall"), default=False)
     hidden_from_wall = models.BooleanField(

@@ -80,3 +80,41 @@ def donation_send_receipt(*, donation_id: int, resend: bool = False) -> bool:
         return False
     Donation.objects.filter(pk=donation.pk).update(receipt_sent_at=timezone.now())
     return True
+
+
+def dedication_send_notice(*, donation_id: int) -> bool:
+    """Tell the person the donor named that a gift was made in honor or in
+    memory of someone: the donor's name (unless anonymous), never the amount.
+    Sent once, after the gift is paid."""
+    donation = Donation.objects.select_related("donor").get(pk=donation_id)
+    if (
+        not donation.dedication
+        or not donation.dedication_notify_email
+        or donation.dedication_notified_at is not None
+        or donation.status != Donation.Status.PAID
+    ):
+        return False
+    context = {
+        "donation": donation,
+        "giver": "" if donation.is_anonymous else donation.donor.name,
+    }
+    try:
+        message = EmailMultiAlternatives(
+            subject="A gift to Redeeming Hope "
+            + donation.get_dedication_display().lower()
+            + " "
+            + donation.dedication_name,
+            body=render_to_string("emails/dedication_notice.txt", context),
+            to=[donation.dedication_notify_email],
+        )
+        message.attach_alternative(
+            render_to_string("emails/dedication_notice.html", context), "text/html"
+        )
+        message.send()
+    except Exception:
+        logger.exception("Could not send the dedication notice of gift %s", donation.pk)
+        return False
+    Donation.objects.filter(pk=donation.pk).update(
+        dedication_notified_at=timezone.now()
+    )
+    return True

@@ -171,6 +171,8 @@ def donation_record_offline(*, gift: OfflineGift) -> Donation:
 
 
 def send_receipt_after_commit(donation_id: int) -> None:
-    from donations.receipts import donation_send_receipt
+    """The receipt and, for a dedicated gift, the note to the person named."""
+    from donations.receipts import dedication_send_notice, donation_send_receipt
 
     donation_send_receipt(donation_id=donation_id)
+    dedication_send_notice(donation_id=donation_id)

@@ -80,3 +80,36 @@ def test_a_failed_send_is_logged_and_left_for_staff(organization, monkeypatch):
     assert donation_send_receipt(donation_id=donation.pk) is False
     donation.refresh_from_db()
     assert donation.receipt_sent_at is None
+
+
+def test_the_person_named_is_told_once_without_the_amount(
+    organization, django_capture_on_commit_callbacks
+):
+    from donations.receipts import dedication_send_notice
+
+    donation = _paid(
+        dedication=Donation.Dedication.HONOR,
+        dedication_name="Coach Rivera",
+        dedication_notify_email="rivera@example.org",
+    )
+    assert dedication_send_notice(donation_id=donation.pk) is True
+    assert dedication_send_notice(donation_id=donation.pk) is False
+    notice = mail.outbox[0]
+    assert notice.to == ["rivera@example.org"]
+    assert "in honor of Coach Rivera" in notice.body
+    assert donation.donor.name in notice.body
+    assert "$" not in notice.body and "$" not in notice.alternatives[0].content
+
+
+def test_an_anonymous_donor_stays_anonymous_to_the_person_named(organization):
+    from donations.receipts import dedication_send_notice
+
+    donation = _paid(
+        dedication=Donation.Dedication.MEMORY,
+        dedication_name="Grandpa Joe",
+        dedication_notify_email="family@example.org",
+        is_anonymous=True,
+    )
+    dedication_send_notice(donation_id=donation.pk)
+    assert "Someone has made a gift" in mail.outbox[0].body
+    assert donation.donor.name not in mail.outbox[0].body
