@@ -136,6 +136,15 @@ def retrieve_checkout_session(
     return _plain(session)
 
 
+def expire_checkout_session(session_id: str) -> dict[str, Any]:
+    """Close an open Checkout Session so that it can no longer be paid."""
+    try:
+        session = _client().v1.checkout.sessions.expire(session_id)
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(session)
+
+
 def retrieve_payment_intent(
     payment_intent_id: str, *, expand: list[str] | None = None
 ) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from payments.checkout import (
     LineItem,
     checkout_open,
 )
+from payments.closing import checkout_close
 from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
 from shop.services import (
@@ -146,7 +147,7 @@ def order_checkout(
             raise CartHasPendingOrder(
                 _("Your order is already being placed. Please wait a moment.")
             )
-        if order_cancel(order=order):
+        if order_abandon(order=order):
             logger.info("Order %s replaced by a new checkout of its cart.", order)
     if order is None or not reused:
         order = order_create_from_cart(
@@ -162,3 +163,15 @@ def order_checkout(
         raise
     order_attach_checkout(order=order, session_id=redirect.session_id)
     return CheckoutStarted(order=order, redirect_url=redirect.url, reused=reused)
+
+
+def order_abandon(*, order: Order) -> bool:
+    """The buyer left the payment page (the cancel link), or a new checkout of
+    the cart replaces the order: cancel it (its stock back, exactly once) and
+    close its payment page, so it can no longer be paid. Returns whether this
+    call cancelled the order. Outside any transaction: closing may wait on
+    Stripe."""
+    cancelled = order_cancel(order=order)
+    if order.checkout_session_id:
+        checkout_close(session_id=order.checkout_session_id)
+    return cancelled

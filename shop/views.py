@@ -21,7 +21,7 @@ from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 from shop import services
 from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, cart_subtotal
-from shop.checkout import order_checkout
+from shop.checkout import order_abandon, order_checkout
 from shop.converters import is_checkout_session_id
 from shop.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
 from shop.models import Category, Order, Variant
@@ -271,7 +271,7 @@ def checkout_cancel(request: HttpRequest, token: str) -> HttpResponse:
     back, and the cart is still there to try again."""
     order = get_object_or_404(Order, token=token)
     if order.status == Order.Status.PENDING:
-        services.order_cancel(order=order)
+        order_abandon(order=order)
     if order.is_paid:
         return redirect(order)
     request.session.pop(PENDING_ORDER_KEY, None)

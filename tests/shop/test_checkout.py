@@ -390,3 +390,52 @@ def test_payments_records_the_shop_kind(client, cart_with, shirt, local_gateway)
     checkout(client)
     record = CheckoutSession.objects.get()
     assert (record.kind, record.reference) == ("order", Order.objects.get().number)
+
+
+# ---------------------------------------------------------------------------
+# A payment page that must no longer take money is closed
+# ---------------------------------------------------------------------------
+def test_the_cancel_link_closes_the_stripe_page(client, cart_with, shirt, fake_stripe):
+    order = _stripe_order(client, cart_with, shirt)
+    client.get(reverse("shop:checkout-cancel", args=[order.token]))
+    expire = f"/v1/checkout/sessions/{order.checkout_session_id}/expire"
+    assert [r.method for r in fake_stripe.requests if r.url == expire] == ["POST"]
+    session = CheckoutSession.objects.get(session_id=order.checkout_session_id)
+    assert session.status == CheckoutSession.Status.EXPIRED
+
+
+def test_a_replaced_orders_page_can_no_longer_be_paid(
+    client, cart_with, shirt, local_gateway
+):
+    cart_with(shirt, quantity=2)
+    first_url = checkout(client).url
+    first = Order.objects.get()
+    cart_with(shirt, quantity=1)  # the cart changed: the next checkout replaces
+    checkout(client)
+    first.refresh_from_db()
+    assert first.status == Order.Status.CANCELLED
+    session = CheckoutSession.objects.get(session_id=first.checkout_session_id)
+    assert session.status == CheckoutSession.Status.EXPIRED
+    paid = local_gateway.pay(client, first_url)
+    assert paid.status_code in (409, 410)
+    first.refresh_from_db()
+    assert first.status == Order.Status.CANCELLED
+    assert Order.objects.filter(status=Order.Status.PAID).count() == 0
+
+
+def test_a_page_stripe_cannot_close_is_left_to_the_late_payment_path(
+    client, cart_with, shirt, fake_stripe
+):
+    order = _stripe_order(client, cart_with, shirt)
+    fake_stripe.respond(
+        "POST",
+        f"/v1/checkout/sessions/{order.checkout_session_id}/expire",
+        {"error": {"type": "invalid_request_error", "message": "Already complete"}},
+        status=400,
+    )
+    response = client.get(reverse("shop:checkout-cancel", args=[order.token]))
+    assert response.status_code == 302  # the buyer is not shown an error
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    session = CheckoutSession.objects.get(session_id=order.checkout_session_id)
+    assert session.status == CheckoutSession.Status.OPEN
