@@ -237,12 +237,25 @@ def order_record_fee(*, order_number: str, fee: Decimal | None) -> bool:
 
 
 def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
-    """A full refund: the order leaves the sales (and the Home fund). Stock of a
+    """A refund. A full one takes the order out of the sales (and the Home fund);
+    a partial one (`outcome.amount_refunded` below `amount_total`) is flagged
+    for staff, and the order stays a sale until they settle it. Stock of a
     sale is not put back automatically (staff restock what actually comes back);
     an order refunded while its payment was under review was never sent, so its
     stock is released."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
+        refunded, charged = outcome.amount_refunded, outcome.amount_total
+        if refunded is not None and charged is not None and refunded < charged:
+            # Part of the money went back (a return handled in Stripe's
+            # dashboard): the sale stands; staff record what came back.
+            _flag(
+                order,
+                f"A partial refund of {refunded} of {charged} was made at the "
+                "payment processor; record the returned items and adjust.",
+            )
+            order.refresh_from_db()
+            return order
         if order.status == Order.Status.NEEDS_REVIEW:
             Order.objects.filter(pk=order.pk).update(
                 status=Order.Status.REFUNDED,

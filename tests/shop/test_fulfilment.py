@@ -179,6 +179,24 @@ def test_refund_takes_the_order_out_of_sales(outcome):
     assert Order.objects.get(pk=order.pk).status == Order.Status.REFUNDED
 
 
+def test_a_partial_refund_leaves_the_sale_and_asks_staff(outcome):
+    variant = VariantFactory(stock=5)
+    order = place({variant.pk: 1})
+    order_mark_paid(order_number=order.number, outcome=outcome(order))
+    partial = outcome(
+        order,
+        action="refunded",
+        amount_total=order.total,
+        amount_refunded=order.total - Decimal("5.00"),
+    )
+    order_mark_refunded(order_number=order.number, outcome=partial)
+    order_mark_refunded(order_number=order.number, outcome=partial)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.needs_attention
+    assert order.attention_note.count("partial refund") == 1
+
+
 def test_refund_of_an_unpaid_order_is_flagged(outcome):
     order = place({VariantFactory().pk: 1})
     order_mark_refunded(order_number=order.number, outcome=outcome(order))
