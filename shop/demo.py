@@ -7,11 +7,24 @@ product gets its demo image only when it has none; nothing staff edited since is
 overwritten.
 """
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
+from django.utils import timezone
+
 from core.demo_images import image_demo_file
-from shop.models import Category, Product, ProductImage, ShopSettings, Variant
+from payments.registry import CheckoutOutcome
+from shop.fulfilment import order_mark_paid
+from shop.models import (
+    Category,
+    Order,
+    Product,
+    ProductImage,
+    ShopSettings,
+    Variant,
+)
+from shop.services import CheckoutData, order_create_from_cart
 
 D = Decimal
 
@@ -204,4 +217,67 @@ def seed() -> int:
             )
             image.save()
             created += 1
+    created += _seed_orders()
     return created
+
+
+# A year of paid demo orders, so the Home fund's bar and monthly breakdown have
+# store proceeds on a fresh `make run`: (months ago, buyer, [(sku, quantity)]).
+DEMO_ORDER_DOMAIN = "@demo.example.org"
+DEMO_ORDERS = [
+    (11, "Rosa", [("RH-TEE-BLU-M", 2)]),
+    (10, "Elena", [("RH-MUG-11OZ", 1), ("RH-TOTE-NAT", 1)]),
+    (8, "Marcus", [("RH-HOOD-NVY-L", 1), ("RH-STK-5PK", 2)]),
+    (6, "Priya", [("RH-TEE-BLU-S", 1), ("RH-MUG-11OZ", 2)]),
+    (4, "Tom", [("RH-TOTE-NAT", 3), ("RH-BRC-BLU", 2)]),
+    (2, "Aisha", [("RH-TEE-BLU-L", 1), ("RH-HOOD-NVY-M", 1)]),
+    (1, "Ken", [("RH-CAP-NVY", 1), ("RH-BRC-SLV", 1)]),
+    (0, "Dana", [("RH-MUG-11OZ", 1), ("RH-STK-5PK", 1)]),
+]
+
+
+def _seed_orders() -> int:
+    """Paid demo orders through the shop's own services (as the local test
+    gateway pays them: no fee), backdated over the last year. Made once: when
+    any demo order exists, nothing is added."""
+    if Order.objects.filter(email__endswith=DEMO_ORDER_DOMAIN).exists():
+        return 0
+    skus = dict(Variant.objects.values_list("sku", "pk"))
+    today = timezone.localdate()
+    made = 0
+    for months, name, lines in DEMO_ORDERS:
+        cart = {skus[sku]: quantity for sku, quantity in lines if sku in skus}
+        if not cart:
+            continue
+        order = order_create_from_cart(
+            cart=cart,
+            customer=CheckoutData(
+                email=f"{name.lower()}{DEMO_ORDER_DOMAIN}",
+                name=f"{name} (demo)",
+                delivery_method=Order.Delivery.SHIP,
+                address_line1="100 Demo Street",
+                city="Louisville",
+                state="KY",
+                zip_code="40202",
+            ),
+        )
+        order_mark_paid(
+            order_number=order.number or "",
+            outcome=CheckoutOutcome(
+                action="paid",
+                kind="order",
+                reference=order.number or "",
+                session_id=f"cs_demo_{order.pk}",
+                amount_total=order.total,
+                amount_expected=order.total,
+                currency="usd",
+                fee=D("0"),
+            ),
+        )
+        day = today - timedelta(days=30 * months + 3)
+        paid_at = timezone.make_aware(datetime.combine(day, time(14)))
+        Order.objects.filter(pk=order.pk).update(
+            paid_at=paid_at, created_at=paid_at, confirmation_sent_at=paid_at
+        )
+        made += 1
+    return made

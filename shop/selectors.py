@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpRequest
 from django.utils import timezone
@@ -153,19 +153,28 @@ def shop_fees_pending(
 
 @dataclass(frozen=True)
 class MonthSales:
+    """One month of the store's sales and every figure behind its proceeds."""
+
     month: date
     orders: int
-    goods: Decimal
-    tax: Decimal
+    goods: Decimal  # what buyers paid for the goods
+    tax: Decimal  # collected for the state: never proceeds
     proceeds: Decimal
     fees_pending: int = 0  # sales whose payment fee has not arrived yet
+    shipping: Decimal = ZERO  # shipping charged
+    cost_of_goods: Decimal = ZERO
+    postage: Decimal = ZERO  # what shipping cost us
+    fees: Decimal = ZERO  # the payment processor's fees known so far
+    refunded_orders: int = 0  # refunded in full: left out of every figure above
+    refunded: Decimal = ZERO  # what those orders had paid, tax excluded
 
 
 def sales_by_month(
     *, start: date | datetime | None = None, end: date | datetime | None = None
 ) -> list[MonthSales]:
     """Paid, not refunded orders grouped by the month they were paid in (site time
-    zone), oldest first: one query whatever the number of months."""
+    zone), oldest first, with the refunds of each month beside them: two queries
+    whatever the number of months."""
     rows = (
         _sales(start, end)
         .with_proceeds()
@@ -176,22 +185,70 @@ def sales_by_month(
             count=Count("pk"),
             goods_sum=Sum("subtotal"),
             tax_sum=Sum("tax_amount"),
+            shipping_sum=Sum("shipping_amount"),
+            cost_sum=Sum("goods_cost"),
+            postage_sum=Sum("shipping_cost"),
+            fees_sum=Sum("payment_fee"),
             proceeds_sum=Sum("proceeds"),
             pending=Count("pk", filter=Q(payment_fee__isnull=True)),
         )
         .order_by("month")
     )
-    result = []
+    refunds = _refunds_by_month(start, end)
+    months: dict[date, MonthSales] = {}
     for row in rows:
-        month = row["month"]
-        result.append(
-            MonthSales(
-                month=month.date() if isinstance(month, datetime) else month,
-                orders=row["count"],
-                goods=_cents(row["goods_sum"]),
-                tax=_cents(row["tax_sum"]),
-                proceeds=_cents(row["proceeds_sum"]),
-                fees_pending=row["pending"],
-            )
+        month = _as_month(row["month"])
+        refunded = refunds.pop(month, (0, ZERO))
+        months[month] = MonthSales(
+            month=month,
+            orders=row["count"],
+            goods=_cents(row["goods_sum"]),
+            tax=_cents(row["tax_sum"]),
+            proceeds=_cents(row["proceeds_sum"]),
+            fees_pending=row["pending"],
+            shipping=_cents(row["shipping_sum"]),
+            cost_of_goods=_cents(row["cost_sum"]),
+            postage=_cents(row["postage_sum"]),
+            fees=_cents(row["fees_sum"]),
+            refunded_orders=refunded[0],
+            refunded=refunded[1],
         )
-    return result
+    for month, (count, amount) in refunds.items():  # months of refunds only
+        months[month] = MonthSales(
+            month=month,
+            orders=0,
+            goods=ZERO,
+            tax=ZERO,
+            proceeds=ZERO,
+            refunded_orders=count,
+            refunded=amount,
+        )
+    return [months[month] for month in sorted(months)]
+
+
+def _as_month(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _refunds_by_month(
+    start: date | datetime | None, end: date | datetime | None
+) -> dict[date, tuple[int, Decimal]]:
+    """Orders refunded in full, by the month they had been paid in."""
+    orders = Order.objects.filter(status=Order.Status.REFUNDED, paid_at__isnull=False)
+    start_at, end_at = _as_datetime(start), _as_datetime(end)
+    if start_at is not None:
+        orders = orders.filter(paid_at__gte=start_at)
+    if end_at is not None:
+        orders = orders.filter(paid_at__lt=end_at)
+    rows = (
+        orders.annotate(month=TruncMonth("paid_at"))
+        .order_by()
+        .values("month")
+        .annotate(
+            count=Count("pk"),
+            amount=Sum(F("subtotal") + F("shipping_amount"), output_field=MONEY_SUM),
+        )
+    )
+    return {
+        _as_month(row["month"]): (row["count"], _cents(row["amount"])) for row in rows
+    }

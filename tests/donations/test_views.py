@@ -201,3 +201,39 @@ def test_the_home_page_shows_the_fund_in_constant_queries(
     html = response.content.decode()
     assert f"${gifts * 10:,}.00</strong> raised of $100,000.00" in html
     assert 'id="fund-progress-label-home"' in html
+
+
+def test_the_store_table_shows_every_figure_behind_the_proceeds(client, settings):
+    from payments.registry import CheckoutOutcome
+    from shop.fulfilment import order_mark_paid
+    from shop.models import Order
+    from shop.services import order_create_from_cart
+    from tests.shop.factories import VariantFactory, checkout_data
+
+    variant = VariantFactory(price=Decimal("25.00"), unit_cost=Decimal("9.00"))
+    order = order_create_from_cart(cart={variant.pk: 2}, customer=checkout_data())
+    order_mark_paid(
+        order_number=order.number,
+        outcome=CheckoutOutcome(
+            action="paid",
+            kind="order",
+            reference=order.number,
+            session_id="cs_test_store",
+            amount_total=order.total,
+            amount_expected=order.total,
+            currency="usd",
+            fee=Decimal("1.97"),
+        ),
+    )
+    order = Order.objects.with_proceeds().get(pk=order.pk)
+    html = client.get(reverse("the-home")).content.decode()
+    row = html[html.index("Store proceeds each month") :]
+    for figure in (
+        "$50.00",  # goods
+        f"{order.shipping_amount:,.2f}",
+        "−$18.00",  # cost of goods
+        f"−${order.shipping_cost:,.2f}",
+        "−$1.97",
+        f"${order.proceeds:,.2f}",
+    ):
+        assert figure in row, figure
