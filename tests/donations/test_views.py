@@ -237,3 +237,11 @@ def test_the_store_table_shows_every_figure_behind_the_proceeds(client, settings
         f"${order.proceeds:,.2f}",
     ):
         assert figure in row, figure
+
+
+def test_the_shop_list_shows_the_fund(client):
+    HomeFundFactory(goal_amount=Decimal("5000.00"))
+    DonationFactory(amount=Decimal("100.00"), processor_fee=Decimal("0"))
+    html = client.get(reverse("shop:product-list")).content.decode()
+    assert 'id="fund-progress-label-shop"' in html
+    assert "$100.00</strong> raised of $5,000.00" in html
