@@ -7,10 +7,11 @@ product gets its demo image only when it has none; nothing staff edited since is
 overwritten.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.demo_images import image_demo_file
@@ -261,23 +262,32 @@ def _seed_orders() -> int:
                 zip_code="40202",
             ),
         )
-        order_mark_paid(
-            order_number=order.number or "",
-            outcome=CheckoutOutcome(
-                action="paid",
-                kind="order",
-                reference=order.number or "",
-                session_id=f"cs_demo_{order.pk}",
-                amount_total=order.total,
-                amount_expected=order.total,
-                currency="usd",
-                fee=D("0"),
-            ),
-        )
-        day = today - timedelta(days=30 * months + 3)
-        paid_at = timezone.make_aware(datetime.combine(day, time(14)))
-        Order.objects.filter(pk=order.pk).update(
-            paid_at=paid_at, created_at=paid_at, confirmation_sent_at=paid_at
-        )
+        # One transaction: the order counts as confirmed before its
+        # confirmation email could go out (demo buyers get none).
+        with transaction.atomic():
+            _pay_demo_order(order, months_ago=months, today=today)
         made += 1
     return made
+
+
+def _pay_demo_order(order: Order, *, months_ago: int, today: date) -> None:
+    """Pay a demo order as the local test gateway would (no fee), then date it
+    `months_ago` months back."""
+    order_mark_paid(
+        order_number=order.number or "",
+        outcome=CheckoutOutcome(
+            action="paid",
+            kind="order",
+            reference=order.number or "",
+            session_id=f"cs_demo_{order.pk}",
+            amount_total=order.total,
+            amount_expected=order.total,
+            currency="usd",
+            fee=D("0"),
+        ),
+    )
+    day = today - timedelta(days=30 * months_ago + 3)
+    paid_at = timezone.make_aware(datetime.combine(day, time(14)))
+    Order.objects.filter(pk=order.pk).update(
+        paid_at=paid_at, created_at=paid_at, confirmation_sent_at=paid_at
+    )
