@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from payments import gateways
-from payments.local_gateway import LOCAL_SESSION_PREFIX
 from payments.models import CheckoutSession
 from payments.validation import clean_id
 
@@ -23,17 +22,19 @@ def checkout_close(*, session_id: str) -> bool:
     logged, and a payment made on it anyway arrives as a late payment, which
     the app that opened it already handles (it takes the stock again or asks
     staff to refund). Call it outside any transaction: it may wait on Stripe."""
+    session_id = clean_id(session_id, prefix="cs_")
+    if not session_id:
+        return False
     record = CheckoutSession.objects.filter(session_id=session_id).first()
     if record is None:
         return False
     if record.status != CheckoutSession.Status.OPEN:
         return record.status == CheckoutSession.Status.EXPIRED
-    if not session_id.startswith(LOCAL_SESSION_PREFIX):
-        stripe_id = clean_id(session_id, prefix="cs_")
-        if not stripe_id or not gateways.stripe_enabled():
+    if record.gateway == CheckoutSession.Gateway.STRIPE:
+        if not gateways.stripe_enabled():
             return False
         try:
-            answer = gateways.expire_checkout_session(stripe_id)
+            answer = gateways.expire_checkout_session(session_id)
         except gateways.GatewayError as error:
             logger.warning("Could not close checkout %s: %s", session_id, error)
             return False
