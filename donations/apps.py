@@ -7,6 +7,7 @@ class DonationsConfig(AppConfig):
     verbose_name = _("Donations and the Home fund")
 
     def ready(self) -> None:
+        from donations import checks  # noqa: F401  (registers the system checks)
         from donations.handlers import donation_checkout_handler, recurring_gift_handler
         from payments.registry import register_checkout_handler
 

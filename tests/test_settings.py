@@ -15,6 +15,7 @@ PRODUCTION = {
     "HTTPS": "1",
     "STATIC_STORAGE": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     "EMAIL_URL": "smtp+tls://mailer:password@smtp.example.org:587",
+    "ORGANIZATION_EIN": "12-3456789",
 }
 # Variables that would leak the test run's own configuration into the child.
 _STRIP = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
