@@ -200,8 +200,12 @@ class DonationAdmin(admin.ModelAdmin):
             "amount_received",
             *PAYMENT_FIELDS,
         ]
+        # Money is what the donor was asked for and paid: a pending online gift
+        # has a payment page open for exactly that amount, and a paid one is an
+        # accounting record. Correct a mistake with a refund, never an edit.
+        readonly += ["donor", "method", "date", *MONEY_FIELDS]
         if obj.status != Donation.Status.PENDING:
-            readonly += ["donor", "method", "date", "check_number", *MONEY_FIELDS]
+            readonly.append("check_number")
         return list(dict.fromkeys(readonly))
 
     def save_model(
