@@ -299,6 +299,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redeeming Hope <hello@redeeminghope.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Staff told of each new paid shop order (comma-separated). Empty: nobody.
+SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
 # ---------------------------------------------------------------------------
 # Logging: everything to stdout, where the process manager collects it

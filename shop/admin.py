@@ -7,10 +7,14 @@ export orders as CSV and set shipping and tax in one settings row.
 from typing import Any
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +22,18 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_money
 from shop.emails import order_send_confirmation
 from shop.exports import orders_csv
-from shop.fulfilment import order_accept_reviewed_payment
+from shop.forms import FulfilmentForm
+from shop.fulfilment import (
+    TransitionRefused,
+    next_steps,
+    order_accept_reviewed_payment,
+    order_transition,
+    orders_transition,
+)
 from shop.models import (
     Category,
     Order,
+    OrderEvent,
     OrderLine,
     OrderQuerySet,
     Product,
@@ -125,6 +137,26 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
+class OrderEventInline(admin.TabularInline):
+    """The order's history: each step, who took it, when, and any email that
+    did not go out."""
+
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+    fields = readonly_fields = (
+        "created_at",
+        "status",
+        "created_by",
+        "note",
+        "email_failed",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class NeedsAttentionFilter(admin.SimpleListFilter):
     title = _("needs attention")
     parameter_name = "attention"
@@ -179,6 +211,7 @@ ALWAYS_READ_ONLY = [
     "status",
     "goods_cost_display",
     "proceeds_display",
+    "fulfilment_link",
 ]
 
 
@@ -211,8 +244,16 @@ class OrderAdmin(admin.ModelAdmin):
         "payment_intent_id",
     ]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline]
-    actions = ["export_csv", "resend_confirmation", "accept_reviewed_payment"]
+    inlines = [OrderLineInline, OrderEventInline]
+    actions = [
+        "mark_packed",
+        "mark_delivered",
+        "mark_ready_for_pickup",
+        "mark_picked_up",
+        "export_csv",
+        "resend_confirmation",
+        "accept_reviewed_payment",
+    ]
     fieldsets = [
         (
             None,
@@ -220,6 +261,7 @@ class OrderAdmin(admin.ModelAdmin):
                 "fields": [
                     "number",
                     "status",
+                    "fulfilment_link",
                     "payment_check",
                     "needs_attention",
                     "attention_note",
@@ -239,6 +281,8 @@ class OrderAdmin(admin.ModelAdmin):
                     "city",
                     "state",
                     "zip_code",
+                    "carrier",
+                    "tracking_number",
                 ]
             },
         ),
@@ -373,12 +417,122 @@ class OrderAdmin(admin.ModelAdmin):
         """After checking the payment in Stripe: the order is paid and the buyer
         gets the confirmation. To refuse it, refund it in Stripe instead."""
         accepted = sum(
-            order_accept_reviewed_payment(order=order)
+            order_accept_reviewed_payment(order=order, by=request.user)
             for order in queryset.filter(status=Order.Status.NEEDS_REVIEW)
         )
         self.message_user(
             request, _("%(count)s order(s) accepted as paid.") % {"count": accepted}
         )
+
+    # -- Fulfilment ---------------------------------------------------------
+    @admin.display(description=_("fulfilment"))
+    def fulfilment_link(self, obj: Order) -> str | SafeString:
+        steps = next_steps(obj) if obj.pk else []
+        if not steps:
+            return "-"
+        url = reverse("admin:shop_order_fulfil", args=[obj.pk])
+        labels = ", ".join(str(Order.Status(step).label) for step in steps)
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            url,
+            _("Next step: %(steps)s") % {"steps": labels},
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:object_id>/fulfil/",
+                self.admin_site.admin_view(self.fulfil_view),
+                name="shop_order_fulfil",
+            ),
+            *super().get_urls(),
+        ]
+
+    def fulfil_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """One order's next step, with the carrier and tracking number when it
+        ships and an optional note for the buyer."""
+        order = get_object_or_404(Order, pk=object_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        change_url = reverse("admin:shop_order_change", args=[order.pk])
+        steps = next_steps(order)
+        form = FulfilmentForm(request.POST or None, steps=steps)
+        if request.method == "POST" and form.is_valid():
+            try:
+                order_transition(
+                    order=order,
+                    status=form.cleaned_data["status"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    carrier=form.cleaned_data["carrier"],
+                    tracking_number=form.cleaned_data["tracking_number"],
+                )
+            except TransitionRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Order %(number)s is now %(status)s.")
+                    % {
+                        "number": order.number,
+                        "status": str(order.get_status_display()).lower(),
+                    },
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Next step for order %(number)s") % {"number": order.number},
+            "order": order,
+            "form": form,
+            "steps": steps,
+            "opts": self.opts,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/shop/order/fulfil.html", context)
+
+    def _step(
+        self, request: HttpRequest, queryset: QuerySet[Order], status: str
+    ) -> None:
+        moved, refused = orders_transition(
+            orders=queryset.order_by("pk"), status=status, by=request.user
+        )
+        label = str(Order.Status(status).label).lower()
+        if moved:
+            self.message_user(
+                request,
+                _("%(count)s order(s) marked %(status)s.")
+                % {"count": len(moved), "status": label},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("%(count)s order(s) refused: %(reasons)s")
+                % {
+                    "count": len(refused),
+                    "reasons": " ".join(reason for _order, reason in refused),
+                },
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Mark as packed"))
+    def mark_packed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._step(request, queryset, Order.Status.PACKED)
+
+    @admin.action(description=_("Mark as delivered"))
+    def mark_delivered(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._step(request, queryset, Order.Status.DELIVERED)
+
+    @admin.action(description=_("Mark as ready for pickup (emails the buyer)"))
+    def mark_ready_for_pickup(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> None:
+        self._step(request, queryset, Order.Status.READY_FOR_PICKUP)
+
+    @admin.action(description=_("Mark as picked up"))
+    def mark_picked_up(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._step(request, queryset, Order.Status.PICKED_UP)
 
     @admin.action(description=_("Export selected orders as CSV"))
     def export_csv(

@@ -1,6 +1,9 @@
 """
-The order confirmation email: sent once, after the payment's transaction has
-committed, and never able to undo a payment by failing.
+The shop's emails: the order confirmation, "shipped" (with the tracking link),
+"ready for pickup", and the notice to staff of each new paid order. Each is sent
+after the transaction that caused it has committed, and none can undo or block
+what caused it by failing: a failure is logged, and shown to staff on the order
+(`confirmation_sent_at` left empty, or the step's `OrderEvent.email_failed`).
 """
 
 import logging
@@ -8,10 +11,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.models import Order
+from shop.models import Order, OrderEvent
 from shop.selectors import shop_settings
 
 logger = logging.getLogger(__name__)
@@ -61,4 +65,95 @@ def order_send_confirmation(*, order_id: int) -> bool:
     Order.objects.filter(pk=order.pk, confirmation_sent_at__isnull=True).update(
         confirmation_sent_at=timezone.now()
     )
+    return True
+
+
+def _send(
+    *, template: str, subject: str, to: list[str], context: dict[str, object]
+) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=to,
+    )
+    message.attach_alternative(
+        render_to_string(f"emails/{template}.html", context), "text/html"
+    )
+    message.send()
+
+
+def _note_failure(event_id: int | None, what: str) -> None:
+    """Show staff, on the step's history line, which email did not go out."""
+    if event_id is None:
+        return
+    event = OrderEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return
+    failed = ", ".join(part for part in (event.email_failed, what) if part)
+    OrderEvent.objects.filter(pk=event_id).update(email_failed=failed[:200])
+
+
+# Which email a fulfilment step sends the buyer: template and subject.
+STEP_EMAILS = {
+    Order.Status.SHIPPED: "order_shipped",
+    Order.Status.READY_FOR_PICKUP: "order_ready_for_pickup",
+}
+
+
+def order_send_step_email(*, event_id: int) -> bool:
+    """The buyer's email for a fulfilment step (shipped, ready for pickup).
+    Returns whether it was sent; a failure is logged and noted on the event."""
+    event = OrderEvent.objects.select_related("order").get(pk=event_id)
+    template = STEP_EMAILS.get(Order.Status(event.status))
+    if template is None:
+        return False
+    order = event.order
+    if event.status == Order.Status.SHIPPED:
+        subject = _("Your Redeeming Hope order %(number)s has shipped")
+    else:
+        subject = _("Your Redeeming Hope order %(number)s is ready for pickup")
+    context = {
+        "order": order,
+        "event": event,
+        "status_url": site_url(order.get_absolute_url()),
+        "pickup_instructions": shop_settings().pickup_instructions,
+    }
+    try:
+        _send(
+            template=template,
+            subject=subject % {"number": order.number},
+            to=[order.email],
+            context=context,
+        )
+    except Exception:
+        logger.exception("Could not send the %s email of order %s", template, order)
+        _note_failure(event.pk, str(_("buyer's email")))
+        return False
+    return True
+
+
+def order_notify_staff(*, order_id: int, event_id: int | None = None) -> bool:
+    """Tell staff (settings.SHOP_STAFF_EMAILS) of a new paid order. Nobody is
+    told when the setting is empty; a failure is logged and noted on the
+    order's "paid" history line."""
+    recipients = list(getattr(settings, "SHOP_STAFF_EMAILS", []))
+    if not recipients:
+        return False
+    order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "admin_url": site_url(reverse("admin:shop_order_change", args=[order.pk])),
+    }
+    try:
+        _send(
+            template="order_staff_new",
+            subject=_("New paid order %(number)s") % {"number": order.number},
+            to=recipients,
+            context=context,
+        )
+    except Exception:
+        logger.exception("Could not tell staff of the new order %s", order.number)
+        _note_failure(event_id, str(_("staff notice")))
+        return False
     return True

@@ -212,3 +212,43 @@ class CheckoutForm(forms.Form):
             state=data["state"],
             zip_code=data["zip_code"],
         )
+
+
+class FulfilmentForm(forms.Form):
+    """Staff take an order's next fulfilment step (admin); the service decides
+    whether the order may take it."""
+
+    status = forms.ChoiceField(
+        label=_("Next step"), widget=forms.RadioSelect, choices=()
+    )
+    carrier = forms.ChoiceField(
+        label=_("Carrier"),
+        required=False,
+        choices=[("", "---------"), *Order.Carrier.choices],
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), required=False, max_length=60
+    )
+    note = forms.CharField(
+        label=_("Note for the buyer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. The buyer sees it on their order page."),
+    )
+
+    def __init__(self, *args: Any, steps: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(step, Order.Status(step).label) for step in steps]
+        if len(steps) == 1:
+            self.fields["status"].initial = steps[0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == Order.Status.SHIPPED:
+            if not data.get("carrier"):
+                self.add_error("carrier", _("Choose the carrier."))
+            if not (data.get("tracking_number") or "").strip():
+                self.add_error("tracking_number", _("Enter the tracking number."))
+        return data

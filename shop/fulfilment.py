@@ -17,16 +17,27 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from shop.emails import order_send_confirmation
-from shop.models import Order, Variant
+from shop.emails import (
+    order_notify_staff,
+    order_send_confirmation,
+    order_send_step_email,
+)
+from shop.models import Order, OrderEvent, Variant
 from shop.services import SoldOut, return_stock
 
 if TYPE_CHECKING:  # payments is imported for its types only
+    from django.contrib.auth.models import AnonymousUser
+
     from payments.registry import CheckoutOutcome
+
+    # Who takes a step: a staff member, or None for the payment processor.
+    Actor = AbstractBaseUser | AnonymousUser | None
 
 logger = logging.getLogger(__name__)
 
@@ -158,11 +169,23 @@ def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
     return order
 
 
-def _confirm_after_commit(order: Order) -> None:
+def _confirm_after_commit(order: Order, by: "Actor" = None) -> None:
+    """The order has just become paid: its history says so, and the buyer's
+    confirmation and the staff notice go out once the transaction commits."""
     order_id = order.pk
+    event = OrderEvent.objects.create(
+        order_id=order_id, status=Order.Status.PAID, created_by=_user(by)
+    )
     transaction.on_commit(
         lambda: order_send_confirmation(order_id=order_id), robust=True
     )
+    transaction.on_commit(
+        lambda: order_notify_staff(order_id=order_id, event_id=event.pk), robust=True
+    )
+
+
+def _user(by: "Actor") -> Any:
+    return by if isinstance(by, AbstractBaseUser) and by.pk is not None else None
 
 
 def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
@@ -207,7 +230,7 @@ def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") ->
     return order
 
 
-def order_accept_reviewed_payment(*, order: Order) -> bool:
+def order_accept_reviewed_payment(*, order: Order, by: "Actor" = None) -> bool:
     """Staff checked a payment under review and accept it: the order is paid and
     its confirmation goes out. Only an order whose stock is still reserved can be
     accepted. Returns whether this call accepted it."""
@@ -218,7 +241,7 @@ def order_accept_reviewed_payment(*, order: Order) -> bool:
             stock_released_at__isnull=True,
         ).update(status=Order.Status.PAID, paid_at=timezone.now())
         if changed:
-            _confirm_after_commit(order)
+            _confirm_after_commit(order, by)
     order.refresh_from_db()
     return bool(changed)
 
@@ -267,7 +290,117 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
             changed = Order.objects.filter(
                 pk=order.pk, status__in=Order.SALE_STATUSES
             ).update(status=Order.Status.REFUNDED)
+            if changed:
+                OrderEvent.objects.create(order=order, status=Order.Status.REFUNDED)
             if not changed and order.status != Order.Status.REFUNDED:
                 _flag(order, f"A refund arrived while the order was {order.status}.")
     order.refresh_from_db()
     return order
+
+
+# ---------------------------------------------------------------------------
+# Fulfilment steps staff take after payment
+# ---------------------------------------------------------------------------
+class TransitionRefused(Exception):
+    """A fulfilment step the order is not ready for; str() says why, for staff."""
+
+
+# The steps, by delivery method: the new status -> the one status it comes from.
+STEPS: dict[str, dict[str, str]] = {
+    Order.Delivery.SHIP: {
+        Order.Status.PACKED: Order.Status.PAID,
+        Order.Status.SHIPPED: Order.Status.PACKED,
+        Order.Status.DELIVERED: Order.Status.SHIPPED,
+    },
+    Order.Delivery.PICKUP: {
+        Order.Status.READY_FOR_PICKUP: Order.Status.PAID,
+        Order.Status.PICKED_UP: Order.Status.READY_FOR_PICKUP,
+    },
+}
+
+
+def next_steps(order: Order) -> list[str]:
+    """The fulfilment steps this order can take now (at most one today)."""
+    steps = STEPS.get(order.delivery_method, {})
+    return [step for step, source in steps.items() if source == order.status]
+
+
+def order_transition(
+    *,
+    order: Order,
+    status: str,
+    by: "Actor" = None,
+    note: str = "",
+    carrier: str = "",
+    tracking_number: str = "",
+) -> Order:
+    """Move a paid order one fulfilment step on: paid -> packed -> shipped ->
+    delivered, or paid -> ready for pickup -> picked up. Only from the step
+    before (`TransitionRefused` otherwise, with nothing changed); "shipped"
+    needs the carrier and tracking number. Each step is one `OrderEvent` (who,
+    when, note), and "shipped" / "ready for pickup" email the buyer after the
+    commit, so a mail server that is down never blocks staff."""
+    tracking_number = tracking_number.strip()
+    note = note.strip()
+    steps = STEPS.get(order.delivery_method, {})
+    if status not in steps:
+        raise TransitionRefused(
+            _("%(status)s is not a step for an order with %(delivery)s.")
+            % {
+                "status": Order.Status(status).label
+                if status in Order.Status.values
+                else status,
+                "delivery": str(order.get_delivery_method_display()).lower(),
+            }
+        )
+    fields: dict[str, Any] = {"status": status}
+    if status == Order.Status.SHIPPED:
+        if carrier not in Order.Carrier.values or not tracking_number:
+            raise TransitionRefused(
+                _("Choose the carrier and enter the tracking number to ship.")
+            )
+        fields.update(carrier=carrier, tracking_number=tracking_number)
+    source = steps[status]
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status != source or not Order.objects.filter(
+            pk=order.pk, status=source
+        ).update(**fields):
+            raise TransitionRefused(
+                _(
+                    "Order %(number)s is %(current)s: only a %(source)s order can be "
+                    "marked %(status)s."
+                )
+                % {
+                    "number": current.number,
+                    "current": str(current.get_status_display()).lower(),
+                    "source": str(Order.Status(source).label).lower(),
+                    "status": str(Order.Status(status).label).lower(),
+                }
+            )
+        event = OrderEvent.objects.create(
+            order=current, status=status, created_by=_user(by), note=note
+        )
+        if status in (Order.Status.SHIPPED, Order.Status.READY_FOR_PICKUP):
+            event_id = event.pk
+            transaction.on_commit(
+                lambda: order_send_step_email(event_id=event_id), robust=True
+            )
+    order.refresh_from_db()
+    return order
+
+
+def orders_transition(
+    *, orders: Any, status: str, by: "Actor" = None
+) -> tuple[list[Order], list[tuple[Order, str]]]:
+    """The same step for several orders (an admin action): each in its own
+    transaction, so one refused order never holds back the others. Returns the
+    orders moved and the refused ones with the reason."""
+    moved: list[Order] = []
+    refused: list[tuple[Order, str]] = []
+    for order in orders:
+        try:
+            moved.append(order_transition(order=order, status=status, by=by))
+        except TransitionRefused as error:
+            refused.append((order, str(error)))
+    return moved, refused

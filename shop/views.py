@@ -293,6 +293,7 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
         {
             "order": order,
             "lines": list(order.lines.all()),
+            "events": list(order.events.all()),
             "rates": shop_settings(request),
         },
     )

@@ -21,6 +21,7 @@ from shop.models.catalog import (
 from shop.models.orders import (
     ANNOTATIONS,
     Order,
+    OrderEvent,
     OrderLine,
     OrderQuerySet,
     new_order_token,
@@ -33,6 +34,7 @@ __all__ = [
     "ZERO",
     "Category",
     "Order",
+    "OrderEvent",
     "OrderLine",
     "OrderQuerySet",
     "Product",

@@ -5,7 +5,9 @@ Orders, whose lines snapshot what was sold, and the one proceeds formula.
 import secrets
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
@@ -23,6 +25,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shop.models.catalog import MONEY, MONEY_SUM, ZERO, Variant
+
+# Each carrier's public tracking page, by tracking number.
+TRACKING_URLS = {
+    "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
+    "ups": "https://www.ups.com/track?tracknum={number}",
+    "fedex": "https://www.fedex.com/fedextrack/?trknbr={number}",
+}
 
 
 def new_order_token() -> str:
@@ -103,6 +112,12 @@ class Order(models.Model):
         # until staff decide; its stock stays reserved meanwhile.
         NEEDS_REVIEW = "needs_review", _("Payment needs review")
         PAID = "paid", _("Paid")
+        # Fulfilment, after payment (see `shop.fulfilment.order_transition`).
+        PACKED = "packed", _("Packed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+        PICKED_UP = "picked_up", _("Picked up")
         EXPIRED = "expired", _("Expired")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Payment failed")
@@ -112,8 +127,21 @@ class Order(models.Model):
         SHIP = "ship", _("Ship to a US address")
         PICKUP = "pickup", _("Local pickup")
 
-    # Statuses whose money counts as a sale (see OrderQuerySet.counted_as_sales).
-    SALE_STATUSES = (Status.PAID,)
+    class Carrier(models.TextChoices):
+        USPS = "usps", "USPS"
+        UPS = "ups", "UPS"
+        FEDEX = "fedex", "FedEx"
+
+    # Statuses whose money counts as a sale (see OrderQuerySet.counted_as_sales):
+    # paid, and every fulfilment step after it.
+    SALE_STATUSES = (
+        Status.PAID,
+        Status.PACKED,
+        Status.SHIPPED,
+        Status.DELIVERED,
+        Status.READY_FOR_PICKUP,
+        Status.PICKED_UP,
+    )
     # Statuses that gave back the stock they had reserved.
     RELEASED_STATUSES = (Status.EXPIRED, Status.CANCELLED, Status.FAILED)
 
@@ -175,6 +203,11 @@ class Order(models.Model):
     )
     currency_paid = models.CharField(_("currency paid"), max_length=3, blank=True)
 
+    carrier = models.CharField(
+        _("carrier"), max_length=10, choices=Carrier.choices, blank=True
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+
     checkout_session_id = models.CharField(
         _("checkout session id"), max_length=255, blank=True, db_index=True
     )
@@ -231,6 +264,14 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.status in self.SALE_STATUSES
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's tracking page for this parcel, or "" when unknown."""
+        template = TRACKING_URLS.get(self.carrier)
+        if not template or not self.tracking_number:
+            return ""
+        return template.format(number=quote(self.tracking_number, safe=""))
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         # The proceeds read with the row may be stale now: read them again.
@@ -316,3 +357,35 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+
+class OrderEvent(models.Model):
+    """One step in an order's life (paid, packed, shipped...): who took it, when,
+    and a note. The buyer's status page shows the same history (without who)."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Shown to the buyer on their order page.")
+    )
+    # An email this step sends (shipped, ready for pickup, new order to staff)
+    # could not be sent: the step stands, and staff see it here.
+    email_failed = models.CharField(_("email not sent"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("order event")
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.get_status_display()}"
