@@ -4,8 +4,10 @@
  * Without JavaScript the button is a plain link to a neutral site. With it, the
  * button, or the Shift key pressed three times within five seconds, hides this
  * page at once and replaces it with the neutral site through location.replace,
- * so the Back button does not return here. It does not erase browser history:
- * the Browsing safely page says so.
+ * so Back does not return to this page. Back still reaches the pages visited
+ * before it, and it does not erase browser history: the Browsing safely page
+ * says so. The "or press Shift 3 times" hint is added here, so it appears only
+ * when the shortcut works.
  */
 (function () {
   "use strict";
@@ -30,6 +32,14 @@
   }
 
   button.addEventListener("click", exitNow);
+
+  var hintText = container.getAttribute("data-quick-exit-hint");
+  if (hintText) {
+    var hint = document.createElement("p");
+    hint.className = "quick-exit__hint";
+    hint.textContent = hintText;
+    button.insertAdjacentElement("afterend", hint);
+  }
 
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift") {
