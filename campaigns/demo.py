@@ -9,11 +9,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import ActionDay, Campaign, Statistic
-from core.demo_images import image_demo_file
+from core.demo_images import wear_blue_image_file
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 
@@ -25,31 +26,63 @@ def seed() -> int:
     """
     statistics, created = _seed_statistics()
     created += _seed_campaign(statistics)
+    _replace_earlier_hero_image()
     return created
 
 
-# Each statistic from the content brief, with its source. Keyed by slug so staff may
-# correct any of them in the admin without the next seed undoing or doubling it.
-HOTLINE_CAVEAT = (
-    "Hotline figures count the reports and contacts the hotline receives, not how "
-    "many people are trafficked."
+# The campaign's picture: people in blue and a blue awareness ribbon, drawn by code.
+HERO_IMAGE_ALT = (
+    "An illustration of five people of different ages and skin tones standing "
+    "together in blue tops at sunrise, one waving and one wearing a blue ribbon "
+    "pin, beside a large blue awareness ribbon"
+)
+# What earlier demos drew instead (a gradient with the campaign's name on it).
+EARLIER_HERO_IMAGE_ALT = (
+    "A blue banner reading Human Trafficking Prevention Month, January"
+)
+
+
+def _hero_image_file() -> ContentFile:
+    return wear_blue_image_file(name=f"{CAMPAIGN_SLUG}.jpg", size=(1600, 900))
+
+
+def _replace_earlier_hero_image() -> None:
+    """A database seeded by an earlier demo gets the illustration in place of its
+    text banner; a picture staff chose is kept."""
+    campaign = Campaign.objects.filter(
+        slug=CAMPAIGN_SLUG, hero_image_alt=EARLIER_HERO_IMAGE_ALT
+    ).first()
+    if campaign is None:
+        return
+    campaign.hero_image.delete(save=False)
+    campaign.hero_image.save(f"{CAMPAIGN_SLUG}.jpg", _hero_image_file(), save=False)
+    campaign.hero_image_alt = HERO_IMAGE_ALT
+    campaign.save()
+
+
+# Each statistic from the content brief: a number, the source that states it, and
+# its year or "as of" date. Statements without a number (Kentucky's rising cases,
+# the duty to report, the hotline's hours) are in the campaign's text instead.
+# Keyed by slug so staff may correct any of them in the admin without the next seed
+# undoing or doubling it.
+GLOBAL_ESTIMATES = (
+    "ILO, Walk Free and IOM, Global Estimates of Modern Slavery: Forced Labour and "
+    "Forced Marriage"
+)
+GLOBAL_ESTIMATES_URL = (
+    "https://www.ilo.org/publications/major-publications/"
+    "global-estimates-modern-slavery-forced-labour-and-forced-marriage"
 )
 STATISTICS: list[dict[str, Any]] = [
     {
         "slug": "forced-labour-worldwide-2021",
         "figure": "27.6 million",
         "description": (
-            "people, adults and children, in forced labour worldwide, the United "
+            "people, adults and children, in forced labor worldwide, the United "
             "States included"
         ),
-        "source_name": (
-            "ILO, Walk Free and IOM, Global Estimates of Modern Slavery: Forced "
-            "Labour and Forced Marriage"
-        ),
-        "source_url": (
-            "https://www.ilo.org/publications/major-publications/"
-            "global-estimates-modern-slavery-forced-labour-and-forced-marriage"
-        ),
+        "source_name": GLOBAL_ESTIMATES,
+        "source_url": GLOBAL_ESTIMATES_URL,
         "year": 2022,
         "caveat": "An estimate for 2021, published in September 2022.",
         "display_order": 10,
@@ -58,16 +91,10 @@ STATISTICS: list[dict[str, Any]] = [
         "slug": "modern-slavery-worldwide-2021",
         "figure": "About 50 million",
         "description": (
-            "people in modern slavery in all (forced labour and forced marriage)"
+            "people in modern slavery in all (forced labor and forced marriage)"
         ),
-        "source_name": (
-            "ILO, Walk Free and IOM, Global Estimates of Modern Slavery: Forced "
-            "Labour and Forced Marriage"
-        ),
-        "source_url": (
-            "https://www.ilo.org/publications/major-publications/"
-            "global-estimates-modern-slavery-forced-labour-and-forced-marriage"
-        ),
+        "source_name": GLOBAL_ESTIMATES,
+        "source_url": GLOBAL_ESTIMATES_URL,
         "year": 2022,
         "caveat": "An estimate for 2021, published in September 2022.",
         "display_order": 20,
@@ -77,15 +104,21 @@ STATISTICS: list[dict[str, Any]] = [
         "figure": "178",
         "description": (
             "parties to the UN Protocol to Prevent, Suppress and Punish Trafficking "
-            "in Persons"
+            "in Persons, as of 2021"
         ),
-        "source_name": "U.S. Department of State, citing the UN Protocol",
+        "source_name": (
+            "United Nations Treaty Collection, status of the Protocol (chapter "
+            "XVIII, 12.a)"
+        ),
         "source_url": (
-            "https://www.state.gov/"
-            "humantrafficking-anti-trafficking-legal-authorities-and-mandates/"
+            "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&"
+            "mtdsg_no=XVIII-12-a&chapter=18&clang=_en"
         ),
-        "year": None,
-        "caveat": "The number of parties as cited by the U.S. Department of State.",
+        "year": 2021,
+        "caveat": (
+            "The count as of 2021, as the U.S. Department of State cited it then. "
+            "Countries keep joining: the Treaty Collection's page has today's count."
+        ),
         "display_order": 30,
     },
     {
@@ -103,48 +136,6 @@ STATISTICS: list[dict[str, Any]] = [
         "year": 2021,
         "caveat": "",
         "display_order": 40,
-    },
-    {
-        "slug": "kentucky-hotline-cases",
-        "figure": "High, and rising",
-        "description": (
-            "the number of human trafficking cases in Kentucky known to the "
-            "National Human Trafficking Hotline, more common in recent years"
-        ),
-        "source_name": "National Human Trafficking Hotline",
-        "source_url": "https://humantraffickinghotline.org/en/statistics/kentucky",
-        "year": None,
-        "caveat": HOTLINE_CAVEAT,
-        "display_order": 50,
-    },
-    {
-        "slug": "hotline-languages",
-        "figure": "24/7, 200+ languages",
-        "description": (
-            "the National Human Trafficking Hotline answers calls, texts and chats "
-            "at any hour, in more than 200 languages"
-        ),
-        "source_name": "National Human Trafficking Hotline",
-        "source_url": "https://humantraffickinghotline.org/en",
-        "year": None,
-        "caveat": "",
-        "display_order": 60,
-    },
-    {
-        "slug": "kentucky-duty-to-report",
-        "figure": "Everyone",
-        "description": (
-            "in Kentucky who suspects a child is being trafficked has a legal duty "
-            "to report it: 1-877-KYSAFE1 (1-877-597-2331), local police, or 911 in "
-            "an emergency"
-        ),
-        "source_name": "Kentucky Attorney General, Human Trafficking",
-        "source_url": (
-            "https://www.ag.ky.gov/Resources/Human-Trafficking/Pages/default.aspx"
-        ),
-        "year": None,
-        "caveat": "",
-        "display_order": 70,
     },
 ]
 
@@ -179,34 +170,23 @@ def _seed_campaign(statistics: list[Statistic]) -> int:
         slug=CAMPAIGN_SLUG,
         title="Human Trafficking Prevention Month",
         summary=(
-            "January is Human Trafficking Prevention Month: learn how trafficking "
-            "works, how to spot it in Kentucky, and how to help stop it."
+            "January is National Human Trafficking Prevention Month: learn how "
+            "trafficking works, how to spot it in Kentucky, and how to help stop it."
         ),
         body=body.replace("{get_help_url}", reverse("get-help")),
         theme=("HHS theme for 2024: Activate Connections to Prevent Human Trafficking"),
-        hero_image_alt=(
-            "A blue banner reading Human Trafficking Prevention Month, January"
-        ),
+        hero_image_alt=HERO_IMAGE_ALT,
         start_date=dt.date(year, 1, 1),
         end_date=dt.date(year, 1, 31),
         status=Campaign.Status.PUBLISHED,
         is_featured=True,
         hashtag="#WearBlue",
         meta_description=(
-            "January is Human Trafficking Prevention Month. Facts with their "
-            "sources, the Kentucky picture, and #WearBlue day on January 11."
+            "January is National Human Trafficking Prevention Month. Facts with "
+            "their sources, the Kentucky picture, and #WearBlue day on January 11."
         ),
     )
-    campaign.hero_image.save(
-        f"{CAMPAIGN_SLUG}.jpg",
-        image_demo_file(
-            text="Human Trafficking Prevention Month · January",
-            size=(1600, 900),
-            colours=("#06245a", "#1d5bd6"),
-            name=f"{CAMPAIGN_SLUG}.jpg",
-        ),
-        save=False,
-    )
+    campaign.hero_image.save(f"{CAMPAIGN_SLUG}.jpg", _hero_image_file(), save=False)
     campaign.full_clean()
     campaign.save()
     campaign.statistics.set(statistics)
@@ -216,7 +196,7 @@ def _seed_campaign(statistics: list[Statistic]) -> int:
         date=dt.date(year, 1, 11),
         description=(
             "January 11 is National Human Trafficking Awareness Day. We join the "
-            "DHS Blue Campaign's #WearBlueDay: blue is the colour of human "
+            "DHS Blue Campaign's #WearBlueDay: blue is the color of human "
             "trafficking awareness, and a photo of you in blue starts conversations."
         ),
         hashtag="#WearBlue",

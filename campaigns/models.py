@@ -113,7 +113,7 @@ class CampaignQuerySet(models.QuerySet):
 
 class Statistic(models.Model):
     """
-    One sourced fact ("27.6 million people in forced labour"). Several campaigns
+    One sourced fact ("27.6 million people in forced labor"). Several campaigns
     can cite the same row, so a correction is made once.
     """
 
@@ -121,7 +121,7 @@ class Statistic(models.Model):
         _("short name"),
         max_length=80,
         unique=True,
-        help_text=_("A unique short name for staff, e.g. forced-labour-2021."),
+        help_text=_("A unique short name for staff, e.g. forced-labor-2021."),
     )
     figure = models.CharField(
         _("figure"),
@@ -131,7 +131,7 @@ class Statistic(models.Model):
     description = models.CharField(
         _("what it counts"),
         max_length=300,
-        help_text=_("Completes the figure, e.g. “people in forced labour worldwide”."),
+        help_text=_("Completes the figure, e.g. “people in forced labor worldwide”."),
     )
     source_name = models.CharField(_("source"), max_length=250)
     source_url = models.URLField(

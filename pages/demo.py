@@ -8,6 +8,8 @@ second run changes nothing and never overwrites what staff have edited since.
 
 from pathlib import Path
 
+from django.urls import reverse
+
 from pages.models import Page
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
@@ -26,16 +28,17 @@ PAGES = [
         "slug": "get-help",
         "title": "Get help",
         "meta_description": (
-            "How to reach the National Human Trafficking Hotline, the signs of sex "
-            "and labor trafficking, and Kentucky's duty to report a child."
+            "Help if this is happening to you, the signs of sex and labor "
+            "trafficking if you are worried about someone, and Kentucky's duty to "
+            "report a child."
         ),
     },
     {
         "slug": "browsing-safely",
         "title": "Browsing safely",
         "meta_description": (
-            "What the Quick exit button on this site does, what it cannot do, and "
-            "how to cover your tracks if someone checks your phone or computer."
+            "What the Quick exit button on this site does, why Back can still reach "
+            "pages you visited before it, and how to browse more safely."
         ),
     },
     {
@@ -58,6 +61,7 @@ def _seed_pages() -> int:
     created = 0
     for spec in PAGES:
         body = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
+        body = body.replace("{browsing_safely_url}", reverse("browsing-safely"))
         _, was_created = Page.objects.get_or_create(
             slug=spec["slug"],
             defaults={

@@ -66,13 +66,30 @@ def test_seed_statistics_carry_their_sources():
     assert statistics["27.6 million"].year == 2022
     assert statistics["14 of 188"].year == 2021
     assert "2021 Trafficking in Persons Report" in statistics["14 of 188"].source_name
-    assert "State" in statistics["178"].source_name
-    hotline = Statistic.objects.get(slug="kentucky-hotline-cases")
-    assert hotline.source_name == "National Human Trafficking Hotline"
-    assert "not how many people are trafficked" in hotline.caveat
-    assert Statistic.objects.filter(
-        source_name__startswith="Kentucky Attorney General"
-    ).exists()
+    assert "United Nations Treaty Collection" in statistics["178"].source_name
+    assert statistics["178"].source_url.startswith("https://treaties.un.org/")
+    assert "as of 2021" in statistics["178"].description
+    assert statistics["178"].year == 2021
+
+
+def test_every_seeded_statistic_is_a_number_with_a_source_and_a_date():
+    """Statements without a number belong in the text, not in a statistic card."""
+    _seed()
+    for statistic in Statistic.objects.all():
+        assert any(c.isdigit() for c in statistic.figure), statistic.figure
+        assert statistic.source_name and statistic.source_url
+        assert statistic.year or statistic.as_of, statistic.slug
+    figures = set(Statistic.objects.values_list("figure", flat=True))
+    assert not figures & {"High, and rising", "Everyone", "24/7, 200+ languages"}
+
+
+def test_the_month_is_named_in_full():
+    _seed()
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    full_name = "National Human Trafficking Prevention Month"
+    assert full_name in campaign.summary
+    assert full_name in campaign.body.replace("\n", " ")
+    assert full_name in campaign.meta_description
 
 
 def test_seed_is_idempotent():
@@ -93,14 +110,16 @@ def test_seed_never_overwrites_staff_edits():
     Statistic.objects.filter(slug="un-protocol-parties").update(figure="180")
     ActionDay.objects.all().delete()
     campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
-    campaign.statistics.remove(Statistic.objects.get(slug="hotline-languages"))
+    campaign.statistics.remove(
+        Statistic.objects.get(slug="modern-slavery-worldwide-2021")
+    )
 
     _seed()
     campaign.refresh_from_db()
     assert campaign.title == "Edited" and campaign.status == "draft"
     assert Statistic.objects.get(slug="un-protocol-parties").figure == "180"
     assert not ActionDay.objects.exists()  # staff removed it; the seed leaves it so
-    assert not campaign.statistics.filter(slug="hotline-languages").exists()
+    assert not campaign.statistics.filter(slug="modern-slavery-worldwide-2021").exists()
 
 
 @pytest.mark.parametrize(
