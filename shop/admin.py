@@ -9,16 +9,29 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.images import picture_for
 from core.money import format_money
 from shop.emails import order_send_confirmation
 from shop.exports import orders_csv
@@ -33,14 +46,13 @@ from shop.fulfilment import (
 from shop.models import (
     Category,
     Order,
-    OrderEvent,
-    OrderLine,
     OrderQuerySet,
     Product,
     ProductImage,
     ShopSettings,
     Variant,
 )
+from shop.selectors import TO_HAND_OVER, TO_SHIP, shop_settings
 
 
 @admin.register(Category)
@@ -54,19 +66,48 @@ class CategoryAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ["size", "colour", "sku", "price", "unit_cost", "stock", "is_active"]
+    fields = [
+        "size",
+        "colour",
+        "sku",
+        "price",
+        "unit_cost",
+        "stock",
+        "low_stock_threshold",
+        "is_active",
+    ]
     ordering = ["position", "pk"]
+
+
+def thumbnail(image: ProductImage | None) -> str | SafeString:
+    """A small square preview of a product image, or "-"."""
+    picture = (
+        picture_for(image.image, widths=[96], crop_ratio=(1, 1)) if image else None
+    )
+    if image is None or picture is None:
+        return "-"
+    return format_html(
+        '<img class="shop-thumb" src="{}" alt="{}" width="48" height="48">',
+        picture.default.url,
+        image.alt,
+    )
 
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     extra = 0
-    fields = ["image", "alt", "position"]
+    fields = ["preview", "image", "alt", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj: ProductImage) -> str | SafeString:
+        return thumbnail(obj if obj.pk else None)
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = [
+        "preview",
         "name",
         "category",
         "is_active",
@@ -82,15 +123,26 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ["category"]
     inlines = [VariantInline, ProductImageInline]
 
+    class Media:
+        css = {"all": ["shop/admin.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         return (
             super()
             .get_queryset(request)
+            .prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position"))
+            )
             .annotate(
                 _variant_count=Count("variants", distinct=True),
                 _stock_total=Coalesce(Sum("variants__stock"), 0),
             )
         )
+
+    @admin.display(description=_("image"))
+    def preview(self, obj: Product) -> str | SafeString:
+        images = list(obj.images.all())
+        return thumbnail(images[0] if images else None)
 
     @admin.display(description=_("variants"), ordering="_variant_count")
     def variant_count(self, obj: Product) -> int:
@@ -99,6 +151,23 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description=_("in stock"), ordering="_stock_total")
     def stock_total(self, obj: Product) -> int:
         return int(getattr(obj, "_stock_total", 0))
+
+
+class LowStockFilter(admin.SimpleListFilter):
+    title = _("stock")
+    parameter_name = "stock"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("low", _("Low (at or below its threshold)")), ("out", _("Sold out"))]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Variant]
+    ) -> QuerySet[Variant]:
+        if self.value() == "low":
+            return queryset.filter(stock__lte=F("low_stock_threshold"))
+        if self.value() == "out":
+            return queryset.filter(stock=0)
+        return queryset
 
 
 @admin.register(Variant)
@@ -111,50 +180,14 @@ class VariantAdmin(admin.ModelAdmin):
         "price",
         "unit_cost",
         "stock",
+        "low_stock_threshold",
         "is_active",
     ]
     list_editable = ["stock", "is_active"]
-    list_filter = ["is_active", "product__category"]
+    list_filter = [LowStockFilter, "is_active", "product__category"]
     list_select_related = ["product"]
     search_fields = ["sku", "product__name"]
     autocomplete_fields = ["product"]
-
-
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = (
-        "product_name",
-        "variant_label",
-        "sku",
-        "unit_price",
-        "unit_cost",
-        "quantity",
-    )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class OrderEventInline(admin.TabularInline):
-    """The order's history: each step, who took it, when, and any email that
-    did not go out."""
-
-    model = OrderEvent
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("history")
-    fields = readonly_fields = (
-        "created_at",
-        "status",
-        "created_by",
-        "note",
-        "email_failed",
-    )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -166,6 +199,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
             ("review", _("Payment needs review")),
             ("yes", _("Needs attention")),
             ("email", _("Paid, confirmation not sent")),
+            ("any", _("Needs attention or payment review")),
         ]
 
     def queryset(
@@ -175,9 +209,36 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
             return queryset.filter(status=Order.Status.NEEDS_REVIEW)
         if self.value() == "yes":
             return queryset.filter(needs_attention=True)
+        if self.value() == "any":
+            return queryset.filter(
+                Q(needs_attention=True) | Q(status=Order.Status.NEEDS_REVIEW)
+            )
         if self.value() == "email":
             return queryset.filter(
                 status__in=Order.SALE_STATUSES, confirmation_sent_at__isnull=True
+            )
+        return queryset
+
+
+class ToDoFilter(admin.SimpleListFilter):
+    """The orders waiting for a volunteer (the dashboard links here)."""
+
+    title = _("to do")
+    parameter_name = "todo"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("ship", _("To pack and ship")), ("pickup", _("To hand over"))]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> QuerySet[Order]:
+        if self.value() == "ship":
+            return queryset.filter(
+                delivery_method=Order.Delivery.SHIP, status__in=TO_SHIP
+            )
+        if self.value() == "pickup":
+            return queryset.filter(
+                delivery_method=Order.Delivery.PICKUP, status__in=TO_HAND_OVER
             )
         return queryset
 
@@ -212,6 +273,14 @@ ALWAYS_READ_ONLY = [
     "goods_cost_display",
     "proceeds_display",
     "fulfilment_link",
+    "packing_slip_link",
+    "lines_table",
+    "history_table",
+    "subtotal_display",
+    "shipping_display",
+    "tax_display",
+    "total_display",
+    "shipping_cost_display",
 ]
 
 
@@ -221,17 +290,17 @@ class OrderAdmin(admin.ModelAdmin):
         "number",
         "created_at",
         "name",
-        "email",
         "status_display",
         "delivery_method",
         "item_count",
-        "total",
+        "total_display",
         "paid_display",
         "needs_attention",
     ]
     ordering = [REVIEW_FIRST.asc(), "-created_at", "-pk"]
     list_filter = [
         "status",
+        ToDoFilter,
         NeedsAttentionFilter,
         "delivery_method",
         ("created_at", admin.DateFieldListFilter),
@@ -244,8 +313,8 @@ class OrderAdmin(admin.ModelAdmin):
         "payment_intent_id",
     ]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline, OrderEventInline]
     actions = [
+        "print_packing_slips",
         "mark_packed",
         "mark_delivered",
         "mark_ready_for_pickup",
@@ -254,6 +323,8 @@ class OrderAdmin(admin.ModelAdmin):
         "resend_confirmation",
         "accept_reviewed_payment",
     ]
+    # One page a volunteer can read top to bottom: who, where, what, money,
+    # what happened; the payment's internals folded away.
     fieldsets = [
         (
             None,
@@ -262,19 +333,17 @@ class OrderAdmin(admin.ModelAdmin):
                     "number",
                     "status",
                     "fulfilment_link",
-                    "payment_check",
+                    "packing_slip_link",
                     "needs_attention",
                     "attention_note",
                 ]
             },
         ),
+        (_("Buyer"), {"fields": ["name", "email", "phone"]}),
         (
-            _("Buyer"),
+            _("Delivery"),
             {
                 "fields": [
-                    "name",
-                    "email",
-                    "phone",
                     "delivery_method",
                     "address_line1",
                     "address_line2",
@@ -286,20 +355,28 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Lines"), {"fields": ["lines_table"]}),
         (
             _("Money"),
             {
                 "fields": [
-                    *MONEY_FIELDS,
+                    "subtotal_display",
+                    "shipping_display",
+                    "tax_display",
+                    "total_display",
+                    "payment_check",
+                    "shipping_cost_display",
                     "fee_display",
                     "goods_cost_display",
                     "proceeds_display",
                 ]
             },
         ),
+        (_("History"), {"fields": ["history_table"]}),
         (
-            _("Payment"),
+            _("Payment details"),
             {
+                "classes": ["collapse"],
                 "fields": [
                     *PAYMENT_FIELDS,
                     "created_at",
@@ -308,7 +385,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "stock_released_at",
                     "confirmation_sent_at",
                     "token",
-                ]
+                ],
             },
         ),
     ]
@@ -424,6 +501,44 @@ class OrderAdmin(admin.ModelAdmin):
             request, _("%(count)s order(s) accepted as paid.") % {"count": accepted}
         )
 
+    # -- Money as $19.50, lines and history as tables -------------------------
+    @admin.display(description=_("goods"))
+    def subtotal_display(self, obj: Order) -> str:
+        return format_money(obj.subtotal)
+
+    @admin.display(description=_("shipping charged"))
+    def shipping_display(self, obj: Order) -> str:
+        return format_money(obj.shipping_amount)
+
+    @admin.display(description=_("sales tax"))
+    def tax_display(self, obj: Order) -> str:
+        return format_money(obj.tax_amount)
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj: Order) -> str:
+        return format_money(obj.total)
+
+    @admin.display(description=_("postage cost"))
+    def shipping_cost_display(self, obj: Order) -> str:
+        return format_money(obj.shipping_cost)
+
+    @admin.display(description=_("lines"))
+    def lines_table(self, obj: Order) -> SafeString:
+        return mark_safe(  # a template's output, escaped by it
+            render_to_string(
+                "admin/shop/order/lines_table.html", {"lines": list(obj.lines.all())}
+            )
+        )
+
+    @admin.display(description=_("history"))
+    def history_table(self, obj: Order) -> SafeString:
+        events = obj.events.select_related("created_by") if obj.pk else []
+        return mark_safe(  # a template's output, escaped by it
+            render_to_string(
+                "admin/shop/order/history_table.html", {"events": list(events)}
+            )
+        )
+
     # -- Fulfilment ---------------------------------------------------------
     @admin.display(description=_("fulfilment"))
     def fulfilment_link(self, obj: Order) -> str | SafeString:
@@ -438,8 +553,16 @@ class OrderAdmin(admin.ModelAdmin):
             _("Next step: %(steps)s") % {"steps": labels},
         )
 
+    class Media:
+        css = {"all": ["shop/admin.css"]}
+
     def get_urls(self) -> list[URLPattern]:
         return [
+            path(
+                "packing-slips/",
+                self.admin_site.admin_view(self.packing_slips_view),
+                name="shop_order_packing_slips",
+            ),
             path(
                 "<int:object_id>/fulfil/",
                 self.admin_site.admin_view(self.fulfil_view),
@@ -490,6 +613,47 @@ class OrderAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/shop/order/fulfil.html", context)
+
+    # -- Packing slips ------------------------------------------------------
+    @admin.display(description=_("packing slip"))
+    def packing_slip_link(self, obj: Order) -> str | SafeString:
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:shop_order_packing_slips") + f"?ids={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Print the packing slip"))
+
+    @admin.action(description=_("Print packing slips"))
+    def print_packing_slips(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> HttpResponse:
+        ids = ",".join(
+            str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True)
+        )
+        return HttpResponseRedirect(
+            reverse("admin:shop_order_packing_slips") + f"?ids={ids}"
+        )
+
+    def packing_slips_view(self, request: HttpRequest) -> HttpResponse:
+        """One printable page per order (lines, SKUs, quantities, where it
+        goes), without the admin around it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = [
+            int(part)
+            for part in request.GET.get("ids", "").split(",")
+            if part.isdigit()
+        ]
+        orders = list(
+            Order.objects.filter(pk__in=ids[:500])
+            .prefetch_related("lines")
+            .order_by("pk")
+        )
+        context = {
+            "orders": orders,
+            "changelist_url": reverse("admin:shop_order_changelist"),
+            "pickup_instructions": shop_settings(request).pickup_instructions,
+        }
+        return TemplateResponse(request, "admin/shop/order/packing_slips.html", context)
 
     def _step(
         self, request: HttpRequest, queryset: QuerySet[Order], status: str

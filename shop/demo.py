@@ -14,7 +14,7 @@ from typing import TypedDict
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo_images import image_demo_file
+from core.demo_images import product_image_file
 from payments.registry import CheckoutOutcome
 from shop.fulfilment import order_mark_paid
 from shop.models import (
@@ -38,7 +38,7 @@ class ProductSpec(TypedDict):
     name: str
     category: str
     featured: bool
-    colours: tuple[str, str]
+    drawing: str  # which product mockup to draw (core.drawings.products)
     alt: str
     description: str
     variants: list[VariantSpec]
@@ -56,8 +56,11 @@ PRODUCTS: list[ProductSpec] = [
         "name": "Hope T-shirt",
         "category": "apparel",
         "featured": True,
-        "colours": ("#0b3d91", "#1d5bd6"),
-        "alt": "A royal blue T-shirt with the Redeeming Hope mark on the chest",
+        "drawing": "t-shirt",
+        "alt": (
+            "A royal blue crew-neck T-shirt laid flat, with a white house-and-heart"
+            " mark printed on the chest"
+        ),
         "description": (
             "Our classic crew-neck T-shirt in soft ring-spun cotton, printed with "
             "the Redeeming Hope mark.\n\n- 100% cotton, pre-shrunk\n"
@@ -76,8 +79,11 @@ PRODUCTS: list[ProductSpec] = [
         "name": "#WearBlue hoodie",
         "category": "apparel",
         "featured": True,
-        "colours": ("#06245a", "#0b3d91"),
-        "alt": "A navy hooded sweatshirt with #WearBlue across the front",
+        "drawing": "hoodie",
+        "alt": (
+            "A navy hooded sweatshirt with white drawstrings, a front pocket and "
+            "#WearBlue printed across the chest in white"
+        ),
         "description": (
             "Wear it on January 11, National Human Trafficking Awareness Day, and "
             "every cold day after. Heavyweight fleece with a front pocket.\n\n"
@@ -95,8 +101,11 @@ PRODUCTS: list[ProductSpec] = [
         "name": "Redeeming Hope mug",
         "category": "home-goods",
         "featured": True,
-        "colours": ("#1d5bd6", "#e7eefc"),
-        "alt": "A white ceramic mug with a blue Redeeming Hope band",
+        "drawing": "mug",
+        "alt": (
+            "A white mug with a wide blue band around it, printed with a white "
+            "house-and-heart mark"
+        ),
         "description": (
             "An 11 oz ceramic mug for the morning coffee that reminds you who the "
             "home is for. Dishwasher and microwave safe."
@@ -108,8 +117,11 @@ PRODUCTS: list[ProductSpec] = [
         "name": "Freedom bracelet",
         "category": "accessories",
         "featured": False,
-        "colours": ("#1e6b3a", "#0b3d91"),
-        "alt": "A braided cord bracelet with a small engraved charm",
+        "drawing": "bracelet",
+        "alt": (
+            "Two braided cord bracelets, one blue and one silver, each with a round"
+            " silver charm engraved with a house and a heart"
+        ),
         "description": (
             "A braided cord bracelet with an engraved charm, adjustable to fit most "
             "wrists. A small way to start a conversation."
@@ -124,8 +136,11 @@ PRODUCTS: list[ProductSpec] = [
         "name": "Canvas tote",
         "category": "accessories",
         "featured": False,
-        "colours": ("#c9ccd3", "#4a4a55"),
-        "alt": "A natural canvas tote bag printed with the words Redeeming Hope",
+        "drawing": "tote",
+        "alt": (
+            "A natural canvas tote bag with long handles, printed in blue with a "
+            "house-and-heart mark and the words Redeeming Hope"
+        ),
         "description": (
             "A sturdy 12 oz cotton canvas tote with long handles, for groceries, "
             "books and everything else."
@@ -137,8 +152,11 @@ PRODUCTS: list[ProductSpec] = [
         "name": "Embroidered cap",
         "category": "apparel",
         "featured": False,
-        "colours": ("#4a4a55", "#06245a"),
-        "alt": "A low-profile cap with the Redeeming Hope mark embroidered in blue",
+        "drawing": "cap",
+        "alt": (
+            "Two baseball caps seen from the front, one navy and one stone, each "
+            "with a small house-and-heart mark embroidered above the visor"
+        ),
         "description": (
             "A low-profile cotton twill cap with an adjustable strap and the "
             "Redeeming Hope mark embroidered on the front. One size."
@@ -153,8 +171,12 @@ PRODUCTS: list[ProductSpec] = [
         "name": "Sticker pack",
         "category": "accessories",
         "featured": False,
-        "colours": ("#b3261e", "#0b3d91"),
-        "alt": "Five vinyl stickers, including one with the hotline number",
+        "drawing": "sticker-pack",
+        "alt": (
+            "A sheet of five stickers: a house-and-heart mark on a blue circle, a "
+            "red heart, #WearBlue on a rounded blue label, a small navy house and "
+            "a yellow label with the hotline number 1-888-373-7888"
+        ),
         "description": (
             "Five weatherproof vinyl stickers, one with the National Human "
             "Trafficking Hotline number (1-888-373-7888), for laptops, bottles "
@@ -204,22 +226,44 @@ def seed() -> int:
                 },
             )
             created += made
-        if not product.images.exists():
-            image = ProductImage(product=product, alt=spec["alt"])
-            image.image.save(
-                f"{spec['slug']}.jpg",
-                image_demo_file(
-                    text=spec["name"],
-                    size=(900, 900),
-                    colours=spec["colours"],
-                    name=f"{spec['slug']}.jpg",
-                ),
-                save=False,
-            )
-            image.save()
-            created += 1
+        created += _seed_image(product, spec)
     created += _seed_orders()
     return created
+
+
+# The alt texts of the pictures earlier demos made (a gradient with the product's
+# name on it): such a picture is replaced by the product drawing, anything else
+# (a picture staff uploaded) is kept.
+EARLIER_DEMO_ALTS = {
+    "A royal blue T-shirt with the Redeeming Hope mark on the chest",
+    "A navy hooded sweatshirt with #WearBlue across the front",
+    "A white ceramic mug with a blue Redeeming Hope band",
+    "A braided cord bracelet with a small engraved charm",
+    "A natural canvas tote bag printed with the words Redeeming Hope",
+    "A low-profile cap with the Redeeming Hope mark embroidered in blue",
+    "Five vinyl stickers, including one with the hotline number",
+}
+
+
+def _seed_image(product: Product, spec: ProductSpec) -> int:
+    """The product's picture, drawn in the colors its variants come in: made when
+    the product has none, or only the picture an earlier demo made."""
+    images = list(product.images.all())
+    if len(images) == 1 and images[0].alt in EARLIER_DEMO_ALTS:
+        images[0].image.delete(save=False)
+        images[0].delete()
+    elif images:
+        return 0
+    colors = list(dict.fromkeys(colour for _, colour, *_ in spec["variants"] if colour))
+    name = f"{spec['slug']}.jpg"
+    image = ProductImage(product=product, alt=spec["alt"])
+    image.image.save(
+        name,
+        product_image_file(kind=spec["drawing"], colors=colors, name=name),
+        save=False,
+    )
+    image.save()
+    return 1
 
 
 # A year of paid demo orders, so the Home fund's bar and monthly breakdown have

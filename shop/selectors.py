@@ -252,3 +252,52 @@ def _refunds_by_month(
     return {
         _as_month(row["month"]): (row["count"], _cents(row["amount"])) for row in rows
     }
+
+
+# ---------------------------------------------------------------------------
+# The admin's dashboard
+# ---------------------------------------------------------------------------
+# Orders waiting for a volunteer: to pack or ship, or to hand over.
+TO_SHIP = (Order.Status.PAID, Order.Status.PACKED)
+TO_HAND_OVER = (Order.Status.PAID, Order.Status.READY_FOR_PICKUP)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    to_ship: list[Order]
+    to_ship_count: int
+    to_hand_over_count: int
+    attention_count: int  # flagged for a person, or a payment to review
+    low_stock: list[Variant]
+    low_stock_count: int
+    month_start: date
+    month_proceeds: Decimal
+    month_fees_pending: int
+
+
+def shop_dashboard(*, limit: int = 8, today: date | None = None) -> Dashboard:
+    """What the admin's first page shows: the work waiting and this month's
+    proceeds (the Home fund's formula), in a handful of queries."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    to_ship = Order.objects.filter(
+        delivery_method=Order.Delivery.SHIP, status__in=TO_SHIP
+    ).order_by("paid_at", "pk")
+    hand_over = Order.objects.filter(
+        delivery_method=Order.Delivery.PICKUP, status__in=TO_HAND_OVER
+    )
+    attention = Order.objects.filter(
+        Q(needs_attention=True) | Q(status=Order.Status.NEEDS_REVIEW)
+    )
+    low = Variant.objects.low_stock().select_related("product").order_by("stock", "pk")
+    return Dashboard(
+        to_ship=list(to_ship[:limit]),
+        to_ship_count=to_ship.count(),
+        to_hand_over_count=hand_over.count(),
+        attention_count=attention.count(),
+        low_stock=list(low[:limit]),
+        low_stock_count=low.count(),
+        month_start=month_start,
+        month_proceeds=shop_proceeds(start=month_start),
+        month_fees_pending=shop_fees_pending(start=month_start),
+    )

@@ -17,6 +17,7 @@ from shop.models.catalog import (
     ProductQuerySet,
     ShopSettings,
     Variant,
+    VariantQuerySet,
 )
 from shop.models.orders import (
     ANNOTATIONS,
@@ -42,5 +43,6 @@ __all__ = [
     "ProductQuerySet",
     "ShopSettings",
     "Variant",
+    "VariantQuerySet",
     "new_order_token",
 ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import DecimalField, Q
+from django.db.models import DecimalField, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +102,12 @@ class ProductImage(models.Model):
         return self.alt
 
 
+class VariantQuerySet(models.QuerySet["Variant"]):
+    def low_stock(self) -> "VariantQuerySet":
+        """Variants on sale whose stock is at or below their own threshold."""
+        return self.filter(is_active=True, stock__lte=F("low_stock_threshold"))
+
+
 class Variant(models.Model):
     """One thing that can be bought: a size and/or colour of a product, with its
     own SKU, price, cost of goods and stock count."""
@@ -123,8 +129,15 @@ class Variant(models.Model):
         help_text=_("What one costs us (cost of goods), for the profit figures."),
     )
     stock = models.PositiveIntegerField(_("in stock"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low stock at"),
+        default=3,
+        help_text=_("Staff are warned when the stock falls to this number."),
+    )
     is_active = models.BooleanField(_("on sale"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = VariantQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
