@@ -1,20 +1,43 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.db.models.fields.related import ManyToManyField
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ActionDay, Campaign, Statistic
+from pages.admin_editing import (
+    EDITING_CSS,
+    MarkdownTextarea,
+    ThumbnailFileInput,
+    markdown_preview,
+)
 
 
 class ActionDayInline(admin.StackedInline):
     model = ActionDay
     extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})}
+    }
     fields = [
         ("title", "hashtag"),
         ("date", "time"),
         "description",
         "call_to_action",
     ]
+
+
+class StatisticChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Statistic) -> str:
+        when = obj.as_of.isoformat() if obj.as_of else obj.year
+        source = f"{obj.source_name}, {when}" if when else obj.source_name
+        return f"{obj.figure} {obj.description} ({source})"
 
 
 @admin.register(Statistic)
@@ -49,14 +72,27 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary", "body", "hashtag", "theme"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
-    autocomplete_fields = ["statistics"]
     inlines = [ActionDayInline]
-    readonly_fields = ["preview_link", "created_at", "updated_at"]
+    readonly_fields = ["preview_link", "body_preview", "created_at", "updated_at"]
     save_on_top = True
+    formfield_overrides = {
+        models.TextField: {"widget": MarkdownTextarea},
+        models.ImageField: {"widget": ThumbnailFileInput},
+    }
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "summary", "theme", "hashtag", "body"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "summary",
+                    "theme",
+                    "hashtag",
+                    "body",
+                    "body_preview",
+                ]
+            },
         ),
         (
             _("Publishing"),
@@ -84,6 +120,25 @@ class CampaignAdmin(admin.ModelAdmin):
         (_("Search and sharing"), {"fields": ["meta_description"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    class Media:
+        css = EDITING_CSS
+
+    def formfield_for_manytomany(
+        self,
+        db_field: ManyToManyField[Any, Any],
+        request: HttpRequest,
+        **kwargs: Any,
+    ) -> forms.ModelMultipleChoiceField | None:
+        # Checkboxes with each statistic's whole label: figure, words, source, date.
+        if db_field.name == "statistics":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["form_class"] = StatisticChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("Body as visitors see it (after saving)"))
+    def body_preview(self, obj: Campaign) -> SafeString | str:
+        return markdown_preview(obj.body)
 
     def view_on_site(self, obj: Campaign) -> str:
         # Drafts and scheduled campaigns are 404 for the public: staff see the preview.

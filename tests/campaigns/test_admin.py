@@ -10,6 +10,7 @@ from PIL import Image
 
 from campaigns.models import ActionDay, Campaign, Statistic
 from tests.campaigns.factories import CampaignFactory, StatisticFactory
+from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,21 +168,44 @@ def test_statistic_admin_refuses_a_non_http_source(admin_client):
     assert Statistic.objects.get().source_url == "https://www.state.gov/"
 
 
-def test_statistics_autocomplete_finds_by_figure_and_source(admin_client):
-    StatisticFactory(figure="27.6 million", source_name="ILO")
-    StatisticFactory(figure="178", source_name="U.S. Department of State")
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "term": "State",
-            "app_label": "campaigns",
-            "model_name": "campaign",
-            "field_name": "statistics",
-        },
+def test_campaign_form_is_made_for_writing(admin_client, settings, tmp_path):
+    """A big Markdown box with a preview of what is saved, a thumbnail of the
+    image, and the statistics with their whole labels as checkboxes."""
+    settings.MEDIA_ROOT = tmp_path
+    statistic = StatisticFactory(
+        figure="178",
+        description="parties to the UN Protocol, as of 2021",
+        source_name="United Nations Treaty Collection",
+        year=2021,
     )
-    assert response.status_code == 200
-    results = response.json()["results"]
-    assert [r["text"] for r in results] == ["178 people counted by a study"]
+    campaign = CampaignFactory(body="## Kentucky\n\n**Anyone** must report it.")
+    campaign.hero_image.save("hero.jpg", _image_upload(), save=False)
+    campaign.hero_image_alt = "A blue banner"
+    campaign.save()
+
+    response = admin_client.get(
+        reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    )
+    html = response.content.decode()
+    assert 'class="markdown-editor"' in html and 'rows="24"' in html
+    assert '<div class="markdown-preview"><h2>Kentucky</h2>' in html
+    assert "<strong>Anyone</strong> must report it." in html
+    assert 'class="admin-thumbnail"' in html
+    assert 'type="checkbox" name="statistics"' in html
+    assert (
+        "178 parties to the UN Protocol, as of 2021 "
+        "(United Nations Treaty Collection, 2021)"
+    ) in html
+    assert "css/admin-editing.css" in html
+    assert statistic.pk
+
+
+def test_page_form_has_a_big_markdown_box_and_a_preview(admin_client):
+    page = PageFactory(body="- one\n- two")
+    response = admin_client.get(reverse("admin:pages_page_change", args=[page.pk]))
+    html = response.content.decode()
+    assert 'class="markdown-editor"' in html
+    assert '<div class="markdown-preview"><ul>' in html
 
 
 def test_changelist_filters_search_and_preview_links(admin_client):
