@@ -1,5 +1,7 @@
 """Shared test setup: isolated media, fast hashing (email is in memory by default)."""
 
+import os
+
 import pytest
 
 pytest_plugins = ["tests.payments.fixtures"]
@@ -9,3 +11,14 @@ pytest_plugins = ["tests.payments.fixtures"]
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _django_async_safety_check_is_on(request):
+    """Only browser tests may run with Django's async-safety check off (see
+    tests/e2e/conftest.py); every other test keeps it, so sync database calls made
+    from async code fail here as they would in production."""
+    if request.node.get_closest_marker("e2e") is None:
+        assert not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"), (
+            "DJANGO_ALLOW_ASYNC_UNSAFE is set for a test that is not a browser test"
+        )
