@@ -30,6 +30,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -119,6 +120,17 @@ def ratelimit_visitor_and_ip(
             allowed=False, retry_after=max(verdict.retry_after for verdict in refused)
         )
     return Verdict(allowed=True)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address: REMOTE_ADDR, or the header a trusted proxy sets
+    (RATELIMIT_CLIENT_IP_HEADER; for X-Forwarded-For its last entry, the one
+    our own proxy added)."""
+    header = settings.RATELIMIT_CLIENT_IP_HEADER
+    value = request.META.get(header, "") if header else ""
+    if value:
+        return str(value).split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:

@@ -17,6 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import stacked_bar_chart
+from core.ratelimit import (
+    client_ip,
+    parse_rate,
+    ratelimit_visitor_and_ip,
+    too_many_requests,
+)
 from donations import monthly, online, selectors, statements
 from donations.fees import fee_rates
 from donations.forms import DonateForm
@@ -36,6 +42,17 @@ SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
 def donate(request: HttpRequest) -> HttpResponse:
     form = DonateForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        if not request.session.session_key:
+            request.session.save()
+        verdict = ratelimit_visitor_and_ip(
+            scope="donate",
+            visitor=request.session.session_key or "",
+            ip=client_ip(request),
+            per_visitor=parse_rate(settings.DONATE_RATE_PER_VISITOR),
+            per_ip=parse_rate(settings.DONATE_RATE_PER_IP),
+        )
+        if not verdict.allowed:
+            return too_many_requests(request, verdict)
         thank_you = request.build_absolute_uri(reverse("donations:thank-you"))
         cancel = request.build_absolute_uri(reverse("donations:donate"))
         choice = form.gift_choice()

@@ -140,6 +140,10 @@ SHOP_CHECKOUT_RATE_PER_VISITOR = env.str(
     "SHOP_CHECKOUT_RATE_PER_VISITOR", default="5/10m"
 )
 SHOP_CHECKOUT_RATE_PER_IP = env.str("SHOP_CHECKOUT_RATE_PER_IP", default="20/10m")
+# Giving online, per visitor (session) and per client IP address: card testers
+# try many small gifts with stolen cards.
+DONATE_RATE_PER_VISITOR = env.str("DONATE_RATE_PER_VISITOR", default="5/10m")
+DONATE_RATE_PER_IP = env.str("DONATE_RATE_PER_IP", default="20/10m")
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets with
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from donations.models import DonationPreset, Frequency
 
@@ -33,3 +34,11 @@ def gift_data() -> dict[str, str]:
         "name": "Ann Lee",
         "email": "ann@example.org",
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits_used():
+    """Rate limits count in the cache: every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()

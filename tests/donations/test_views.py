@@ -245,3 +245,27 @@ def test_the_shop_list_shows_the_fund(client):
     html = client.get(reverse("shop:product-list")).content.decode()
     assert 'id="fund-progress-label-shop"' in html
     assert "$100.00</strong> raised of $5,000.00" in html
+
+
+def test_starting_gifts_is_rate_limited(client, presets, gift_data, settings):
+    settings.DONATE_RATE_PER_VISITOR = "2/10m"
+    settings.DONATE_RATE_PER_IP = "100/10m"
+    url = reverse("donations:donate")
+    for _ in range(2):
+        client.post(url, gift_data)  # no gateway: refused politely, not counted
+    response = client.post(url, gift_data)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert 'href="tel:+18883737888"' in html  # the hotline is still there
+    assert Donation.objects.count() == 2
+
+
+def test_the_limit_holds_per_address_across_visitors(presets, gift_data, settings):
+    from django.test import Client
+
+    settings.DONATE_RATE_PER_VISITOR = "100/10m"
+    settings.DONATE_RATE_PER_IP = "2/10m"
+    url = reverse("donations:donate")
+    codes = [Client().post(url, gift_data).status_code for _ in range(3)]
+    assert codes[-1] == 429 and 429 not in codes[:2]
