@@ -1,49 +1,28 @@
-"""Generated pictures for the demo content (`seed_demo`): no binaries in git."""
+"""Generated pictures for the demo content (`seed_demo`): no binaries in git.
 
-import io
-import textwrap
+Each picture shows a thing (a product in its colors, people wearing blue), never
+just a caption; the drawings themselves are in `core.drawings`.
+"""
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from core.drawings.canvas import encode
+from core.drawings.products import draw_product
+from core.drawings.scenes import draw_wear_blue
 from core.images import JPEG_QUALITY
 
 
-def image_demo_file(
-    *, text: str, size: tuple[int, int], colours: tuple[str, str], name: str
+def product_image_file(*, kind: str, colors: list[str], name: str) -> ContentFile:
+    """A square product mockup (see `core.drawings.products.DRAWERS` for the
+    kinds), showing the product in each of `colors`; PNG when `name` ends in
+    .png, otherwise JPEG."""
+    picture = draw_product(kind, colors)
+    return ContentFile(encode(picture, name, jpeg_quality=JPEG_QUALITY), name=name)
+
+
+def wear_blue_image_file(
+    *, name: str, size: tuple[int, int] = (1600, 900)
 ) -> ContentFile:
-    """A generated image for demo content: a diagonal gradient with large text.
-
-    PNG when `name` ends in .png, otherwise JPEG.
-    """
-    width, height = size
-    start = Image.new("RGB", size, ImageColor.getrgb(colours[0]))
-    end = Image.new("RGB", size, ImageColor.getrgb(colours[1]))
-    # Top-left to bottom-right: the mean of a vertical and a horizontal gradient.
-    vertical = Image.linear_gradient("L")
-    mask = Image.blend(vertical, vertical.transpose(Image.Transpose.ROTATE_90), 0.5)
-    mask = mask.resize(size, Image.Resampling.BILINEAR)
-    image = Image.composite(end, start, mask)
-
-    draw = ImageDraw.Draw(image)
-    font_size = max(12, min(width, height) // 7)
-    font = ImageFont.load_default(size=font_size)
-    average = max(1.0, draw.textlength("abcdefghij", font=font) / 10)
-    lines = textwrap.wrap(text, width=max(4, int(width * 0.85 / average))) or [""]
-    draw.multiline_text(
-        (width / 2, height / 2),
-        "\n".join(lines),
-        font=font,
-        fill="white",
-        anchor="mm",
-        align="center",
-        stroke_width=max(1, font_size // 18),
-        stroke_fill=(0, 0, 0),
-    )
-
-    buffer = io.BytesIO()
-    if name.lower().endswith(".png"):
-        image.save(buffer, "PNG", optimize=True)
-    else:
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True)
-    return ContentFile(buffer.getvalue(), name=name)
+    """The campaign illustration: people in blue and a blue awareness ribbon."""
+    picture = draw_wear_blue(size)
+    return ContentFile(encode(picture, name, jpeg_quality=JPEG_QUALITY), name=name)

@@ -18,7 +18,6 @@ from django.db.models.fields.files import FieldFile
 from django.template import Context, Template
 from PIL import Image
 
-from core.demo_images import image_demo_file
 from core.images import (
     Picture,
     Rendition,
@@ -472,31 +471,6 @@ def test_picture_for_refuses_bad_arguments():
         picture_for(original, widths=[])
     with pytest.raises(ValueError):
         picture_for(original, widths=[480], crop_ratio=(0, 9))
-
-
-# ---------------------------------------------------------------------------
-# Demo images
-# ---------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("name", "image_format"), [("a.png", "PNG"), ("b.jpg", "JPEG")]
-)
-def test_image_demo_file(name, image_format):
-    file = image_demo_file(
-        text="Hope is a thing with feathers",
-        size=(1200, 675),
-        colours=("#5b2a86", "#f4a259"),
-        name=name,
-    )
-
-    assert isinstance(file, ContentFile)
-    assert file.name == name
-    with Image.open(io.BytesIO(file.read())) as image:
-        assert image.format == image_format
-        assert image.size == (1200, 675)
-        # Not a flat colour: gradient and text.
-        assert len(image.convert("RGB").getcolors(1_000_000)) > 50
-    file.seek(0)
-    validate_image_file(file)
 
 
 # ---------------------------------------------------------------------------
