@@ -116,8 +116,8 @@ STATISTICS: list[dict[str, Any]] = [
         ),
         "year": 2021,
         "caveat": (
-            "The count as of 2021, as the U.S. Department of State cited it then. "
-            "Countries keep joining: the Treaty Collection's page has today's count."
+            "As cited by the U.S. Department of State in 2021. More countries have "
+            "joined since: the Treaty Collection's page has today's count."
         ),
         "display_order": 30,
     },
