@@ -82,7 +82,7 @@ def _t_shirt(sketch: Sketch, color: str, center: Point, scale: float) -> None:
 
 
 def _hoodie(sketch: Sketch, color: str, center: Point, scale: float) -> None:
-    cx, cy = center
+    cx, cy = center[0], center[1] + 25 * scale  # its middle, not its top, centered
 
     def at(x: float, y: float) -> Point:
         return (cx + x * scale, cy + y * scale)
@@ -190,7 +190,7 @@ def _mug(sketch: Sketch, color: str, center: Point, scale: float) -> None:
 
 
 def _tote(sketch: Sketch, color: str, center: Point, scale: float) -> None:
-    cx, cy = center
+    cx, cy = center[0], center[1] + 45 * scale  # its middle, not its top, centered
 
     def at(x: float, y: float) -> Point:
         return (cx + x * scale, cy + y * scale)
@@ -199,19 +199,24 @@ def _tote(sketch: Sketch, color: str, center: Point, scale: float) -> None:
     sketch.shadow(
         (cx - 280 * scale, cy + 320 * scale, cx + 280 * scale, cy + 380 * scale)
     )
-    # Long handles, one behind the bag's top and one in front.
-    sketch.ring((*at(-175, -470), *at(15, -40)), darker, 34 * scale, start=180, end=360)
-    sketch.ring((*at(-175, -470), *at(15, -40)), darker, 34 * scale, start=0, end=20)
-    sketch.ring((*at(-15, -470), *at(175, -40)), color, 34 * scale, start=180, end=360)
+    # Long handles: the back one (darker, a little to the right) behind the bag,
+    # the front one sewn onto the front panel.
+    sketch.ring(
+        (*at(-100, -470), *at(160, 150)), darker, 34 * scale, start=180, end=360
+    )
     sketch.polygon(
         [at(-260, -160), at(260, -160), at(275, 350), at(-275, 350)],
         color,
         radius=10 * scale,
     )
-    sketch.rectangle((*at(-260, -160), *at(260, -130)), darker)
-    for x in (-158, 158):
+    sketch.rectangle((*at(-260, -160), *at(260, -132)), shade(color, -0.1))
+    handle = shade(color, -0.06)
+    sketch.ring(
+        (*at(-130, -460), *at(130, 140)), handle, 34 * scale, start=180, end=360
+    )
+    for x in (-130, 130):
         sketch.rectangle(
-            (*at(x - 17, -210), *at(x + 17, -60)), shade(color, -0.08), radius=4 * scale
+            (*at(x - 17, -170), *at(x + 17, -70)), handle, radius=4 * scale
         )
     # The print: the mark and the name in blue.
     draw_mark(sketch, at(-80, -60), 160 * scale, house=BLUE_700, heart=color)
@@ -322,7 +327,7 @@ def draw_product(kind: str, colors: list[str] | None = None) -> Image.Image:
     names = [name for name in colors or [] if name] or [default]
     sketch = Sketch((SIZE, SIZE), BACKGROUND)
     count = len(names)
-    scale = 1.0 if count == 1 else 0.75
+    scale = 1.12 if count == 1 else 0.8
     # Several colors: one behind and to the left, the next in front to the right.
     spread = 0 if count == 1 else 500 / (count - 1)
     for index, name in enumerate(names):
