@@ -233,25 +233,6 @@ class Sketch:
         mask = mask.filter(ImageFilter.GaussianBlur(blur * SCALE))
         self.image.paste(Image.new("RGB", mask.size, rgb(color)), (left, top), mask)
 
-    def layer(self) -> "Sketch":
-        """A transparent sketch of the same size, to paste back with `paste`."""
-        other = Sketch.__new__(Sketch)
-        other.size = self.size
-        other.image = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
-        other.draw = ImageDraw.Draw(other.image)
-        return other
-
-    def paste(
-        self, layer: "Sketch", *, angle: float = 0, center: Point | None = None
-    ) -> None:
-        """Lay a layer over this sketch, turned by `angle` degrees (counter-clockwise)
-        around `center`."""
-        image = layer.image
-        if angle:
-            pivot = None if center is None else (center[0] * SCALE, center[1] * SCALE)
-            image = image.rotate(angle, resample=Image.Resampling.BICUBIC, center=pivot)
-        self.image.paste(image, (0, 0), image)
-
     # Output ---------------------------------------------------------------
     def finish(self) -> Image.Image:
         return self.image.resize(self.size, Image.Resampling.LANCZOS)

@@ -267,7 +267,6 @@ def _bracelet(sketch: Sketch, color: str, center: Point, scale: float) -> None:
 
 def _sticker_pack(sketch: Sketch, color: str, center: Point, scale: float) -> None:
     cx, cy = center[0], center[1] + 40 * scale
-    center = (cx, cy)
 
     def at(x: float, y: float) -> Point:
         return (cx + x * scale, cy + y * scale)
@@ -277,10 +276,18 @@ def _sticker_pack(sketch: Sketch, color: str, center: Point, scale: float) -> No
         opacity=0.12,
     )
     # The backing sheet, slightly turned.
-    sheet = sketch.layer()
-    sheet.rectangle((*at(-320, -400), *at(320, 320)), "#dfe3ea", radius=24 * scale)
-    sheet.rectangle((*at(-312, -392), *at(312, 312)), WHITE, radius=20 * scale)
-    sketch.paste(sheet, angle=3, center=center)
+    turn = math.radians(-3)
+
+    def turned(x: float, y: float) -> Point:
+        return at(
+            x * math.cos(turn) - y * math.sin(turn),
+            x * math.sin(turn) + y * math.cos(turn),
+        )
+
+    for inset, fill in ((0, "#dfe3ea"), (8, WHITE)):
+        x0, y0, x1, y1 = -320 + inset, -400 + inset, 320 - inset, 320 - inset
+        corners = [turned(x0, y0), turned(x1, y0), turned(x1, y1), turned(x0, y1)]
+        sketch.polygon(corners, fill, radius=(24 - inset / 2) * scale)
 
     # 1. A round sticker with the mark.
     sketch.circle(at(-135, -225), 128 * scale, "#e4e8ef")
