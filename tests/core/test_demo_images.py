@@ -124,3 +124,39 @@ def test_shade_goes_toward_black_or_white():
 
 def _rgb(color: str) -> tuple[int, int, int]:
     return shade(color, 0)
+
+
+@pytest.mark.django_db
+def test_a_picture_from_an_earlier_demo_is_redrawn_and_staff_pictures_are_kept():
+    from shop.models import ProductImage
+    from tests.shop.factories import ProductFactory, ProductImageFactory
+
+    spec = shop_demo.PRODUCTS[0]
+    earlier = ProductFactory(slug="earlier")
+    ProductImageFactory(product=earlier, alt=next(iter(shop_demo.EARLIER_DEMO_ALTS)))
+    chosen = ProductFactory(slug="chosen")
+    ProductImageFactory(product=chosen, alt="Our volunteer wearing the shirt")
+
+    assert shop_demo._seed_image(earlier, spec) == 1
+    assert shop_demo._seed_image(chosen, spec) == 0
+    assert shop_demo._seed_image(earlier, spec) == 0  # once only
+
+    (image,) = ProductImage.objects.filter(product=earlier)
+    assert image.alt == spec["alt"] and image.width == SIZE
+    assert chosen.images.get().alt == "Our volunteer wearing the shirt"
+
+
+@pytest.mark.django_db
+def test_the_campaigns_earlier_text_banner_is_replaced_by_the_illustration():
+    from campaigns.models import Campaign
+    from tests.campaigns.factories import CampaignFactory
+
+    CampaignFactory(
+        slug=campaigns_demo.CAMPAIGN_SLUG,
+        with_image=True,
+        hero_image_alt=campaigns_demo.EARLIER_HERO_IMAGE_ALT,
+    )
+    campaigns_demo._replace_earlier_hero_image()
+    campaign = Campaign.objects.get(slug=campaigns_demo.CAMPAIGN_SLUG)
+    assert campaign.hero_image_alt == campaigns_demo.HERO_IMAGE_ALT
+    assert campaign.hero_image_width == 1600
