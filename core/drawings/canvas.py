@@ -130,6 +130,20 @@ class Sketch:
         outline = rounded_corners(points, radius) if radius else list(points)
         self.draw.polygon(self._xy(outline), fill=rgb(fill))
 
+    def gradient(
+        self, box: Sequence[float], top: Color, bottom: Color, *, ease: float = 1.0
+    ) -> None:
+        """A smooth vertical gradient (bands would show as blocks once the picture
+        is compressed); `ease` > 1 keeps the top color longer."""
+        x0, y0, x1, y1 = (round(value) for value in self._box(box))
+        size = (x1 - x0, y1 - y0)
+        mask = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
+        if ease != 1.0:
+            mask = mask.point([round(255 * (i / 255) ** ease) for i in range(256)])
+        start = Image.new("RGB", size, rgb(top))
+        end = Image.new("RGB", size, rgb(bottom))
+        self.image.paste(Image.composite(end, start, mask), (x0, y0))
+
     def ellipse(self, box: Sequence[float], fill: Color) -> None:
         self.draw.ellipse(self._box(box), fill=rgb(fill))
 

@@ -125,12 +125,7 @@ def draw_wear_blue(size: tuple[int, int] = (1600, 900)) -> Image.Image:
     sketch = Sketch((width, height), "#dfe8fa")
     horizon = 640.0
     # A dawn sky: pale blue above, warm toward the horizon.
-    bands = 24
-    for band in range(bands):
-        share = band / (bands - 1)
-        color = _mix("#dfe8fa", "#fde7c0", share**1.6)
-        top = horizon * band / bands
-        sketch.rectangle((0, top, width, horizon * (band + 1) / bands + 1), color)
+    sketch.gradient((0, 0, width, horizon + 60), "#dfe8fa", "#fde7c0", ease=1.6)
     sketch.circle((330, horizon), 250, "#fcd98a")
     sketch.circle((330, horizon), 185, DAWN)
     # Two soft hills, the far one lighter.
@@ -147,15 +142,6 @@ def draw_wear_blue(size: tuple[int, int] = (1600, 900)) -> Image.Image:
     if size != (width, height):
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     return picture
-
-
-def _mix(one: str, two: str, share: float) -> tuple[int, int, int]:
-    first, second = shade(one, 0), shade(two, 0)
-    return (
-        round(first[0] + (second[0] - first[0]) * share),
-        round(first[1] + (second[1] - first[1]) * share),
-        round(first[2] + (second[2] - first[2]) * share),
-    )
 
 
 def _hill(
