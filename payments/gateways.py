@@ -169,6 +169,30 @@ def retrieve_invoice(
     return _plain(invoice)
 
 
+def create_refund(
+    *,
+    payment_intent_id: str,
+    amount_cents: int,
+    idempotency_key: str,
+    metadata: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Refund part or all of a payment. The idempotency key makes a retried
+    request (a timeout, a double click) refund once."""
+    try:
+        refund = _client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": amount_cents,
+                "reason": "requested_by_customer",
+                "metadata": dict(metadata or {}),
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as error:
+        raise _gateway_error(error) from error
+    return _plain(refund)
+
+
 def create_billing_portal_session(*, customer_id: str, return_url: str) -> str:
     """The URL of a new customer portal session (it lives a few minutes)."""
     try:

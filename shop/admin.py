@@ -35,7 +35,7 @@ from core.images import picture_for
 from core.money import format_money
 from shop.emails import order_send_confirmation
 from shop.exports import orders_csv
-from shop.forms import FulfilmentForm
+from shop.forms import FulfilmentForm, RefundForm
 from shop.fulfilment import (
     TransitionRefused,
     next_steps,
@@ -52,6 +52,7 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
+from shop.refunds import RefundRefused, order_refund, refundable_quantities
 from shop.selectors import TO_HAND_OVER, TO_SHIP, shop_settings
 
 
@@ -274,6 +275,8 @@ ALWAYS_READ_ONLY = [
     "proceeds_display",
     "fulfilment_link",
     "packing_slip_link",
+    "refunds_table",
+    "refunded_display",
     "lines_table",
     "history_table",
     "subtotal_display",
@@ -368,10 +371,12 @@ class OrderAdmin(admin.ModelAdmin):
                     "shipping_cost_display",
                     "fee_display",
                     "goods_cost_display",
+                    "refunded_display",
                     "proceeds_display",
                 ]
             },
         ),
+        (_("Refunds"), {"fields": ["refunds_table"]}),
         (_("History"), {"fields": ["history_table"]}),
         (
             _("Payment details"),
@@ -559,6 +564,11 @@ class OrderAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             path(
+                "<int:object_id>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="shop_order_refund",
+            ),
+            path(
                 "packing-slips/",
                 self.admin_site.admin_view(self.packing_slips_view),
                 name="shop_order_packing_slips",
@@ -613,6 +623,67 @@ class OrderAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/shop/order/fulfil.html", context)
+
+    # -- Refunds ------------------------------------------------------------
+    @admin.display(description=_("refunds"))
+    def refunds_table(self, obj: Order) -> SafeString:
+        refunds = obj.refunds.prefetch_related("lines__line") if obj.pk else []
+        can_refund = bool(obj.pk) and obj.status in Order.SALE_STATUSES
+        return mark_safe(  # a template's output, escaped by it
+            render_to_string(
+                "admin/shop/order/refunds_table.html",
+                {
+                    "refunds": list(refunds),
+                    "refund_url": reverse("admin:shop_order_refund", args=[obj.pk])
+                    if can_refund
+                    else "",
+                },
+            )
+        )
+
+    @admin.display(description=_("refunded"))
+    def refunded_display(self, obj: Order) -> str:
+        return format_money(obj.refunded)
+
+    def refund_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Refund the whole order or chosen items, through the processor that
+        took the payment, optionally putting the items back in stock."""
+        order = get_object_or_404(Order, pk=object_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        change_url = reverse("admin:shop_order_change", args=[order.pk])
+        left = refundable_quantities(order)
+        lines = [(line, left.get(line.pk, 0)) for line in order.lines.all()]
+        form = RefundForm(request.POST or None, lines=lines)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = order_refund(
+                    order=order,
+                    quantities=form.quantities(),
+                    restock=form.cleaned_data["restock"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except RefundRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(amount)s refunded for order %(number)s.")
+                    % {"amount": format_money(refund.amount), "number": order.number},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refund order %(number)s") % {"number": order.number},
+            "order": order,
+            "form": form,
+            "refundable": order.status in Order.SALE_STATUSES,
+            "opts": self.opts,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/shop/order/refund.html", context)
 
     # -- Packing slips ------------------------------------------------------
     @admin.display(description=_("packing slip"))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.models import Order, OrderEvent
+from shop.models import Order, OrderEvent, OrderRefund
 from shop.selectors import shop_settings
 
 logger = logging.getLogger(__name__)
@@ -156,4 +156,40 @@ def order_notify_staff(*, order_id: int, event_id: int | None = None) -> bool:
         logger.exception("Could not tell staff of the new order %s", order.number)
         _note_failure(event_id, str(_("staff notice")))
         return False
+    return True
+
+
+def order_send_refund(*, refund_id: int) -> bool:
+    """Tell the buyer what was refunded (once per refund). A failure is logged
+    and leaves the refund's `email_sent_at` empty, which the admin shows."""
+    refund = OrderRefund.objects.select_related("order").get(pk=refund_id)
+    if (
+        refund.email_sent_at is not None
+        or refund.status != OrderRefund.Status.SUCCEEDED
+    ):
+        return False
+    order = refund.order
+    context = {
+        "order": order,
+        "refund": refund,
+        "lines": [
+            (item.quantity, item.line.description)
+            for item in refund.lines.select_related("line")
+        ],
+        "status_url": site_url(order.get_absolute_url()),
+    }
+    try:
+        _send(
+            template="order_refunded",
+            subject=_("A refund for your Redeeming Hope order %(number)s")
+            % {"number": order.number},
+            to=[order.email],
+            context=context,
+        )
+    except Exception:
+        logger.exception("Could not send the refund email of order %s", order.number)
+        return False
+    OrderRefund.objects.filter(pk=refund.pk, email_sent_at__isnull=True).update(
+        email_sent_at=timezone.now()
+    )
     return True

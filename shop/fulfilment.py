@@ -260,40 +260,41 @@ def order_record_fee(*, order_number: str, fee: Decimal | None) -> bool:
 
 
 def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
-    """A refund. A full one takes the order out of the sales (and the Home fund);
-    a partial one (`outcome.amount_refunded` below `amount_total`) is flagged
-    for staff, and the order stays a sale until they settle it. Stock of a
-    sale is not put back automatically (staff restock what actually comes back);
-    an order refunded while its payment was under review was never sent, so its
-    stock is released."""
+    """A refund reported by the processor (`charge.refunded`, full or partial).
+
+    For a sale, each new refund is recorded once as an `OrderRefund`
+    (`shop.refunds.order_record_processor_refund`): its goods and shipping leave
+    the proceeds, and the order is "Refunded" once all of it is. An order
+    refunded while its payment was under review was never sent: a full refund
+    releases its stock, a partial one is left to staff. Stock of a sale is not
+    put back automatically (staff restock what actually comes back)."""
+    from shop.refunds import order_record_processor_refund
+
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
         refunded, charged = outcome.amount_refunded, outcome.amount_total
-        if refunded is not None and charged is not None and refunded < charged:
-            # Part of the money went back (a return handled in Stripe's
-            # dashboard): the sale stands; staff record what came back.
-            _flag(
-                order,
-                f"A partial refund of {refunded} of {charged} was made at the "
-                "payment processor; record the returned items and adjust.",
-            )
-            order.refresh_from_db()
-            return order
-        if order.status == Order.Status.NEEDS_REVIEW:
-            Order.objects.filter(pk=order.pk).update(
-                status=Order.Status.REFUNDED,
-                stock_released_at=order.stock_released_at or timezone.now(),
-            )
-            if order.stock_released_at is None:
-                return_stock(order)
-        else:
-            changed = Order.objects.filter(
-                pk=order.pk, status__in=Order.SALE_STATUSES
-            ).update(status=Order.Status.REFUNDED)
-            if changed:
+        if order.status in Order.SALE_STATUSES or (
+            order.status == Order.Status.REFUNDED and order.refunds.exists()
+        ):
+            order_record_processor_refund(order_number=order_number, outcome=outcome)
+        elif order.status == Order.Status.NEEDS_REVIEW:
+            if refunded is not None and charged is not None and refunded < charged:
+                _flag(
+                    order,
+                    f"A partial refund of {refunded} of {charged} was made at the "
+                    "payment processor while the payment was under review: "
+                    "settle it.",
+                )
+            else:
+                Order.objects.filter(pk=order.pk).update(
+                    status=Order.Status.REFUNDED,
+                    stock_released_at=order.stock_released_at or timezone.now(),
+                )
+                if order.stock_released_at is None:
+                    return_stock(order)
                 OrderEvent.objects.create(order=order, status=Order.Status.REFUNDED)
-            if not changed and order.status != Order.Status.REFUNDED:
-                _flag(order, f"A refund arrived while the order was {order.status}.")
+        elif order.status != Order.Status.REFUNDED:
+            _flag(order, f"A refund arrived while the order was {order.status}.")
     order.refresh_from_db()
     return order
 

@@ -3,9 +3,9 @@ Reads that the shop's pages, the home page and the donations app share.
 
 `shop_proceeds(*, start=None, end=None) -> Decimal` is the one function the Home
 fund reads the shop through: the proceeds (`Order.objects.with_proceeds()`: goods
-minus their cost, plus shipping charged minus postage, minus payment fees; sales
-tax excluded) of orders paid, and not refunded, in [start, end) by their payment
-time.
+minus their cost, plus shipping charged minus postage, minus payment fees, minus
+refunds; sales tax excluded) of orders paid, and not refunded in full, in
+[start, end) by their payment time.
 """
 
 from dataclasses import dataclass
@@ -157,24 +157,28 @@ class MonthSales:
 
     month: date
     orders: int
-    goods: Decimal  # what buyers paid for the goods
-    tax: Decimal  # collected for the state: never proceeds
+    goods: Decimal  # what buyers paid for the goods, less what was refunded
+    tax: Decimal  # collected for the state (less refunds): never proceeds
     proceeds: Decimal
     fees_pending: int = 0  # sales whose payment fee has not arrived yet
-    shipping: Decimal = ZERO  # shipping charged
-    cost_of_goods: Decimal = ZERO
+    shipping: Decimal = ZERO  # shipping charged, less what was refunded
+    cost_of_goods: Decimal = ZERO  # less the cost of items put back in stock
     postage: Decimal = ZERO  # what shipping cost us
     fees: Decimal = ZERO  # the payment processor's fees known so far
     refunded_orders: int = 0  # refunded in full: left out of every figure above
-    refunded: Decimal = ZERO  # what those orders had paid, tax excluded
+    # Refunded, tax excluded: what the orders refunded in full had paid, plus
+    # the partial refunds already taken off `goods` and `shipping` above.
+    refunded: Decimal = ZERO
 
 
 def sales_by_month(
     *, start: date | datetime | None = None, end: date | datetime | None = None
 ) -> list[MonthSales]:
-    """Paid, not refunded orders grouped by the month they were paid in (site time
-    zone), oldest first, with the refunds of each month beside them: two queries
-    whatever the number of months."""
+    """Paid, not fully refunded orders grouped by the month they were paid in
+    (site time zone), oldest first, with the refunds of each month beside them:
+    two queries whatever the number of months. Each row adds up: goods +
+    shipping - cost_of_goods - postage - fees = proceeds, partial refunds being
+    taken off goods and shipping (and their sales tax off tax)."""
     rows = (
         _sales(start, end)
         .with_proceeds()
@@ -183,9 +187,14 @@ def sales_by_month(
         .values("month")
         .annotate(
             count=Count("pk"),
-            goods_sum=Sum("subtotal"),
-            tax_sum=Sum("tax_amount"),
-            shipping_sum=Sum("shipping_amount"),
+            goods_sum=Sum(F("subtotal") - F("refunded_goods"), output_field=MONEY_SUM),
+            tax_sum=Sum(F("tax_amount") - F("refunded_tax"), output_field=MONEY_SUM),
+            shipping_sum=Sum(
+                F("shipping_amount") - F("refunded_shipping"), output_field=MONEY_SUM
+            ),
+            partly_refunded=Sum(
+                F("refunded_goods") + F("refunded_shipping"), output_field=MONEY_SUM
+            ),
             cost_sum=Sum("goods_cost"),
             postage_sum=Sum("shipping_cost"),
             fees_sum=Sum("payment_fee"),
@@ -211,7 +220,7 @@ def sales_by_month(
             postage=_cents(row["postage_sum"]),
             fees=_cents(row["fees_sum"]),
             refunded_orders=refunded[0],
-            refunded=refunded[1],
+            refunded=refunded[1] + _cents(row["partly_refunded"]),
         )
     for month, (count, amount) in refunds.items():  # months of refunds only
         months[month] = MonthSales(

@@ -304,9 +304,16 @@ def order_cancel(*, order: Order) -> bool:
     return order_release_stock(order=order, status=Order.Status.CANCELLED)
 
 
-def order_mark_expired(*, order_number: str) -> bool:
+def order_mark_expired(*, order_number: str, now: datetime | None = None) -> bool:
+    """The payment page ended unpaid. Once the order's hold has run out, that
+    is a timeout and the order says "expired"; a page ended before then was
+    closed on purpose (the local test gateway's Cancel button, a page closed
+    at the processor), so the order says "cancelled"."""
     order = Order.objects.get(number=order_number)
-    return order_release_stock(order=order, status=Order.Status.EXPIRED)
+    now = now or timezone.now()
+    early = order.expires_at is not None and now < order.expires_at
+    status = Order.Status.CANCELLED if early else Order.Status.EXPIRED
+    return order_release_stock(order=order, status=status)
 
 
 def order_mark_failed(*, order_number: str) -> bool:

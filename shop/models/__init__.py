@@ -25,6 +25,8 @@ from shop.models.orders import (
     OrderEvent,
     OrderLine,
     OrderQuerySet,
+    OrderRefund,
+    OrderRefundLine,
     new_order_token,
 )
 
@@ -38,6 +40,8 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OrderQuerySet",
+    "OrderRefund",
+    "OrderRefundLine",
     "Product",
     "ProductImage",
     "ProductQuerySet",

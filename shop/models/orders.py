@@ -38,8 +38,9 @@ def new_order_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _goods_cost() -> Coalesce:
-    """Cost of goods of the outer order: unit cost x quantity over its lines."""
+def _goods_cost() -> ExpressionWrapper:
+    """Cost of goods of the outer order: unit cost x quantity over its lines,
+    less the cost of what a refund put back in stock (it was not lost)."""
     lines = (
         OrderLine.objects.filter(order=OuterRef("pk"))
         .order_by()
@@ -53,13 +54,39 @@ def _goods_cost() -> Coalesce:
         )
         .values("cost")
     )
+    return ExpressionWrapper(
+        Coalesce(Subquery(lines, output_field=MONEY_SUM), Value(ZERO))
+        - _refunds("restocked_cost"),
+        output_field=MONEY_SUM,
+    )
+
+
+def _refunds(field: str) -> Coalesce:
+    """The sum of one part of the outer order's refunds that went through."""
+    refunds = (
+        OrderRefund.objects.filter(
+            order=OuterRef("pk"), status=OrderRefund.Status.SUCCEEDED
+        )
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
     return Coalesce(
-        Subquery(lines, output_field=MONEY_SUM), Value(ZERO), output_field=MONEY_SUM
+        Subquery(refunds, output_field=MONEY_SUM), Value(ZERO), output_field=MONEY_SUM
     )
 
 
 # What `OrderQuerySet.with_proceeds()` adds to each order.
-ANNOTATIONS = ("goods_cost", "proceeds", "fee_pending")
+ANNOTATIONS = (
+    "goods_cost",
+    "proceeds",
+    "fee_pending",
+    "refunded",
+    "refunded_goods",
+    "refunded_shipping",
+    "refunded_tax",
+)
 
 
 class OrderQuerySet(models.QuerySet["Order"]):
@@ -72,16 +99,27 @@ class OrderQuerySet(models.QuerySet["Order"]):
         """THE proceeds formula, written once: every page, report, CSV row and the
         Home fund read it from here.
 
-        `goods_cost`: unit cost x quantity over the lines (snapshotted at sale).
+        `goods_cost`: unit cost x quantity over the lines (snapshotted at sale),
+        less the cost of items a refund put back in stock.
+        `refunded_goods` / `refunded_shipping` / `refunded_tax`: the parts of
+        the refunds that went through (`OrderRefund`); `refunded` their sum.
         `proceeds`: goods paid - goods_cost + shipping charged - postage
         (shipping_cost) - payment fee (a fee still unknown counts as 0 and
-        `fee_pending` says so). Sales tax is the state's, never proceeds. An order
-        whose money we did not keep (unpaid, refunded, under review) has none.
+        `fee_pending` says so) - refunds of goods and shipping. Sales tax (and
+        its refund) is the state's, never proceeds. An order whose money we did
+        not keep (unpaid, refunded in full, under review) has none.
         `fee_pending`: a sale whose processor fee has not arrived yet.
         """
         is_sale = Q(status__in=Order.SALE_STATUSES)
         return self.annotate(
             goods_cost=_goods_cost(),
+            refunded_goods=_refunds("goods_amount"),
+            refunded_shipping=_refunds("shipping_amount"),
+            refunded_tax=_refunds("tax_amount"),
+            refunded=ExpressionWrapper(
+                F("refunded_goods") + F("refunded_shipping") + F("refunded_tax"),
+                output_field=MONEY_SUM,
+            ),
             proceeds=Case(
                 When(
                     is_sale,
@@ -90,7 +128,9 @@ class OrderQuerySet(models.QuerySet["Order"]):
                         - F("goods_cost")
                         + F("shipping_amount")
                         - F("shipping_cost")
-                        - Coalesce(F("payment_fee"), Value(ZERO)),
+                        - Coalesce(F("payment_fee"), Value(ZERO))
+                        - F("refunded_goods")
+                        - F("refunded_shipping"),
                         output_field=MONEY_SUM,
                     ),
                 ),
@@ -306,6 +346,21 @@ class Order(models.Model):
         self.__dict__["proceeds"] = value
 
     @property
+    def refunded(self) -> Decimal:
+        """What the buyer got back so far, sales tax included."""
+        return Decimal(self._annotated("refunded")).quantize(Decimal("0.01"))
+
+    @refunded.setter
+    def refunded(self, value: Decimal) -> None:
+        self.__dict__["refunded"] = value
+
+    @property
+    def amount_charged(self) -> Decimal:
+        """What the buyer was charged: what the processor reported, else the
+        order's total."""
+        return self.amount_paid if self.amount_paid is not None else self.total
+
+    @property
     def fee_pending(self) -> bool:
         return bool(self._annotated("fee_pending"))
 
@@ -389,3 +444,118 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}: {self.get_status_display()}"
+
+
+class OrderRefund(models.Model):
+    """Money given back for an order, once per refund: made by staff from the
+    admin (with the lines and quantities it covers) or at the payment processor
+    (`charge.refunded`). `cumulative_amount` is what the payment has refunded in
+    all once this refund is counted, as the processor reports it: a refund is
+    recorded exactly once by it (and by the processor's refund id)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being made")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff, from the admin")
+        PROCESSOR = "processor", _("At the payment processor")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    source = models.CharField(_("made"), max_length=10, choices=Source.choices)
+    # amount = goods_amount + shipping_amount + tax_amount (the services see to
+    # it: SQLite compares decimal sums as floats, so no database check).
+    amount = models.DecimalField(_("amount"), **MONEY)
+    goods_amount = models.DecimalField(_("goods"), **MONEY, default=ZERO)
+    shipping_amount = models.DecimalField(_("shipping"), **MONEY, default=ZERO)
+    tax_amount = models.DecimalField(_("sales tax"), **MONEY, default=ZERO)
+    cumulative_amount = models.DecimalField(_("refunded in all"), **MONEY)
+    restock = models.BooleanField(_("put back in stock"), default=False)
+    restocked_cost = models.DecimalField(
+        _("cost of goods put back"), **MONEY, default=ZERO
+    )
+    gateway_refund_id = models.CharField(
+        _("processor refund id"), max_length=255, blank=True
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("order refund")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0)
+                & Q(goods_amount__gte=0)
+                & Q(shipping_amount__gte=0)
+                & Q(tax_amount__gte=0)
+                & Q(restocked_cost__gte=0),
+                name="shop_orderrefund_amounts_positive",
+            ),
+            # The same refund, reported twice, is recorded once.
+            models.UniqueConstraint(
+                fields=["order", "cumulative_amount"],
+                condition=~Q(status="failed"),
+                name="shop_orderrefund_once_per_cumulative_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["gateway_refund_id"],
+                condition=~Q(gateway_refund_id=""),
+                name="shop_orderrefund_unique_gateway_id",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="shop_orderrefund_unique_idempotency_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.amount} ({self.get_status_display()})"
+
+
+class OrderRefundLine(models.Model):
+    """How many of one order line a staff refund covers."""
+
+    refund = models.ForeignKey(
+        OrderRefund,
+        verbose_name=_("refund"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    line = models.ForeignKey(
+        OrderLine,
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="refund_lines",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("refunded line")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="shop_orderrefundline_quantity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.line.description}"

@@ -183,12 +183,25 @@ def test_a_paid_order_never_releases_stock(outcome):
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
 
 
+def test_a_page_ended_before_its_time_is_a_cancellation():
+    """An unpaid timeout says expired; a page closed before the order's hold
+    ran out (the local gateway's Cancel) says cancelled."""
+    variant = VariantFactory(stock=5)
+    early = place({variant.pk: 1})
+    assert services.order_mark_expired(order_number=early.number)
+    assert Order.objects.get(pk=early.pk).status == Order.Status.CANCELLED
+    assert not services.order_mark_expired(order_number=early.number)
+    assert stock(variant) == 5
+
+
 def test_failed_and_expired_release_stock():
     variant = VariantFactory(stock=5)
     failed = place({variant.pk: 1})
     expired = place({variant.pk: 2})
     assert services.order_mark_failed(order_number=failed.number)
-    assert services.order_mark_expired(order_number=expired.number)
+    assert services.order_mark_expired(
+        order_number=expired.number, now=expired.expires_at
+    )
     assert stock(variant) == 5
     assert Order.objects.get(pk=failed.pk).status == Order.Status.FAILED
     assert Order.objects.get(pk=expired.pk).status == Order.Status.EXPIRED

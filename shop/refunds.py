@@ -1,0 +1,336 @@
+"""
+Refunds of orders: staff refund a whole order, or chosen lines and quantities,
+from the admin; refunds made at the payment processor arrive as "refunded"
+outcomes (`charge.refunded`). Either way each refund is one `OrderRefund`,
+recorded exactly once, and its goods and shipping leave the proceeds
+(`Order.objects.with_proceeds()`).
+
+Why it is shaped like this:
+- The refund is written down (pending) under the order's row lock before the
+  processor is asked, with what it covers and the total refunded once it counts
+  (`cumulative_amount`). So two staff clicking at once cannot refund more than
+  was paid (the second sees the first), and the processor's `charge.refunded`
+  for it, which reports that same cumulative amount, is recognised and not
+  recorded a second time. The processor is never called inside a transaction.
+- A refund made at the processor (its dashboard) has no lines: its amount is
+  split between goods, shipping and tax in the order's proportions.
+- When the refunds reach what was charged, the order is "Refunded" and leaves
+  the sales; a partial refund keeps its fulfilment status.
+- Stock goes back only when staff say the items came back.
+"""
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F, Max, Sum
+from django.utils.translation import gettext as _
+
+from core.money import format_money, round_money
+from payments.exceptions import PaymentError
+from payments.refunds import refund_create
+from shop.emails import order_send_refund
+from shop.models import (
+    ZERO,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderRefund,
+    OrderRefundLine,
+    Variant,
+)
+
+if TYPE_CHECKING:
+    from payments.registry import CheckoutOutcome
+    from shop.fulfilment import Actor
+
+logger = logging.getLogger(__name__)
+
+# An order whose money may be refunded from the admin: a sale.
+REFUNDABLE = Order.SALE_STATUSES
+_ACTIVE = (OrderRefund.Status.PENDING, OrderRefund.Status.SUCCEEDED)
+
+
+class RefundRefused(Exception):
+    """A refund that cannot be made; str() says why, for staff."""
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    goods: Decimal
+    shipping: Decimal
+    tax: Decimal
+    quantities: dict[int, int] = field(default_factory=dict)  # line id -> quantity
+
+    @property
+    def amount(self) -> Decimal:
+        return self.goods + self.shipping + self.tax
+
+
+def refundable_quantities(order: Order) -> dict[int, int]:
+    """Per order line: how many are not refunded yet (pending refunds count)."""
+    taken = dict(
+        OrderRefundLine.objects.filter(line__order=order, refund__status__in=_ACTIVE)
+        .values("line")
+        .annotate(total=Sum("quantity"))
+        .values_list("line", "total")
+    )
+    return {
+        line.pk: line.quantity - taken.get(line.pk, 0) for line in order.lines.all()
+    }
+
+
+def _refunded_parts(order: Order) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Goods, shipping, tax and their cumulative total already refunded (or
+    being refunded)."""
+    sums = OrderRefund.objects.filter(order=order, status__in=_ACTIVE).aggregate(
+        goods=Sum("goods_amount"),
+        shipping=Sum("shipping_amount"),
+        tax=Sum("tax_amount"),
+        cumulative=Max("cumulative_amount"),
+    )
+    return (
+        sums["goods"] or ZERO,
+        sums["shipping"] or ZERO,
+        sums["tax"] or ZERO,
+        sums["cumulative"] or ZERO,
+    )
+
+
+def refund_plan(
+    *, order: Order, quantities: Mapping[int, int] | None = None
+) -> RefundPlan:
+    """What a refund gives back. `quantities` (line id -> how many): those
+    items with their share of the sales tax; None: everything not refunded
+    yet (goods, shipping and tax), to the cent of what was charged."""
+    goods_done, shipping_done, tax_done, _cumulative = _refunded_parts(order)
+    left_goods = order.subtotal - goods_done
+    left_shipping = order.shipping_amount - shipping_done
+    left_tax = order.tax_amount - tax_done
+    if quantities is None:
+        left = refundable_quantities(order)
+        return RefundPlan(
+            goods=max(left_goods, ZERO),
+            shipping=max(left_shipping, ZERO),
+            tax=max(left_tax, ZERO),
+            quantities={pk: q for pk, q in left.items() if q > 0},
+        )
+    left = refundable_quantities(order)
+    prices = dict(order.lines.values_list("pk", "unit_price"))
+    chosen: dict[int, int] = {}
+    goods = ZERO
+    for line_id, quantity in quantities.items():
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise RefundRefused(_("Enter whole numbers of items to refund."))
+        if quantity == 0:
+            continue
+        if line_id not in left:
+            raise RefundRefused(_("That line is not part of this order."))
+        if quantity > left[line_id]:
+            raise RefundRefused(
+                _("Only %(left)s of that item can still be refunded.")
+                % {"left": left[line_id]}
+            )
+        chosen[line_id] = quantity
+        goods += prices[line_id] * quantity
+    goods = min(goods, max(left_goods, ZERO))
+    # The sales tax on those goods, in the order's own proportion.
+    taxable = order.subtotal + order.shipping_amount
+    tax = round_money(goods * order.tax_amount / taxable) if taxable else ZERO
+    tax = min(tax, max(left_tax, ZERO))
+    return RefundPlan(goods=goods, shipping=ZERO, tax=tax, quantities=chosen)
+
+
+def order_refund(
+    *,
+    order: Order,
+    quantities: Mapping[int, int] | None = None,
+    restock: bool = False,
+    reason: str = "",
+    by: "Actor" = None,
+) -> OrderRefund:
+    """Refund a whole order (`quantities` None) or chosen lines, through the
+    processor that took the payment, optionally putting the items back in
+    stock. Raises `RefundRefused` (nothing refunded) when there is nothing left
+    to refund, it would be more than was paid, another refund of the order is
+    still under way, or the processor refuses."""
+    from shop.fulfilment import _user
+
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in REFUNDABLE:
+            raise RefundRefused(
+                _("Order %(number)s is %(status)s: only a paid order can be refunded.")
+                % {
+                    "number": locked.number,
+                    "status": str(locked.get_status_display()).lower(),
+                }
+            )
+        if OrderRefund.objects.filter(
+            order=locked, status=OrderRefund.Status.PENDING
+        ).exists():
+            raise RefundRefused(
+                _("Another refund of this order is still under way: check it first.")
+            )
+        plan = refund_plan(order=locked, quantities=quantities)
+        _goods, _shipping, _tax, cumulative = _refunded_parts(locked)
+        if plan.amount <= 0:
+            raise RefundRefused(_("There is nothing left to refund on this order."))
+        if cumulative + plan.amount > locked.amount_charged:
+            raise RefundRefused(_("That is more than was paid for this order."))
+        costs = dict(locked.lines.values_list("pk", "unit_cost"))
+        refund = OrderRefund.objects.create(
+            order=locked,
+            source=OrderRefund.Source.STAFF,
+            amount=plan.amount,
+            goods_amount=plan.goods,
+            shipping_amount=plan.shipping,
+            tax_amount=plan.tax,
+            cumulative_amount=cumulative + plan.amount,
+            restock=restock,
+            restocked_cost=(
+                sum((costs[pk] * q for pk, q in plan.quantities.items()), ZERO)
+                if restock
+                else ZERO
+            ),
+            idempotency_key=f"order-refund-{uuid.uuid4()}",
+            reason=reason.strip(),
+            created_by=_user(by),
+        )
+        OrderRefundLine.objects.bulk_create(
+            OrderRefundLine(refund=refund, line_id=pk, quantity=q)
+            for pk, q in plan.quantities.items()
+        )
+
+    # Outside any transaction: the processor may take seconds.
+    try:
+        result = refund_create(
+            amount=refund.amount,
+            idempotency_key=refund.idempotency_key,
+            session_id=locked.checkout_session_id,
+            payment_intent_id=locked.payment_intent_id,
+            metadata={"order_refund": str(refund.pk)},
+        )
+    except PaymentError as error:
+        OrderRefund.objects.filter(
+            pk=refund.pk, status=OrderRefund.Status.PENDING
+        ).update(status=OrderRefund.Status.FAILED, error=str(error))
+        raise RefundRefused(str(error)) from error
+
+    with transaction.atomic():
+        _complete(refund.pk, gateway_refund_id=result.refund_id)
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    return refund
+
+
+def _complete(refund_id: int, *, gateway_refund_id: str = "") -> bool:
+    """A refund went through: count it, put its items back when asked, write the
+    order's history, mark the order refunded when nothing is left, and email
+    the buyer after the commit. Only the call that completes it does this."""
+    refund = OrderRefund.objects.select_related("order").get(pk=refund_id)
+    order = Order.objects.select_for_update().get(pk=refund.order_id)
+    updates: dict[str, Any] = {"status": OrderRefund.Status.SUCCEEDED}
+    if gateway_refund_id:
+        updates["gateway_refund_id"] = gateway_refund_id
+    if not OrderRefund.objects.filter(
+        pk=refund.pk, status=OrderRefund.Status.PENDING
+    ).update(**updates):
+        return False
+    if refund.restock:
+        for line_id, quantity in refund.lines.values_list("line", "quantity"):
+            variant_id = OrderLine.objects.values_list("variant", flat=True).get(
+                pk=line_id
+            )
+            Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+    _after_refund(order, refund)
+    return True
+
+
+def _after_refund(order: Order, refund: OrderRefund) -> None:
+    refunded = (
+        OrderRefund.objects.filter(
+            order=order, status=OrderRefund.Status.SUCCEEDED
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    complete = refunded >= order.amount_charged
+    if complete:
+        Order.objects.filter(pk=order.pk, status__in=Order.SALE_STATUSES).update(
+            status=Order.Status.REFUNDED
+        )
+    amount = format_money(refund.amount)
+    OrderEvent.objects.create(
+        order=order,
+        status=Order.Status.REFUNDED,
+        created_by=refund.created_by,
+        note=(
+            _("%(amount)s refunded: the whole order.")
+            if complete
+            else _("%(amount)s refunded: part of the order.")
+        )
+        % {"amount": amount},
+    )
+    refund_id = refund.pk
+    transaction.on_commit(lambda: order_send_refund(refund_id=refund_id), robust=True)
+
+
+def order_record_processor_refund(
+    *, order_number: str, outcome: "CheckoutOutcome"
+) -> OrderRefund | None:
+    """A "refunded" outcome (`charge.refunded`): the processor says how much of
+    the payment is refunded in all. What is new is recorded as one refund of
+    goods, shipping and tax in the order's proportions; a report we already
+    know (our own refund coming back, a repeated or older event) changes
+    nothing. Returns the refund recorded, if any. Refunds of orders that are not
+    sales (under review, unpaid) are for `shop.fulfilment`."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(number=order_number)
+        charged = (
+            outcome.amount_total
+            if outcome.amount_total is not None
+            else order.amount_charged
+        )
+        cumulative = (
+            outcome.amount_refunded if outcome.amount_refunded is not None else charged
+        )
+        known = (
+            OrderRefund.objects.filter(order=order, status__in=_ACTIVE).aggregate(
+                top=Max("cumulative_amount")
+            )["top"]
+            or ZERO
+        )
+        if cumulative <= known:
+            return None
+        new = cumulative - known
+        goods_done, shipping_done, tax_done, _c = _refunded_parts(order)
+        if cumulative >= charged:
+            # All of it: whatever is left of each part.
+            goods = max(order.subtotal - goods_done, ZERO)
+            shipping = max(order.shipping_amount - shipping_done, ZERO)
+            tax = new - goods - shipping
+            if tax < 0:  # charged differed from our total: keep the parts sane
+                goods, shipping, tax = new, ZERO, ZERO
+        else:
+            total = order.total or new
+            tax = min(round_money(new * order.tax_amount / total), new)
+            shipping = min(round_money(new * order.shipping_amount / total), new - tax)
+            goods = new - tax - shipping
+        refund = OrderRefund.objects.create(
+            order=order,
+            status=OrderRefund.Status.PENDING,
+            source=OrderRefund.Source.PROCESSOR,
+            amount=new,
+            goods_amount=goods,
+            shipping_amount=shipping,
+            tax_amount=tax,
+            cumulative_amount=cumulative,
+            reason=_("Refunded at the payment processor."),
+        )
+        _complete(refund.pk)
+    refund.refresh_from_db()
+    return refund
