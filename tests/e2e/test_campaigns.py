@@ -2,6 +2,7 @@
 
 import datetime as dt
 import mimetypes
+import re
 from pathlib import Path
 
 import icalendar
@@ -91,7 +92,17 @@ def test_visitor_reads_the_campaign_and_downloads_the_calendar_file(
         "href", "https://www.state.gov/reports/2021-trafficking-in-persons-report/"
     )
     expect(tip_report).to_have_attribute("rel", "noopener noreferrer")
-    expect(facts.get_by_text("not how many people are trafficked")).to_be_visible()
+    un_protocol = facts.get_by_role("listitem").filter(has_text="178")
+    expect(un_protocol).to_contain_text("as of 2021")
+    expect(un_protocol.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"^https://treaties\.un\.org/")
+    )
+    # Hotline figures are reports, not people: the text says so beside Kentucky's.
+    expect(
+        page.locator(".campaign__body .prose").get_by_text(
+            re.compile(r"not\s+how\s+many\s+people\s+are\s+trafficked")
+        )
+    ).to_be_visible()
 
     share = page.get_by_role("region", name="Share this campaign")
     expect(share.get_by_role("link", name="Facebook")).to_be_visible()
