@@ -784,6 +784,7 @@ class ShopSettingsAdmin(admin.ModelAdmin):
         "flat_shipping_rate",
         "free_shipping_threshold",
         "sales_tax_rate",
+        "taxed_states",
         "local_pickup_enabled",
     ]
 

@@ -4,7 +4,10 @@ buyer sees exactly what they will be charged.
 
 Shipping is a flat rate, free when the goods reach the threshold, nothing for local
 pickup. Sales tax is `rate x (goods + shipping when shipping is taxed)`, rounded half
-up to the cent; it is collected for the state and never counted as proceeds.
+up to the cent, by destination: local pickup (in Kentucky) and orders shipped to a
+taxed state (Kentucky) pay it, orders shipped elsewhere do not. Before the address
+is known (the cart) it is estimated as if taxed, and says so. It is collected for
+the state and never counted as proceeds.
 """
 
 from dataclasses import dataclass
@@ -25,12 +28,28 @@ class Totals:
     # What delivery costs the organisation (postage), for proceeds; not charged.
     shipping_cost: Decimal
     free_shipping: bool
+    # No address yet: the tax shown is what a taxed destination would pay.
+    tax_estimated: bool = False
+
+
+def is_taxed(*, delivery_method: str, state: str | None, rates: ShopSettings) -> bool:
+    """Does an order going there pay sales tax? None: not known yet (taxed, as
+    an estimate)."""
+    if delivery_method == Order.Delivery.PICKUP or state is None:
+        return True
+    return state.strip().upper() in rates.taxed_state_codes
 
 
 def calculate_totals(
-    *, subtotal: Decimal, delivery_method: str, rates: ShopSettings
+    *,
+    subtotal: Decimal,
+    delivery_method: str,
+    rates: ShopSettings,
+    state: str | None = None,
 ) -> Totals:
-    """`delivery_method` is an `Order.Delivery` value; `rates` the shop's settings."""
+    """`delivery_method` is an `Order.Delivery` value; `rates` the shop's
+    settings; `state` where a shipped order goes (None: not known yet, and the
+    tax is an estimate)."""
     if subtotal < 0:
         raise ValueError("A subtotal cannot be negative.")
     if delivery_method not in Order.Delivery.values:
@@ -46,7 +65,10 @@ def calculate_totals(
         shipping = ZERO if free else round_money(rates.flat_shipping_rate)
         shipping_cost = round_money(rates.shipping_cost_per_order)
     taxable = subtotal + (shipping if rates.tax_shipping else ZERO)
-    tax = round_money(Decimal(rates.sales_tax_rate) * taxable)
+    tax = ZERO
+    if is_taxed(delivery_method=delivery_method, state=state, rates=rates):
+        tax = round_money(Decimal(rates.sales_tax_rate) * taxable)
+    estimated = delivery_method == Order.Delivery.SHIP and state is None
     return Totals(
         subtotal=subtotal,
         shipping=shipping,
@@ -54,4 +76,5 @@ def calculate_totals(
         total=subtotal + shipping + tax,
         shipping_cost=shipping_cost,
         free_shipping=free,
+        tax_estimated=estimated,
     )

@@ -210,7 +210,10 @@ def _place(
             subtotal += variant.price * quantity
 
         totals = calculate_totals(
-            subtotal=subtotal, delivery_method=customer.delivery_method, rates=rates
+            subtotal=subtotal,
+            delivery_method=customer.delivery_method,
+            rates=rates,
+            state=customer.state,
         )
         order = Order.objects.create(
             **customer.order_fields(),

@@ -230,6 +230,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
     delivery = form["delivery_method"].value() if form.is_bound else None
     if delivery not in Order.Delivery.values:
         delivery = Order.Delivery.SHIP
+    # The tax follows the address once the buyer has given one.
+    state = str(form["state"].value() or "") if form.is_bound else ""
     return render(
         request,
         "shop/checkout_form.html",
@@ -238,7 +240,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "rates": rates,
             "totals": calculate_totals(
-                subtotal=subtotal, delivery_method=delivery, rates=rates
+                subtotal=subtotal,
+                delivery_method=delivery,
+                rates=rates,
+                state=state or None,
             ),
             "pickup_totals": calculate_totals(
                 subtotal=subtotal, delivery_method=Order.Delivery.PICKUP, rates=rates

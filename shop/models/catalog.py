@@ -196,6 +196,15 @@ class ShopSettings(models.Model):
         default=Decimal("0.0600"),
         help_text=_("0.0600 is 6% (Kentucky)."),
     )
+    taxed_states = models.CharField(
+        _("taxed states"),
+        max_length=200,
+        default="KY",
+        help_text=_(
+            "Two-letter codes, separated by commas: orders shipped to these states "
+            "pay the sales tax above. Local pickup always does."
+        ),
+    )
     tax_shipping = models.BooleanField(
         _("tax shipping"),
         default=True,
@@ -224,3 +233,11 @@ class ShopSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Shop settings"))
+
+    @property
+    def taxed_state_codes(self) -> frozenset[str]:
+        return frozenset(
+            code.strip().upper()
+            for code in self.taxed_states.split(",")
+            if code.strip()
+        )
