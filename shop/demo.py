@@ -174,8 +174,8 @@ PRODUCTS: list[ProductSpec] = [
         "drawing": "sticker-pack",
         "alt": (
             "A sheet of five stickers: a house-and-heart mark on a blue circle, a "
-            "red heart, #WearBlue on a rounded blue label, a small navy house and "
-            "a yellow label with the hotline number 1-888-373-7888"
+            "red heart, #WearBlue on a rounded blue label, a navy house with a "
+            "yellow heart and a yellow label with the hotline number 1-888-373-7888"
         ),
         "description": (
             "Five weatherproof vinyl stickers, one with the National Human "

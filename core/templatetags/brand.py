@@ -9,7 +9,10 @@ register = template.Library()
 
 OG_IMAGE = "img/og-default.png"
 OG_IMAGE_SIZE = (1200, 630)
-OG_IMAGE_ALT = "The Redeeming Hope house-and-heart mark in front of a rising sun"
+OG_IMAGE_ALT = (
+    "A white house with a blue heart in it before a rising sun, beside the words "
+    "Redeeming Hope, Fighting human trafficking in Kentucky"
+)
 
 
 @register.simple_tag(takes_context=True)
