@@ -147,6 +147,18 @@ def test_seeded_pages_render(client):
     assert "Human Trafficking Prevention Month" in home
 
 
+def test_every_page_that_mentions_the_month_names_it_in_full_once(client):
+    _seed()
+    campaign = Campaign.objects.get(slug=demo.CAMPAIGN_SLUG)
+    for url in ["/", "/campaigns/", campaign.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "Human Trafficking Prevention Month" in html, url
+        assert "National Human Trafficking Prevention Month" in html, url
+        # The HHS theme is shown with its year wherever it is shown.
+        if "Activate Connections" in html:
+            assert "2024" in html, url
+
+
 def test_home_shows_the_wear_blue_day_with_days_left(client):
     _seed()
     day = ActionDay.objects.get()
