@@ -27,15 +27,17 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.charts import stacked_bar_chart
 from core.images import picture_for
 from core.money import format_money
 from shop.emails import order_send_confirmation
 from shop.exports import orders_csv
-from shop.forms import FulfilmentForm, RefundForm
+from shop.forms import FulfilmentForm, RefundForm, ReportPeriodForm
 from shop.fulfilment import (
     TransitionRefused,
     next_steps,
@@ -53,6 +55,12 @@ from shop.models import (
     Variant,
 )
 from shop.refunds import RefundRefused, order_refund, refundable_quantities
+from shop.reports import (
+    order_lines_csv,
+    report_csv,
+    report_orders,
+    sales_report,
+)
 from shop.selectors import TO_HAND_OVER, TO_SHIP, shop_settings
 
 
@@ -244,12 +252,13 @@ class ToDoFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Postage (`shipping_cost`) is not here: it is what delivery cost us, which
+# staff enter once they know it (it starts at the setting's figure).
 MONEY_FIELDS = [
     "subtotal",
     "shipping_amount",
     "tax_amount",
     "total",
-    "shipping_cost",
     "payment_fee",
     "amount_paid",
 ]
@@ -283,7 +292,6 @@ ALWAYS_READ_ONLY = [
     "shipping_display",
     "tax_display",
     "total_display",
-    "shipping_cost_display",
 ]
 
 
@@ -323,6 +331,7 @@ class OrderAdmin(admin.ModelAdmin):
         "mark_ready_for_pickup",
         "mark_picked_up",
         "export_csv",
+        "export_lines_csv",
         "resend_confirmation",
         "accept_reviewed_payment",
     ]
@@ -368,7 +377,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "tax_display",
                     "total_display",
                     "payment_check",
-                    "shipping_cost_display",
+                    "shipping_cost",
                     "fee_display",
                     "goods_cost_display",
                     "refunded_display",
@@ -523,10 +532,6 @@ class OrderAdmin(admin.ModelAdmin):
     def total_display(self, obj: Order) -> str:
         return format_money(obj.total)
 
-    @admin.display(description=_("postage cost"))
-    def shipping_cost_display(self, obj: Order) -> str:
-        return format_money(obj.shipping_cost)
-
     @admin.display(description=_("lines"))
     def lines_table(self, obj: Order) -> SafeString:
         return mark_safe(  # a template's output, escaped by it
@@ -567,6 +572,11 @@ class OrderAdmin(admin.ModelAdmin):
                 "<int:object_id>/refund/",
                 self.admin_site.admin_view(self.refund_view),
                 name="shop_order_refund",
+            ),
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="shop_order_report",
             ),
             path(
                 "packing-slips/",
@@ -684,6 +694,61 @@ class OrderAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/shop/order/refund.html", context)
+
+    # -- Report -------------------------------------------------------------
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """Sales for a chosen period, by month and by product, with a chart and
+        CSV downloads (?csv=report|orders|lines)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        initial = {"start": today.replace(month=1, day=1), "end": today}
+        form = ReportPeriodForm(request.GET or None, initial=initial)
+        if form.is_bound and not form.is_valid():
+            for error in form.non_field_errors():
+                self.message_user(request, str(error), messages.ERROR)
+            start, end = initial["start"], initial["end"]
+        elif form.is_bound:
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        else:
+            start, end = initial["start"], initial["end"]
+        which = request.GET.get("csv", "")
+        if form.is_bound and form.is_valid() or not form.is_bound:
+            if which == "report":
+                return report_csv(sales_report(start=start, end=end))
+            if which == "orders":
+                return orders_csv(report_orders(start=start, end=end))
+            if which == "lines":
+                return order_lines_csv(report_orders(start=start, end=end))
+        report = sales_report(start=start, end=end)
+        chart = stacked_bar_chart(
+            labels=[row.label for row in report.months],
+            series=[str(_("Proceeds")), str(_("Costs, fees and refunds"))],
+            values=[
+                [row.proceeds, row.revenue - row.proceeds] for row in report.months
+            ],
+        )
+        query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Sales report"),
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+            "chart": chart,
+            "csv_links": [
+                (_("The report"), f"?{query}&csv=report"),
+                (_("Orders"), f"?{query}&csv=orders"),
+                (_("Order lines"), f"?{query}&csv=lines"),
+            ],
+        }
+        return TemplateResponse(request, "admin/shop/order/report.html", context)
+
+    @admin.action(description=_("Export the lines of selected orders as CSV"))
+    def export_lines_csv(
+        self, request: HttpRequest, queryset: QuerySet[Order]
+    ) -> HttpResponse:
+        return order_lines_csv(queryset)
 
     # -- Packing slips ------------------------------------------------------
     @admin.display(description=_("packing slip"))

@@ -313,3 +313,21 @@ class RefundForm(forms.Form):
         ):
             raise forms.ValidationError(_("Enter how many of which items to refund."))
         return data
+
+
+class ReportPeriodForm(forms.Form):
+    """The period of the sales report (admin): both days included."""
+
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _("The start date is after the end date: swap them, or pick again.")
+            )
+        return data

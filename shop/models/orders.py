@@ -231,7 +231,12 @@ class Order(models.Model):
     tax_amount = models.DecimalField(_("sales tax"), **MONEY)
     total = models.DecimalField(_("total"), **MONEY)
     shipping_cost = models.DecimalField(
-        _("postage cost"), **MONEY, help_text=_("What delivery costs us.")
+        _("postage cost"),
+        **MONEY,
+        help_text=_(
+            "What delivery cost us. It starts at the shop settings' postage per "
+            "order: enter the real figure once you know it."
+        ),
     )
     payment_fee = models.DecimalField(_("payment fee"), **MONEY, null=True, blank=True)
     amount_paid = models.DecimalField(
@@ -292,6 +297,10 @@ class Order(models.Model):
                 & Q(tax_amount__gte=0)
                 & Q(total__gte=0),
                 name="shop_order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(shipping_cost__gte=0),
+                name="shop_order_postage_not_negative",
             ),
         ]
 
