@@ -37,7 +37,12 @@ from core.images import picture_for
 from core.money import format_money
 from shop.emails import order_send_confirmation
 from shop.exports import orders_csv
-from shop.forms import FulfilmentForm, RefundForm, ReportPeriodForm
+from shop.forms import (
+    FulfilmentForm,
+    RefundForm,
+    ReportPeriodForm,
+    StockAdjustmentForm,
+)
 from shop.fulfilment import (
     TransitionRefused,
     next_steps,
@@ -52,6 +57,7 @@ from shop.models import (
     Product,
     ProductImage,
     ShopSettings,
+    StockAdjustment,
     Variant,
 )
 from shop.refunds import RefundRefused, order_refund, refundable_quantities
@@ -62,6 +68,7 @@ from shop.reports import (
     sales_report,
 )
 from shop.selectors import TO_HAND_OVER, TO_SHIP, shop_settings
+from shop.stock import StockRefused, variant_adjust_stock
 
 
 @admin.register(Category)
@@ -82,10 +89,23 @@ class VariantInline(admin.TabularInline):
         "price",
         "unit_cost",
         "stock",
+        "adjust_link",
         "low_stock_threshold",
         "is_active",
     ]
+    # Stock changes through "Adjust stock", which keeps the reason as history.
+    readonly_fields = ["stock", "adjust_link"]
     ordering = ["position", "pk"]
+
+    @admin.display(description=_("stock history"))
+    def adjust_link(self, obj: Variant) -> str | SafeString:
+        if not obj.pk:
+            return str(_("Save first, then adjust the stock."))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:shop_variant_adjust_stock", args=[obj.pk]),
+            _("Adjust stock"),
+        )
 
 
 def thumbnail(image: ProductImage | None) -> str | SafeString:
@@ -162,6 +182,26 @@ class ProductAdmin(admin.ModelAdmin):
         return int(getattr(obj, "_stock_total", 0))
 
 
+class StockAdjustmentInline(admin.TabularInline):
+    """The variant's stock history (staff changes; sales are in the orders)."""
+
+    model = StockAdjustment
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("stock history")
+    fields = readonly_fields = (
+        "created_at",
+        "change",
+        "stock_after",
+        "reason",
+        "note",
+        "created_by",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class LowStockFilter(admin.SimpleListFilter):
     title = _("stock")
     parameter_name = "stock"
@@ -192,11 +232,72 @@ class VariantAdmin(admin.ModelAdmin):
         "low_stock_threshold",
         "is_active",
     ]
-    list_editable = ["stock", "is_active"]
+    list_editable = ["is_active"]
     list_filter = [LowStockFilter, "is_active", "product__category"]
     list_select_related = ["product"]
     search_fields = ["sku", "product__name"]
     autocomplete_fields = ["product"]
+    readonly_fields = ["stock", "adjust_link"]
+    inlines = [StockAdjustmentInline]
+
+    @admin.display(description=_("stock history"))
+    def adjust_link(self, obj: Variant) -> str | SafeString:
+        return VariantInline.adjust_link(VariantInline, obj)  # type: ignore[arg-type]
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:object_id>/adjust-stock/",
+                self.admin_site.admin_view(self.adjust_stock_view),
+                name="shop_variant_adjust_stock",
+            ),
+            *super().get_urls(),
+        ]
+
+    def adjust_stock_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Restock, write off damaged items or correct a count, with the reason
+        kept in the variant's history; the stock never goes below zero."""
+        variant = get_object_or_404(
+            Variant.objects.select_related("product"), pk=object_id
+        )
+        if not self.has_change_permission(request, variant):
+            raise PermissionDenied
+        change_url = reverse("admin:shop_variant_change", args=[variant.pk])
+        form = StockAdjustmentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                adjustment = variant_adjust_stock(
+                    variant=variant,
+                    change=form.cleaned_data["change"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except StockRefused as error:
+                form.add_error("change", str(error))
+            else:
+                self.message_user(
+                    request,
+                    _("%(item)s: %(change)+d, now %(stock)s in stock.")
+                    % {
+                        "item": variant,
+                        "change": adjustment.change,
+                        "stock": adjustment.stock_after,
+                    },
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Adjust the stock of %(item)s") % {"item": variant},
+            "variant": variant,
+            "form": form,
+            "opts": self.opts,
+            "change_url": change_url,
+        }
+        return TemplateResponse(
+            request, "admin/shop/variant/adjust_stock.html", context
+        )
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shop.cart import MAX_QUANTITY
-from shop.models import Order, Product, Variant
+from shop.models import Order, Product, StockAdjustment, Variant
 from shop.services import CheckoutData
 from shop.us import STATE_CHOICES, normalize_zip
 
@@ -331,3 +331,25 @@ class ReportPeriodForm(forms.Form):
                 _("The start date is after the end date: swap them, or pick again.")
             )
         return data
+
+
+class StockAdjustmentForm(forms.Form):
+    """Staff change a variant's stock, with the reason (admin)."""
+
+    change = forms.IntegerField(
+        label=_("Change"),
+        help_text=_("How many more (10) or fewer (-2) there are now."),
+        error_messages={"invalid": _("Enter a whole number, like 10 or -2.")},
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        widget=forms.RadioSelect,
+        choices=StockAdjustment.Reason.choices,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean_change(self) -> int:
+        change = self.cleaned_data["change"]
+        if change == 0:
+            raise forms.ValidationError(_("Enter a change other than 0."))
+        return int(change)

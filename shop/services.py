@@ -35,6 +35,7 @@ from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, ShopSettings, Variant
 from shop.pricing import calculate_totals
 from shop.selectors import shop_settings
+from shop.stock import warn_if_low
 
 logger = logging.getLogger(__name__)
 
@@ -247,6 +248,12 @@ def _place(
             ).update(stock=F("stock") - quantities[variant_id])
             if not reserved:
                 raise _sold_out(variants[variant_id], quantities[variant_id])
+            before = variants[variant_id].stock
+            warn_if_low(
+                variants[variant_id],
+                before=before,
+                after=before - quantities[variant_id],
+            )
     return order
 
 

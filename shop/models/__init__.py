@@ -16,6 +16,7 @@ from shop.models.catalog import (
     ProductImage,
     ProductQuerySet,
     ShopSettings,
+    StockAdjustment,
     Variant,
     VariantQuerySet,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "ProductImage",
     "ProductQuerySet",
     "ShopSettings",
+    "StockAdjustment",
     "Variant",
     "VariantQuerySet",
     "new_order_token",

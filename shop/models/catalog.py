@@ -6,6 +6,7 @@ and the shipping and tax settings staff edit.
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import DecimalField, F, Q
 from django.urls import reverse
@@ -241,3 +242,47 @@ class ShopSettings(models.Model):
             for code in self.taxed_states.split(",")
             if code.strip()
         )
+
+
+class StockAdjustment(models.Model):
+    """One change of a variant's stock made by staff, with its reason: the
+    variant's stock history (sales and refunds are in the orders)."""
+
+    class Reason(models.TextChoices):
+        RESTOCK = "restock", _("Restock (new items arrived)")
+        DAMAGED = "damaged", _("Damaged or lost")
+        COUNT = "count", _("Count correction")
+
+    variant = models.ForeignKey(
+        Variant,
+        verbose_name=_("variant"),
+        on_delete=models.CASCADE,
+        related_name="stock_adjustments",
+    )
+    change = models.IntegerField(
+        _("change"), help_text=_("How many more (10) or fewer (-2) there are.")
+    )
+    stock_after = models.PositiveIntegerField(_("in stock after"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("stock adjustment")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(change=0), name="shop_stockadjustment_not_zero"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant}: {self.change:+d} ({self.get_reason_display()})"

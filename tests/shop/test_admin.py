@@ -42,7 +42,10 @@ def test_product_admin_pages(admin_client):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'name="variants-0-stock"' in html and 'name="variants-0-unit_cost"' in html
+    # Stock changes through "Adjust stock" (kept as history), not by typing.
+    assert 'name="variants-0-stock"' not in html
+    assert 'name="variants-0-unit_cost"' in html
+    assert reverse("admin:shop_variant_adjust_stock", args=[variant.pk]) in html
     assert 'name="images-0-alt"' in html
     assert (
         admin_client.get(

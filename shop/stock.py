@@ -1,0 +1,108 @@
+"""
+Stock tools for staff: adjustments with a reason (restock, damaged, count
+correction) kept as each variant's history, and a warning to staff when a
+variant falls to or below its low-stock threshold (through an adjustment or a
+sale).
+
+Stock never goes below zero, even when staff and buyers change it at the same
+moment: every decrease is one guarded UPDATE (`stock >= n`) on the locked row,
+the same rule the checkout reserves stock with (`shop.services`).
+"""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shop.emails import _send, site_url
+from shop.models import StockAdjustment, Variant
+
+logger = logging.getLogger(__name__)
+
+
+class StockRefused(Exception):
+    """An adjustment that cannot be made; str() says why, for staff."""
+
+
+def variant_adjust_stock(
+    *, variant: Variant, change: int, reason: str, note: str = "", by: Any = None
+) -> StockAdjustment:
+    """Add (restock) or take away (damaged, count correction) stock, with the
+    reason kept as history. Refuses (`StockRefused`, nothing changed) a change
+    of 0, an unknown reason, or one that would take the stock below zero."""
+    if isinstance(change, bool) or not isinstance(change, int) or change == 0:
+        raise StockRefused(_("Enter how many more (10) or fewer (-2) there are."))
+    if reason not in StockAdjustment.Reason.values:
+        raise StockRefused(_("Choose the reason for the change."))
+    with transaction.atomic():
+        locked = Variant.objects.select_for_update().get(pk=variant.pk)
+        before = locked.stock
+        if not Variant.objects.filter(pk=variant.pk, stock__gte=-change).update(
+            stock=F("stock") + change
+        ):
+            raise StockRefused(
+                _("Only %(stock)s of %(item)s in stock: it cannot go below zero.")
+                % {"stock": before, "item": locked}
+            )
+        after = Variant.objects.values_list("stock", flat=True).get(pk=variant.pk)
+        adjustment = StockAdjustment.objects.create(
+            variant=locked,
+            change=change,
+            stock_after=after,
+            reason=reason,
+            note=note.strip()[:200],
+            created_by=_staff(by),
+        )
+        warn_if_low(locked, before=before, after=after)
+    variant.refresh_from_db(fields=["stock"])
+    return adjustment
+
+
+def _staff(by: Any) -> Any:
+    """The staff member who made a change, or None (a script, a test)."""
+    return by if isinstance(by, AbstractBaseUser) and by.pk else None
+
+
+def warn_if_low(variant: Variant, *, before: int, after: int) -> None:
+    """Queue the staff warning when this change took a variant on sale to or
+    below its threshold (once per crossing, not on every later sale)."""
+    threshold = variant.low_stock_threshold
+    if variant.is_active and before > threshold >= after:
+        variant_id = variant.pk
+        transaction.on_commit(
+            lambda: variant_send_low_stock(variant_ids=[variant_id]), robust=True
+        )
+
+
+def variant_send_low_stock(*, variant_ids: Iterable[int]) -> bool:
+    """Tell staff (settings.SHOP_STAFF_EMAILS) which variants are low. A failure
+    is logged; the dashboard and the "low" filter show them anyway."""
+    recipients = list(getattr(settings, "SHOP_STAFF_EMAILS", []))
+    variants = list(
+        Variant.objects.filter(pk__in=list(variant_ids)).select_related("product")
+    )
+    if not recipients or not variants:
+        return False
+    context: dict[str, object] = {
+        "variants": variants,
+        "admin_url": site_url(reverse("admin:shop_variant_changelist") + "?stock=low"),
+    }
+    try:
+        _send(
+            template="stock_low",
+            subject=_("Low stock: %(item)s") % {"item": variants[0]}
+            if len(variants) == 1
+            else _("Low stock: %(count)s items") % {"count": len(variants)},
+            to=recipients,
+            context=context,
+        )
+    except Exception:
+        logger.exception("Could not warn staff of low stock (%s)", variants)
+        return False
+    return True
