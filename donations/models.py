@@ -95,7 +95,29 @@ class Donor(models.Model):
         return self.name or self.email
 
 
-class RecurringGift(models.Model):
+class DonorChoices(models.Model):
+    """What the donor chose on the donate form: a dedication, and how their name
+    may appear. A monthly gift keeps them and copies them onto each month's gift."""
+
+    dedication = models.CharField(
+        _("dedication"),
+        max_length=10,
+        choices=Dedication.choices,
+        default=Dedication.NONE,
+        blank=True,
+    )
+    dedication_name = models.CharField(_("honoree"), max_length=200, blank=True)
+    dedication_notify_email = models.EmailField(
+        _("tell this person by email"), blank=True
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    show_on_wall = models.BooleanField(_("on the donor wall"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class RecurringGift(DonorChoices):
     """A monthly gift: the promise; each month's charge is a `Donation`."""
 
     class Status(models.TextChoices):
@@ -131,20 +153,6 @@ class RecurringGift(models.Model):
     )
     livemode = models.BooleanField(_("live mode"), default=False)
     next_charge_date = models.DateField(_("next charge"), null=True, blank=True)
-    # What the donor chose on the form, copied onto each month's gift.
-    dedication = models.CharField(
-        _("dedication"),
-        max_length=10,
-        choices=Dedication.choices,
-        default=Dedication.NONE,
-        blank=True,
-    )
-    dedication_name = models.CharField(_("honoree"), max_length=200, blank=True)
-    dedication_notify_email = models.EmailField(
-        _("tell this person by email"), blank=True
-    )
-    is_anonymous = models.BooleanField(_("anonymous"), default=False)
-    show_on_wall = models.BooleanField(_("on the donor wall"), default=False)
     # When the gateway last told us the status: an older event arriving late
     # must not undo a newer one.
     status_changed_at = models.DateTimeField(_("status as of"), null=True, blank=True)
@@ -180,7 +188,7 @@ class DonationQuerySet(models.QuerySet["Donation"]):
         )
 
 
-class Donation(models.Model):
+class Donation(DonorChoices):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting payment")
         PAID = "paid", _("Paid")
@@ -264,22 +272,9 @@ class Donation(models.Model):
         _("charge id"), max_length=255, blank=True, db_index=True
     )
     livemode = models.BooleanField(_("live mode"), default=False)
-    dedication = models.CharField(
-        _("dedication"),
-        max_length=10,
-        choices=Dedication.choices,
-        default=Dedication.NONE,
-        blank=True,
-    )
-    dedication_name = models.CharField(_("honoree"), max_length=200, blank=True)
-    dedication_notify_email = models.EmailField(
-        _("tell this person by email"), blank=True
-    )
     dedication_notified_at = models.DateTimeField(
         _("honoree told"), null=True, blank=True
     )
-    is_anonymous = models.BooleanField(_("anonymous"), default=False)
-    show_on_wall = models.BooleanField(_("on the donor wall"), default=False)
     hidden_from_wall = models.BooleanField(
         _("hidden from the donor wall by staff"), default=False
     )
