@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ActionDay, Campaign, Statistic
-from pages.admin_editing import (
+from core.admin_editing import (
     EDITING_CSS,
     MarkdownTextarea,
     ThumbnailFileInput,

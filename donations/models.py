@@ -124,7 +124,7 @@ class RecurringGift(DonorChoices):
         PENDING = "pending", _("Awaiting first payment")
         ACTIVE = "active", _("Active")
         PAST_DUE = "past_due", _("Payment failed, retrying")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", _("Canceled")
 
     donor = models.ForeignKey(
         Donor,

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from pages.admin_editing import EDITING_CSS, MarkdownTextarea, markdown_preview
+from core.admin_editing import EDITING_CSS, MarkdownTextarea, markdown_preview
 from pages.models import Page
 
 

@@ -33,7 +33,7 @@ class CheckoutSession(models.Model):
         # never treated as paid; staff compare the two and decide.
         NEEDS_REVIEW = "needs_review", _("Payment needs review")
         FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired or cancelled")
+        EXPIRED = "expired", _("Expired or canceled")
         REFUNDED = "refunded", _("Refunded")
 
     kind = models.CharField(_("kind"), max_length=40)
