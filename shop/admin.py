@@ -56,10 +56,12 @@ from shop.models import (
     OrderQuerySet,
     Product,
     ProductImage,
+    PromoCode,
     ShopSettings,
     StockAdjustment,
     Variant,
 )
+from shop.promos import PAID_STATUSES
 from shop.refunds import RefundRefused, order_refund, refundable_quantities
 from shop.reports import (
     order_lines_csv,
@@ -390,6 +392,7 @@ ALWAYS_READ_ONLY = [
     "lines_table",
     "history_table",
     "subtotal_display",
+    "discount_display",
     "shipping_display",
     "tax_display",
     "total_display",
@@ -474,6 +477,7 @@ class OrderAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "subtotal_display",
+                    "discount_display",
                     "shipping_display",
                     "tax_display",
                     "total_display",
@@ -620,6 +624,12 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("goods"))
     def subtotal_display(self, obj: Order) -> str:
         return format_money(obj.subtotal)
+
+    @admin.display(description=_("promo discount"))
+    def discount_display(self, obj: Order) -> str:
+        if not obj.discount_amount:
+            return "-"
+        return f"-{format_money(obj.discount_amount)} ({obj.promo_code})"
 
     @admin.display(description=_("shipping charged"))
     def shipping_display(self, obj: Order) -> str:
@@ -941,6 +951,50 @@ class OrderAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         # The admin's queryset carries the proceeds (Order.objects.with_proceeds).
         return orders_csv(queryset)
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "kind",
+        "value",
+        "is_active",
+        "starts_at",
+        "ends_at",
+        "uses",
+        "max_uses",
+    ]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["code"]
+    fields = [
+        "code",
+        "kind",
+        "value",
+        "is_active",
+        "starts_at",
+        "ends_at",
+        "minimum_order",
+        "max_uses",
+        "max_uses_per_email",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PromoCode]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_uses=Count("orders", filter=Q(orders__status__in=PAID_STATUSES)))
+        )
+
+    @admin.display(description=_("uses (paid orders)"), ordering="_uses")
+    def uses(self, obj: PromoCode) -> int:
+        return int(getattr(obj, "_uses", 0))
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: PromoCode | None = None
+    ) -> bool:
+        # A code that was used stays, for the orders' record: deactivate it.
+        return obj is None or not obj.orders.exists()
 
 
 @admin.register(ShopSettings)

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import from_minor_units, to_minor_units
 from payments.checkout import (
     CHECKOUT_LIFETIME,
     CheckoutRequest,
@@ -35,6 +36,7 @@ from payments.checkout import (
 from payments.closing import checkout_close
 from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
+from shop.promos import normalize_code
 from shop.services import (
     CartHasPendingOrder,
     CheckoutData,
@@ -80,7 +82,53 @@ def _reusable(
     if order.expires_at is None or order.expires_at - now < REUSE_MIN_REMAINING:
         return False
     ordered = {name: getattr(order, name) for name in customer.order_fields()}
-    return ordered == customer.order_fields() and _lines_of(order) == dict(cart)
+    code = order.promo_code.code if order.promo_code_id and order.promo_code else ""
+    return (
+        ordered == customer.order_fields()
+        and code == normalize_code(customer.promo_code)
+        and _lines_of(order) == dict(cart)
+    )
+
+
+def checkout_lines(order: Order) -> tuple[LineItem, ...]:
+    """The order's lines for the payment page. A promo discount is spread over
+    the items, cent by cent, so that the lines add up to exactly the goods the
+    buyer pays (the processor takes no negative line, and payments refuses a
+    request whose lines do not add up to its total)."""
+    lines = list(order.lines.all())
+    discount = to_minor_units(order.discount_amount)
+    subtotal = to_minor_units(order.subtotal)
+    # Each line's share, largest remainders first, in cents.
+    shares = [discount * to_minor_units(line.line_total) // subtotal for line in lines]
+    left = discount - sum(shares)
+    by_remainder = sorted(
+        range(len(lines)),
+        key=lambda i: -((discount * to_minor_units(lines[i].line_total)) % subtotal),
+    )
+    for i in by_remainder[:left]:
+        shares[i] += 1
+    items: list[LineItem] = []
+    for line, share in zip(lines, shares, strict=True):
+        description = " ".join(filter(None, [line.variant_label, line.sku]))
+        if share and order.promo_code_id:
+            description = " ".join(
+                [description, _("(with code %(code)s)") % {"code": order.promo_code}]
+            ).strip()
+        price = to_minor_units(line.unit_price)
+        # q units share `share` cents: r of them one cent more than the others.
+        each, extra = divmod(share, line.quantity)
+        groups = [(price - each - 1, extra), (price - each, line.quantity - extra)]
+        for cents, quantity in groups:
+            if quantity:
+                items.append(
+                    LineItem(
+                        name=line.product_name,
+                        description=description,
+                        unit_amount=from_minor_units(cents),
+                        quantity=quantity,
+                    )
+                )
+    return tuple(items)
 
 
 def _tax_label(rates: ShopSettings) -> str:
@@ -98,15 +146,7 @@ def _checkout_request(
     return CheckoutRequest(
         kind="order",
         reference=order.number or "",
-        line_items=tuple(
-            LineItem(
-                name=line.product_name,
-                description=" ".join(filter(None, [line.variant_label, line.sku])),
-                unit_amount=line.unit_price,
-                quantity=line.quantity,
-            )
-            for line in order.lines.all()
-        ),
+        line_items=checkout_lines(order),
         customer_email=order.email,
         success_url=success + "?session_id={CHECKOUT_SESSION_ID}",
         cancel_url=cancel,

@@ -38,6 +38,8 @@ def orders_csv(orders: QuerySet[Order]) -> HttpResponse:
             "zip",
             "items",
             "goods",
+            "promo_code",
+            "discount",
             "shipping",
             "tax",
             "total",
@@ -47,7 +49,7 @@ def orders_csv(orders: QuerySet[Order]) -> HttpResponse:
             "proceeds",
         ]
     )
-    for order in orders.order_by("pk"):
+    for order in orders.select_related("promo_code").order_by("pk"):
         writer.writerow(
             [
                 order.number,
@@ -62,6 +64,8 @@ def orders_csv(orders: QuerySet[Order]) -> HttpResponse:
                 order.zip_code,
                 int(getattr(order, "_item_count", 0)),
                 order.subtotal,
+                _csv_safe(str(order.promo_code or "")),
+                order.discount_amount,
                 order.shipping_amount,
                 order.tax_amount,
                 order.total,

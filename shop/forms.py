@@ -353,3 +353,7 @@ class StockAdjustmentForm(forms.Form):
         if change == 0:
             raise forms.ValidationError(_("Enter a change other than 0."))
         return int(change)
+
+
+class PromoCodeForm(forms.Form):
+    code = forms.CharField(label=_("Promo code"), max_length=40)

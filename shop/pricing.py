@@ -21,7 +21,7 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Totals:
-    subtotal: Decimal
+    subtotal: Decimal  # the goods at their prices, before any promo discount
     shipping: Decimal
     tax: Decimal
     total: Decimal
@@ -30,6 +30,12 @@ class Totals:
     free_shipping: bool
     # No address yet: the tax shown is what a taxed destination would pay.
     tax_estimated: bool = False
+    discount: Decimal = ZERO  # a promo code's, off the goods
+
+    @property
+    def goods(self) -> Decimal:
+        """What the goods cost the buyer: after the discount."""
+        return self.subtotal - self.discount
 
 
 def is_taxed(*, delivery_method: str, state: str | None, rates: ShopSettings) -> bool:
@@ -46,25 +52,30 @@ def calculate_totals(
     delivery_method: str,
     rates: ShopSettings,
     state: str | None = None,
+    discount: Decimal = ZERO,
 ) -> Totals:
     """`delivery_method` is an `Order.Delivery` value; `rates` the shop's
     settings; `state` where a shipped order goes (None: not known yet, and the
-    tax is an estimate)."""
+    tax is an estimate); `discount` a promo code's, taken off the goods before
+    the free-shipping threshold and the tax."""
     if subtotal < 0:
         raise ValueError("A subtotal cannot be negative.")
     if delivery_method not in Order.Delivery.values:
         raise ValueError(f"Unknown delivery method {delivery_method!r}.")
     subtotal = round_money(subtotal)
+    if not ZERO <= discount <= subtotal:
+        raise ValueError("A discount must be between 0 and the goods' price.")
+    goods = subtotal - discount
     free = False
     if delivery_method == Order.Delivery.PICKUP or subtotal == ZERO:
         shipping = ZERO
         shipping_cost = ZERO
     else:
         threshold = rates.free_shipping_threshold
-        free = threshold is not None and subtotal >= threshold
+        free = threshold is not None and goods >= threshold
         shipping = ZERO if free else round_money(rates.flat_shipping_rate)
         shipping_cost = round_money(rates.shipping_cost_per_order)
-    taxable = subtotal + (shipping if rates.tax_shipping else ZERO)
+    taxable = goods + (shipping if rates.tax_shipping else ZERO)
     tax = ZERO
     if is_taxed(delivery_method=delivery_method, state=state, rates=rates):
         tax = round_money(Decimal(rates.sales_tax_rate) * taxable)
@@ -73,8 +84,9 @@ def calculate_totals(
         subtotal=subtotal,
         shipping=shipping,
         tax=tax,
-        total=subtotal + shipping + tax,
+        total=goods + shipping + tax,
         shipping_cost=shipping_cost,
         free_shipping=free,
         tax_estimated=estimated,
+        discount=discount,
     )

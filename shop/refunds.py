@@ -108,7 +108,8 @@ def refund_plan(
     items with their share of the sales tax; None: everything not refunded
     yet (goods, shipping and tax), to the cent of what was charged."""
     goods_done, shipping_done, tax_done, _cumulative = _refunded_parts(order)
-    left_goods = order.subtotal - goods_done
+    paid_goods = order.subtotal - order.discount_amount
+    left_goods = paid_goods - goods_done
     left_shipping = order.shipping_amount - shipping_done
     left_tax = order.tax_amount - tax_done
     if quantities is None:
@@ -137,9 +138,12 @@ def refund_plan(
             )
         chosen[line_id] = quantity
         goods += prices[line_id] * quantity
+    if order.discount_amount and order.subtotal:
+        # What those items were paid, after their share of the promo discount.
+        goods = round_money(goods * paid_goods / order.subtotal)
     goods = min(goods, max(left_goods, ZERO))
     # The sales tax on those goods, in the order's own proportion.
-    taxable = order.subtotal + order.shipping_amount
+    taxable = paid_goods + order.shipping_amount
     tax = round_money(goods * order.tax_amount / taxable) if taxable else ZERO
     tax = min(tax, max(left_tax, ZERO))
     return RefundPlan(goods=goods, shipping=ZERO, tax=tax, quantities=chosen)
@@ -310,7 +314,7 @@ def order_record_processor_refund(
         goods_done, shipping_done, tax_done, _c = _refunded_parts(order)
         if cumulative >= charged:
             # All of it: whatever is left of each part.
-            goods = max(order.subtotal - goods_done, ZERO)
+            goods = max(order.subtotal - order.discount_amount - goods_done, ZERO)
             shipping = max(order.shipping_amount - shipping_done, ZERO)
             tax = new - goods - shipping
             if tax < 0:  # charged differed from our total: keep the parts sane

@@ -3,9 +3,10 @@ The sales report staff read in the admin, and its CSV files: for a chosen
 period, month by month and product by product, every figure behind the
 proceeds, all from the one formula (`Order.objects.with_proceeds()`).
 
-A month's row adds up: revenue (goods and shipping charged) - cost of goods -
-postage - fees - refunds = proceeds. Orders refunded in full are left out of
-every figure (as in the Home fund); sales tax is the state's and never counted.
+A month's row adds up: revenue (goods at their prices and shipping charged) -
+promo discounts - cost of goods - postage - fees - refunds = proceeds. Orders
+refunded in full are left out of every figure (as in the Home fund); sales tax
+is the state's and never counted.
 """
 
 from collections.abc import Iterable, Sequence
@@ -42,7 +43,8 @@ class ReportRow:
     label: str  # "2026-11" for a month, "Total" for the sum
     orders: int
     units: int
-    revenue: Decimal  # goods + shipping charged
+    revenue: Decimal  # goods at their prices + shipping charged
+    discounts: Decimal  # promo codes' discounts off the goods
     cost_of_goods: Decimal
     postage: Decimal
     fees: Decimal
@@ -50,7 +52,15 @@ class ReportRow:
     proceeds: Decimal
 
 
-MONEY_COLUMNS = ("revenue", "cost_of_goods", "postage", "fees", "refunds", "proceeds")
+MONEY_COLUMNS = (
+    "revenue",
+    "discounts",
+    "cost_of_goods",
+    "postage",
+    "fees",
+    "refunds",
+    "proceeds",
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class ProductRow:
     product: str
     orders: int
     units: int
-    revenue: Decimal  # what the goods sold for
+    revenue: Decimal  # the goods at their prices (before promo discounts)
     cost_of_goods: Decimal
 
     @property
@@ -111,6 +121,7 @@ def sales_report(*, start: date, end: date) -> SalesReport:
             n=Count("pk"),
             units_sum=Sum("units"),
             revenue=Sum(F("subtotal") + F("shipping_amount"), output_field=MONEY_SUM),
+            discounts=Sum("discount_amount"),
             cost=Sum("goods_cost"),
             postage=Sum("shipping_cost"),
             fees=Sum("payment_fee"),
@@ -132,6 +143,7 @@ def sales_report(*, start: date, end: date) -> SalesReport:
                 orders=row["n"],
                 units=row["units_sum"] or 0,
                 revenue=_cents(row["revenue"]),
+                discounts=_cents(row["discounts"]),
                 cost_of_goods=_cents(row["cost"]),
                 postage=_cents(row["postage"]),
                 fees=_cents(row["fees"]),

@@ -157,7 +157,9 @@ class MonthSales:
 
     month: date
     orders: int
-    goods: Decimal  # what buyers paid for the goods, less what was refunded
+    goods: (
+        Decimal  # what buyers paid for the goods (after promo discounts), less refunds
+    )
     tax: Decimal  # collected for the state (less refunds): never proceeds
     proceeds: Decimal
     fees_pending: int = 0  # sales whose payment fee has not arrived yet
@@ -187,7 +189,10 @@ def sales_by_month(
         .values("month")
         .annotate(
             count=Count("pk"),
-            goods_sum=Sum(F("subtotal") - F("refunded_goods"), output_field=MONEY_SUM),
+            goods_sum=Sum(
+                F("subtotal") - F("discount_amount") - F("refunded_goods"),
+                output_field=MONEY_SUM,
+            ),
             tax_sum=Sum(F("tax_amount") - F("refunded_tax"), output_field=MONEY_SUM),
             shipping_sum=Sum(
                 F("shipping_amount") - F("refunded_shipping"), output_field=MONEY_SUM
@@ -255,7 +260,10 @@ def _refunds_by_month(
         .values("month")
         .annotate(
             count=Count("pk"),
-            amount=Sum(F("subtotal") + F("shipping_amount"), output_field=MONEY_SUM),
+            amount=Sum(
+                F("subtotal") - F("discount_amount") + F("shipping_amount"),
+                output_field=MONEY_SUM,
+            ),
         )
     )
     return {

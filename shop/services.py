@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 
 from payments.checkout import CHECKOUT_LIFETIME
 from shop.cart import MAX_QUANTITY
-from shop.models import Order, OrderLine, ShopSettings, Variant
+from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import calculate_totals
+from shop.promos import PromoInvalid, normalize_code, promo_check
 from shop.selectors import shop_settings
 from shop.stock import warn_if_low
 
@@ -76,6 +77,10 @@ class SoldOut(CheckoutError):
     pass
 
 
+class InvalidPromoCode(CheckoutError):
+    """The cart's promo code cannot be used (expired, used up...)."""
+
+
 class CartHasPendingOrder(CheckoutError):
     """Another checkout of the same cart placed its order first."""
 
@@ -93,10 +98,13 @@ class CheckoutData:
     city: str = ""
     state: str = ""
     zip_code: str = ""
+    promo_code: str = ""  # as the buyer typed it in the cart ("" for none)
 
     def order_fields(self) -> dict[str, str]:
-        """What an order stores of it: no address for a local pickup."""
+        """What an order stores of it: no address for a local pickup (the
+        promo code is stored as the code itself, see `order_create_from_cart`)."""
         fields = asdict(self)
+        del fields["promo_code"]
         if self.delivery_method != Order.Delivery.SHIP:
             for name in ADDRESS_FIELDS:
                 fields[name] = ""
@@ -210,16 +218,20 @@ def _place(
                 raise _sold_out(variant, quantity)
             subtotal += variant.price * quantity
 
+        promo, discount = _promo_discount(customer, subtotal, quantities, now)
         totals = calculate_totals(
             subtotal=subtotal,
             delivery_method=customer.delivery_method,
             rates=rates,
             state=customer.state,
+            discount=discount,
         )
         order = Order.objects.create(
             **customer.order_fields(),
             cart_id=cart_id,
             subtotal=totals.subtotal,
+            discount_amount=totals.discount,
+            promo_code=promo,
             shipping_amount=totals.shipping,
             tax_amount=totals.tax,
             total=totals.total,
@@ -255,6 +267,27 @@ def _place(
                 after=before - quantities[variant_id],
             )
     return order
+
+
+def _promo_discount(
+    customer: CheckoutData,
+    subtotal: Decimal,
+    quantities: Mapping[int, int],
+    now: datetime,
+) -> tuple[PromoCode | None, Decimal]:
+    """The buyer's promo code and its discount, checked with the code's row
+    locked (so its last use goes to one buyer only); `CheckoutError` when it
+    cannot be used."""
+    code = normalize_code(customer.promo_code)
+    if not code:
+        return None, Decimal("0.00")
+    promo = PromoCode.objects.select_for_update().filter(code=code).first()
+    try:
+        promo_check(promo=promo, subtotal=subtotal, now=now, email=customer.email)
+    except PromoInvalid as error:
+        raise InvalidPromoCode(str(error)) from None
+    assert promo is not None
+    return promo, promo.discount_for(subtotal, units=sum(quantities.values()))
 
 
 def _sold_out(variant: Variant, quantity: int) -> SoldOut:

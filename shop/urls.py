@@ -13,6 +13,7 @@ urlpatterns = [
     path("cart/", views.cart_detail, name="cart"),
     path("cart/update/", views.cart_update, name="cart-update"),
     path("cart/remove/", views.cart_remove, name="cart-remove"),
+    path("cart/promo/", views.cart_promo, name="cart-promo"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/success/", views.checkout_success, name="checkout-success"),
     path(

@@ -5,12 +5,15 @@ opens its payment page. Every page works without JavaScript.
 """
 
 import logging
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -20,12 +23,19 @@ from core.ratelimit import parse_rate, ratelimit_visitor_and_ip, too_many_reques
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 from shop import services
-from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, cart_subtotal
+from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, CartLine, cart_subtotal
 from shop.checkout import order_abandon, order_checkout
 from shop.converters import is_checkout_session_id
-from shop.forms import AddToCartForm, CartRemoveForm, CartUpdateForm, CheckoutForm
+from shop.forms import (
+    AddToCartForm,
+    CartRemoveForm,
+    CartUpdateForm,
+    CheckoutForm,
+    PromoCodeForm,
+)
 from shop.models import Category, Order, Variant
 from shop.pricing import calculate_totals
+from shop.promos import PromoInvalid, normalize_code, promo_check, promo_find
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
 
 logger = logging.getLogger(__name__)
@@ -38,6 +48,7 @@ SORT_LABELS = {
     "price-desc": gettext_lazy("Price: high to low"),
 }
 PENDING_ORDER_KEY = "shop_pending_order"
+PROMO_KEY = "shop_promo_code"
 
 
 def _no_index(response: HttpResponse) -> HttpResponse:
@@ -113,14 +124,44 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class CartPromo:
+    code: str  # as kept in the session ("" for none)
+    discount: Decimal
+    error: str  # why the code cannot be used now ("" when it can)
+
+
+def _cart_promo(request: HttpRequest, lines: list[CartLine]) -> CartPromo:
+    """The promo code the buyer entered in the cart, checked again now (it may
+    have expired or been used up since); the checkout checks it once more."""
+    code = str(request.session.get(PROMO_KEY, ""))
+    if not code:
+        return CartPromo(code="", discount=Decimal("0.00"), error="")
+    subtotal = cart_subtotal(lines)
+    promo = promo_find(code)
+    try:
+        promo_check(promo=promo, subtotal=subtotal, now=timezone.now())
+    except PromoInvalid as error:
+        return CartPromo(code=code, discount=Decimal("0.00"), error=str(error))
+    assert promo is not None
+    units = sum(line.quantity for line in lines)
+    return CartPromo(
+        code=code, discount=promo.discount_for(subtotal, units=units), error=""
+    )
+
+
 @require_GET
 def cart_detail(request: HttpRequest) -> HttpResponse:
     cart = Cart(request.session)
     lines = cart.lines()
     rates = shop_settings(request)
     subtotal = cart_subtotal(lines)
+    promo = _cart_promo(request, lines)
     totals = calculate_totals(
-        subtotal=subtotal, delivery_method=Order.Delivery.SHIP, rates=rates
+        subtotal=subtotal,
+        delivery_method=Order.Delivery.SHIP,
+        rates=rates,
+        discount=promo.discount,
     )
     return render(
         request,
@@ -129,9 +170,36 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "totals": totals,
             "rates": rates,
+            "promo": promo,
+            "promo_form": PromoCodeForm(initial={"code": promo.code}),
             "has_problems": any(line.problem for line in lines),
         },
     )
+
+
+@require_POST
+def cart_promo(request: HttpRequest) -> HttpResponse:
+    """Apply a promo code to the cart (or remove it), with a clear message when
+    it cannot be used."""
+    if "remove" in request.POST:
+        request.session.pop(PROMO_KEY, None)
+        messages.info(request, _("The promo code was removed."))
+        return redirect("shop:cart")
+    form = PromoCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a promo code."))
+        return redirect("shop:cart")
+    code = normalize_code(form.cleaned_data["code"])
+    lines = Cart(request.session).lines()
+    promo = promo_find(code)
+    try:
+        promo_check(promo=promo, subtotal=cart_subtotal(lines), now=timezone.now())
+    except PromoInvalid as error:
+        messages.error(request, str(error))
+        return redirect("shop:cart")
+    request.session[PROMO_KEY] = code
+    messages.success(request, _("Promo code %(code)s applied.") % {"code": code})
+    return redirect("shop:cart")
 
 
 @require_POST
@@ -213,7 +281,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             started = order_checkout(
                 cart_id=cart.cart_id,
                 cart=cart.quantities(),
-                customer=form.checkout_data(),
+                customer=replace(
+                    form.checkout_data(),
+                    promo_code=str(request.session.get(PROMO_KEY, "")),
+                ),
                 rates=rates,
                 site_root=request.build_absolute_uri("/"),
             )
@@ -230,6 +301,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     delivery = form["delivery_method"].value() if form.is_bound else None
     if delivery not in Order.Delivery.values:
         delivery = Order.Delivery.SHIP
+    promo = _cart_promo(request, lines)
     # The tax follows the address once the buyer has given one.
     state = str(form["state"].value() or "") if form.is_bound else ""
     return render(
@@ -244,9 +316,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 delivery_method=delivery,
                 rates=rates,
                 state=state or None,
+                discount=promo.discount,
             ),
             "pickup_totals": calculate_totals(
-                subtotal=subtotal, delivery_method=Order.Delivery.PICKUP, rates=rates
+                subtotal=subtotal,
+                delivery_method=Order.Delivery.PICKUP,
+                rates=rates,
+                discount=promo.discount,
             ),
         },
     )
@@ -267,6 +343,7 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
     if request.session.get(PENDING_ORDER_KEY) == order.token:
         Cart(request.session).clear()
         del request.session[PENDING_ORDER_KEY]
+        request.session.pop(PROMO_KEY, None)  # used by this order
     return redirect(order)
 
 

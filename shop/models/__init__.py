@@ -30,6 +30,7 @@ from shop.models.orders import (
     OrderRefundLine,
     new_order_token,
 )
+from shop.models.promos import PromoCode
 
 __all__ = [
     "ANNOTATIONS",
@@ -46,6 +47,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductQuerySet",
+    "PromoCode",
     "ShopSettings",
     "StockAdjustment",
     "Variant",

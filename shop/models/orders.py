@@ -103,7 +103,8 @@ class OrderQuerySet(models.QuerySet["Order"]):
         less the cost of items a refund put back in stock.
         `refunded_goods` / `refunded_shipping` / `refunded_tax`: the parts of
         the refunds that went through (`OrderRefund`); `refunded` their sum.
-        `proceeds`: goods paid - goods_cost + shipping charged - postage
+        `proceeds`: goods paid (subtotal - promo discount) - goods_cost +
+        shipping charged - postage
         (shipping_cost) - payment fee (a fee still unknown counts as 0 and
         `fee_pending` says so) - refunds of goods and shipping. Sales tax (and
         its refund) is the state's, never proceeds. An order whose money we did
@@ -125,6 +126,7 @@ class OrderQuerySet(models.QuerySet["Order"]):
                     is_sale,
                     then=ExpressionWrapper(
                         F("subtotal")
+                        - F("discount_amount")
                         - F("goods_cost")
                         + F("shipping_amount")
                         - F("shipping_cost")
@@ -227,6 +229,15 @@ class Order(models.Model):
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
 
     subtotal = models.DecimalField(_("goods"), **MONEY)
+    discount_amount = models.DecimalField(_("discount"), **MONEY, default=ZERO)
+    promo_code = models.ForeignKey(
+        "shop.PromoCode",
+        verbose_name=_("promo code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
     shipping_amount = models.DecimalField(_("shipping charged"), **MONEY)
     tax_amount = models.DecimalField(_("sales tax"), **MONEY)
     total = models.DecimalField(_("total"), **MONEY)
@@ -301,6 +312,10 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(shipping_cost__gte=0),
                 name="shop_order_postage_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_amount__gte=0),
+                name="shop_order_discount_not_negative",
             ),
         ]
 

@@ -117,7 +117,12 @@ def test_the_report_by_month_adds_up(sales):
     assert feb.refunds == D("15.00")
     for row in (*report.months, report.total):
         assert row.proceeds == (
-            row.revenue - row.cost_of_goods - row.postage - row.fees - row.refunds
+            row.revenue
+            - row.discounts
+            - row.cost_of_goods
+            - row.postage
+            - row.fees
+            - row.refunds
         )
     assert report.total.proceeds == shop_proceeds(
         start=date(2026, 1, 1), end=date(2026, 4, 1)
