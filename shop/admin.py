@@ -81,6 +81,17 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def adjust_stock_link(variant: Variant) -> str | SafeString:
+    """Where staff change a variant's stock (with a reason, kept as history)."""
+    if not variant.pk:
+        return str(_("Save first, then adjust the stock."))
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("admin:shop_variant_adjust_stock", args=[variant.pk]),
+        _("Adjust stock"),
+    )
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
@@ -101,13 +112,7 @@ class VariantInline(admin.TabularInline):
 
     @admin.display(description=_("stock history"))
     def adjust_link(self, obj: Variant) -> str | SafeString:
-        if not obj.pk:
-            return str(_("Save first, then adjust the stock."))
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:shop_variant_adjust_stock", args=[obj.pk]),
-            _("Adjust stock"),
-        )
+        return adjust_stock_link(obj)
 
 
 def thumbnail(image: ProductImage | None) -> str | SafeString:
@@ -244,7 +249,7 @@ class VariantAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("stock history"))
     def adjust_link(self, obj: Variant) -> str | SafeString:
-        return VariantInline.adjust_link(VariantInline, obj)  # type: ignore[arg-type]
+        return adjust_stock_link(obj)
 
     def get_urls(self) -> list[URLPattern]:
         return [
