@@ -666,7 +666,7 @@ class OrderAdmin(admin.ModelAdmin):
         )
 
     # -- Fulfilment ---------------------------------------------------------
-    @admin.display(description=_("fulfilment"))
+    @admin.display(description=_("fulfillment"))
     def fulfilment_link(self, obj: Order) -> str | SafeString:
         steps = next_steps(obj) if obj.pk else []
         if not steps:

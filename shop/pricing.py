@@ -25,7 +25,7 @@ class Totals:
     shipping: Decimal
     tax: Decimal
     total: Decimal
-    # What delivery costs the organisation (postage), for proceeds; not charged.
+    # What delivery costs the organization (postage), for proceeds; not charged.
     shipping_cost: Decimal
     free_shipping: bool
     # No address yet: the tax shown is what a taxed destination would pay.

@@ -120,7 +120,7 @@ class Variant(models.Model):
         related_name="variants",
     )
     size = models.CharField(_("size"), max_length=30, blank=True)
-    colour = models.CharField(_("colour"), max_length=40, blank=True)
+    colour = models.CharField(_("color"), max_length=40, blank=True)
     sku = models.CharField(_("SKU"), max_length=40, unique=True)
     price = models.DecimalField(_("price"), **MONEY)
     unit_cost = models.DecimalField(

@@ -161,7 +161,7 @@ class Order(models.Model):
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
         PICKED_UP = "picked_up", _("Picked up")
         EXPIRED = "expired", _("Expired")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", _("Canceled")
         FAILED = "failed", _("Payment failed")
         REFUNDED = "refunded", _("Refunded")
 
