@@ -244,6 +244,11 @@ def _complete(refund_id: int, *, gateway_refund_id: str = "") -> bool:
     if not OrderRefund.objects.filter(
         pk=refund.pk, status=OrderRefund.Status.PENDING
     ).update(**updates):
+        # Completed already (its `charge.refunded` came first): keep the id.
+        if gateway_refund_id:
+            OrderRefund.objects.filter(pk=refund.pk, gateway_refund_id="").update(
+                gateway_refund_id=gateway_refund_id
+            )
         return False
     if refund.restock:
         for line_id, quantity in refund.lines.values_list("line", "quantity"):
@@ -290,7 +295,8 @@ def order_record_processor_refund(
     the payment is refunded in all. What is new is recorded as one refund of
     goods, shipping and tax in the order's proportions; a report we already
     know (our own refund coming back, a repeated or older event) changes
-    nothing. Returns the refund recorded, if any. Refunds of orders that are not
+    nothing, but completes a staff refund still pending for that amount.
+    Returns the refund recorded or completed, if any. Refunds of orders that are not
     sales (under review, unpaid) are for `shop.fulfilment`."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
@@ -308,6 +314,17 @@ def order_record_processor_refund(
             )["top"]
             or ZERO
         )
+        ours = OrderRefund.objects.filter(
+            order=order,
+            status=OrderRefund.Status.PENDING,
+            cumulative_amount=cumulative,
+        ).first()
+        if ours is not None:
+            # A staff refund still marked pending (its answer was lost, or
+            # has not been read yet): the processor says it went through.
+            _complete(ours.pk)
+            ours.refresh_from_db()
+            return ours
         if cumulative <= known:
             return None
         new = cumulative - known

@@ -348,3 +348,35 @@ def test_the_buyer_sees_the_refund_in_the_history(client, paid):
     order_refund(order=paid, quantities={lines(paid)["Hope mug"].pk: 1})
     html = client.get(paid.get_absolute_url()).content.decode()
     assert "$15.90 refunded: part of the order." in html
+
+
+def test_a_refund_whose_answer_was_lost_is_completed_by_the_webhook(
+    stripe_paid, fake_stripe, post_stripe_event, monkeypatch
+):
+    """Stripe refunded, but the shop never read the answer (a crash, a lost
+    connection after Stripe acted): the refund stays pending until Stripe's
+    charge.refunded for that amount arrives, which completes it once."""
+    mug = lines(stripe_paid)["Hope mug"]
+
+    def lost(**kwargs):
+        raise SystemExit("the process stopped")
+
+    monkeypatch.setattr("shop.refunds.refund_create", lost)
+    with pytest.raises(SystemExit):
+        order_refund(order=stripe_paid, quantities={mug.pk: 1}, restock=True)
+    refund = stripe_paid.refunds.get()
+    assert refund.status == OrderRefund.Status.PENDING
+    with pytest.raises(RefundRefused, match="under way"):
+        order_refund(order=stripe_paid)
+
+    for _attempt in range(2):
+        post_stripe_event(
+            "charge_refunded_partial",
+            payment_intent="pi_test_refund_1",
+            amount=7526,
+            amount_refunded=1590,
+        )
+    refund.refresh_from_db()
+    assert refund.status == OrderRefund.Status.SUCCEEDED
+    assert stripe_paid.refunds.count() == 1
+    assert Variant.objects.get(pk=mug.variant_id).stock == 5  # put back once
