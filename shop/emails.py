@@ -15,24 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from shop.models import Order, OrderEvent, OrderRefund
 from shop.selectors import shop_settings
 
 logger = logging.getLogger(__name__)
-
-
-def site_url(path: str) -> str:
-    """An absolute URL for emails, which have no request to build one from:
-    settings.SITE_URL when set, else the first allowed host."""
-    base = getattr(settings, "SITE_URL", "")
-    if not base:
-        host = next(
-            (h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and h != "*"),
-            "localhost",
-        )
-        scheme = "https" if getattr(settings, "HTTPS", False) else "http"
-        base = f"{scheme}://{host}"
-    return base.rstrip("/") + path
 
 
 def order_send_confirmation(*, order_id: int) -> bool:
@@ -45,7 +32,7 @@ def order_send_confirmation(*, order_id: int) -> bool:
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        "status_url": site_url(order.get_absolute_url()),
+        "status_url": absolute_url(order.get_absolute_url()),
         "pickup_instructions": shop_settings().pickup_instructions,
     }
     try:
@@ -115,7 +102,7 @@ def order_send_step_email(*, event_id: int) -> bool:
     context = {
         "order": order,
         "event": event,
-        "status_url": site_url(order.get_absolute_url()),
+        "status_url": absolute_url(order.get_absolute_url()),
         "pickup_instructions": shop_settings().pickup_instructions,
     }
     try:
@@ -143,7 +130,7 @@ def order_notify_staff(*, order_id: int, event_id: int | None = None) -> bool:
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        "admin_url": site_url(reverse("admin:shop_order_change", args=[order.pk])),
+        "admin_url": absolute_url(reverse("admin:shop_order_change", args=[order.pk])),
     }
     try:
         _send(
@@ -176,7 +163,7 @@ def order_send_refund(*, refund_id: int) -> bool:
             (item.quantity, item.line.description)
             for item in refund.lines.select_related("line")
         ],
-        "status_url": site_url(order.get_absolute_url()),
+        "status_url": absolute_url(order.get_absolute_url()),
     }
     try:
         _send(

@@ -20,7 +20,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shop.emails import _send, site_url
+from core.links import absolute_url
+from shop.emails import _send
 from shop.models import StockAdjustment, Variant
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,9 @@ def variant_send_low_stock(*, variant_ids: Iterable[int]) -> bool:
         return False
     context: dict[str, object] = {
         "variants": variants,
-        "admin_url": site_url(reverse("admin:shop_variant_changelist") + "?stock=low"),
+        "admin_url": absolute_url(
+            reverse("admin:shop_variant_changelist") + "?stock=low"
+        ),
     }
     try:
         _send(

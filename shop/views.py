@@ -19,7 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.ratelimit import parse_rate, ratelimit_visitor_and_ip, too_many_requests
+from core.ratelimit import (
+    client_ip,
+    parse_rate,
+    ratelimit_visitor_and_ip,
+    too_many_requests,
+)
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 from shop import services
@@ -240,17 +245,6 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     return redirect("shop:cart")
 
 
-def _client_ip(request: HttpRequest) -> str:
-    """The visitor's address: REMOTE_ADDR, or the header a trusted proxy sets
-    (RATELIMIT_CLIENT_IP_HEADER; for X-Forwarded-For its last entry, the one
-    our own proxy added)."""
-    header = settings.RATELIMIT_CLIENT_IP_HEADER
-    value = request.META.get(header, "") if header else ""
-    if value:
-        return value.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     cart = Cart(request.session)
@@ -271,7 +265,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         verdict = ratelimit_visitor_and_ip(
             scope="shop-checkout",
             visitor=cart.cart_id,
-            ip=_client_ip(request),
+            ip=client_ip(request),
             per_visitor=parse_rate(settings.SHOP_CHECKOUT_RATE_PER_VISITOR),
             per_ip=parse_rate(settings.SHOP_CHECKOUT_RATE_PER_IP),
         )
