@@ -26,11 +26,10 @@ from shop.models.orders import (
     OrderEvent,
     OrderLine,
     OrderQuerySet,
-    OrderRefund,
-    OrderRefundLine,
     new_order_token,
 )
 from shop.models.promos import PromoCode
+from shop.models.refunds import OrderRefund, OrderRefundLine
 
 __all__ = [
     "ANNOTATIONS",

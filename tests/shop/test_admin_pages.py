@@ -92,7 +92,7 @@ def test_order_page_groups_and_shows_money_as_dollars(admin_client, make_paid):
 
 def test_order_list_is_narrow_enough_for_a_laptop(admin_client, make_paid):
     make_paid()
-    from shop.admin import OrderAdmin
+    from shop.admin.orders import OrderAdmin
 
     assert len(OrderAdmin.list_display) <= 9
     response = admin_client.get(reverse("admin:shop_order_changelist"))
