@@ -148,12 +148,18 @@ class Cart:
                 del self.session[key]
 
     def lines(self) -> list[CartLine]:
-        """The cart's lines with their variants from the database (one query),
+        """The cart's lines with their variants from the database,
         in the order they were added, each flagged when it cannot be bought."""
         quantities = self.quantities()
         if not quantities:
             return []
-        variants = Variant.objects.select_related("product").in_bulk(list(quantities))
+        # Two queries: the variants with their products, and the products'
+        # pictures (the cart shows a thumbnail of each line).
+        variants = (
+            Variant.objects.select_related("product")
+            .prefetch_related("product__images")
+            .in_bulk(list(quantities))
+        )
         lines = []
         for variant_id, quantity in quantities.items():
             variant = variants.get(variant_id)

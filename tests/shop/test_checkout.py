@@ -189,7 +189,10 @@ def test_pay_on_the_local_gateway(
     assert reverse("shop:checkout-success") in paid.url
     page = client.get(paid.url, follow=True)
     assert page.redirect_chain[-1][0] == order.get_absolute_url()
-    assert "Thank you for your order" in page.content.decode()
+    html = page.content.decode()
+    assert "Thank you for your order" in html
+    assert "100% of the profit from your purchase goes to building" in html
+    assert "When it ships we email you a tracking link" in html
 
     order.refresh_from_db()
     assert order.status == Order.Status.PAID

@@ -383,3 +383,11 @@ def test_pages_without_the_cart_link_never_read_the_session(rf):
     assert not request.session.accessed
     assert int(context["cart_count"]) == 0
     assert request.session.accessed
+
+
+def test_the_cart_shows_a_thumbnail_of_each_line(client):
+    variant = VariantFactory(stock=5)
+    ProductImageFactory(product=variant.product)
+    put_in_cart(client, variant)
+    html = client.get(CART).content.decode()
+    assert 'class="cart-line__media"' in html and "<img" in html
