@@ -16,14 +16,13 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
 from core.spreadsheets import csv_response
 from donations import selectors, services
-from donations.models import (
-    Donation,
-)
+from donations.models import Donation, Frequency
 from donations.receipts import donation_send_receipt
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -100,11 +99,8 @@ class DonationAdmin(admin.ModelAdmin):
         "paid_on",
         "donor",
         "amount_display",
-        "frequency",
         "source",
         "status",
-        "receipt_number",
-        "livemode",
     ]
     list_filter = ["status", "frequency", "source", "date", "livemode"]
     search_fields = [
@@ -149,6 +145,9 @@ class DonationAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    class Media:
+        css = {"all": ["donations/admin.css"]}
 
     def get_form(
         self,
@@ -228,12 +227,15 @@ class DonationAdmin(admin.ModelAdmin):
     @admin.display(description=_("date"), ordering="date")
     def paid_on(self, obj: Donation) -> str:
         if obj.date:
-            return obj.date.isoformat()
+            return date_format(obj.date, "M j, Y")
         return "—"
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj: Donation) -> str:
-        return format_money(obj.charged_amount)
+        amount = format_money(obj.charged_amount)
+        if obj.frequency == Frequency.MONTHLY:
+            return str(_("%(amount)s (monthly)") % {"amount": amount})
+        return amount
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
