@@ -57,7 +57,7 @@ format: $(VENV)/.dev
 	$(BIN)/djhtml templates
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.runtime
 	$(BIN)/python scripts/benchmark.py

@@ -1,6 +1,6 @@
 """
 Demo catalogue for `seed_demo`: seven products in three categories, several with
-sizes or colours, realistic prices and costs of goods, stock, and generated images.
+sizes or colors, realistic prices and costs of goods, stock, and generated images.
 
 Idempotent: categories and products are keyed by slug, variants by SKU, and a
 product gets its demo image only when it has none; nothing staff edited since is
@@ -29,7 +29,7 @@ from shop.services import CheckoutData, order_create_from_cart
 
 D = Decimal
 
-# size, colour, SKU, price, unit cost, stock
+# size, color (the `colour` field), SKU, price, unit cost, stock
 VariantSpec = tuple[str, str, str, str, str, int]
 
 

@@ -10,7 +10,7 @@ Why it is shaped like this:
   processor is asked, with what it covers and the total refunded once it counts
   (`cumulative_amount`). So two staff clicking at once cannot refund more than
   was paid (the second sees the first), and the processor's `charge.refunded`
-  for it, which reports that same cumulative amount, is recognised and not
+  for it, which reports that same cumulative amount, is recognized and not
   recorded a second time. The processor is never called inside a transaction.
 - A refund made at the processor (its dashboard) has no lines: its amount is
   split between goods, shipping and tax in the order's proportions.
