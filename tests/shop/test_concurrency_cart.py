@@ -8,11 +8,9 @@ Needs real row locks and a unique index that makes a second INSERT wait, so it
 runs on PostgreSQL only.
 """
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -21,44 +19,27 @@ from shop.checkout import order_checkout
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
 from shop.services import CheckoutError
+from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 
 THREADS = 6
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks: run with "
-        "DATABASE_URL=postgres://... to include it",
-    ),
+    POSTGRESQL_ONLY,
 ]
 
 
-def race(work: Callable[[int], str]) -> list[str]:
-    barrier = threading.Barrier(THREADS)
-    results: list[str] = []
-    lock = threading.Lock()
+def race_checkouts(work: Callable[[int], str]) -> list[str]:
+    """`race` for checkouts: a refused one reports its kind."""
 
-    def run(n: int) -> None:
+    def attempt(n: int) -> str:
         try:
-            barrier.wait(timeout=30)
-            outcome = work(n)
+            return work(n)
         except CheckoutError as error:
-            outcome = f"refused: {type(error).__name__}"
-        except Exception as error:  # noqa: BLE001 - reported in the assertion
-            outcome = f"error: {error!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
+            return f"refused: {type(error).__name__}"
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return race(attempt, threads=THREADS)
 
 
 def test_concurrent_checkouts_of_one_cart_hold_the_stock_once(local_gateway):
@@ -74,7 +55,7 @@ def test_concurrent_checkouts_of_one_cart_hold_the_stock_once(local_gateway):
         )
         return f"order {started.order.pk}"
 
-    results = race(checkout)
+    results = race_checkouts(checkout)
     assert not [r for r in results if r.startswith("error")], results
     assert Order.objects.filter(status=Order.Status.PENDING).count() == 1
     assert Order.objects.count() == 1
@@ -96,7 +77,7 @@ def test_concurrent_replacements_release_each_order_once(local_gateway):
         )
         return f"order {started.order.pk}"
 
-    results = race(checkout)
+    results = race_checkouts(checkout)
     assert not [r for r in results if r.startswith("error")], results
     pending = Order.objects.filter(status=Order.Status.PENDING)
     assert pending.count() <= 1
@@ -131,7 +112,7 @@ def test_one_session_posting_checkout_at_once(local_gateway, settings):
         tab.cookies[settings.SESSION_COOKIE_NAME] = cookie
         return str(tab.post(reverse("shop:checkout"), address).status_code)
 
-    results = race(post)
+    results = race_checkouts(post)
     assert set(results) <= {"302"}, results
     assert Order.objects.filter(status=Order.Status.PENDING).count() == 1
     assert Variant.objects.get(pk=shirt.pk).stock == 8
