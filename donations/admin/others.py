@@ -206,7 +206,8 @@ class HomeFundAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not HomeFund.objects.exists()
+        # One Home fund, added by a role that may add it.
+        return super().has_add_permission(request) and not HomeFund.objects.exists()
 
     @admin.display(description=_("goal"))
     def goal_display(self, obj: HomeFund) -> str:

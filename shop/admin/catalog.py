@@ -332,7 +332,10 @@ class PromoCodeAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: PromoCode | None = None
     ) -> bool:
         # A code that was used stays, for the orders' record: deactivate it.
-        return obj is None or not obj.orders.exists()
+        # (The role's permission first: without it, no deleting at all.)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not obj.orders.exists()
+        )
 
 
 @admin.register(ShopSettings)
@@ -347,7 +350,8 @@ class ShopSettingsAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ShopSettings.objects.exists()
+        # One settings row, added by a role that may add it.
+        return super().has_add_permission(request) and not ShopSettings.objects.exists()
 
     def has_delete_permission(
         self, request: HttpRequest, obj: ShopSettings | None = None
