@@ -10,6 +10,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,9 @@ from campaigns import ics, sharing
 from campaigns.models import ActionDay, Campaign, CampaignQuerySet, Statistic
 
 CAMPAIGNS_PER_PAGE = 12
+# Drafts and scheduled campaigns are for staff whose role includes campaigns
+# (staff/roles.py), not for every staff account.
+VIEW_CAMPAIGNS = "campaigns.view_campaign"
 
 
 @require_GET
@@ -80,7 +84,11 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @staff_member_required
 def campaign_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """Staff see any campaign, draft or scheduled, exactly as it will look."""
+    """Staff who may view campaigns see any campaign, draft or scheduled,
+    exactly as it will look. Other staff get 403, before the campaign is looked
+    up, so the answer is the same whether the slug exists or not."""
+    if not request.user.has_perm(VIEW_CAMPAIGNS):
+        raise PermissionDenied
     campaign = get_object_or_404(_with_children(Campaign.objects.all()), slug=slug)
     response = _render_campaign(request, campaign, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -128,9 +136,11 @@ def _render_campaign(
 
 @require_GET
 def action_day_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The "Add to calendar" file. Staff may download it for a draft (preview)."""
+    """The "Add to calendar" file. Staff who may view campaigns may download it
+    for a draft (preview); for everyone else a draft's day is 404, as for the
+    public."""
     days = ActionDay.objects.select_related("campaign")
-    if not request.user.is_staff:
+    if not (request.user.is_staff and request.user.has_perm(VIEW_CAMPAIGNS)):
         days = days.public()
     day = get_object_or_404(days, pk=pk, campaign__slug=slug)
     host, _port = split_domain_port(request.get_host())

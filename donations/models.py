@@ -291,6 +291,12 @@ class Donation(DonorChoices):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("donation")
+        # Adding a gift in the admin records a cash or check gift (numbered and
+        # receipted); exporting takes donors' details out of the site.
+        permissions = [
+            ("record_offline_donation", "Can record cash and check gifts"),
+            ("export_donation", "Can export gifts as CSV"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="donations_donation_amount_positive"

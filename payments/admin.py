@@ -1,6 +1,9 @@
 """
 Read-only views of what the payments app recorded. Money is changed at Stripe
-(refunds in the Stripe dashboard), never by editing these rows.
+(refunds in the Stripe dashboard), never by editing these rows. Only roles that
+hold their view permission see them: the Administrator, and Finance the checkout
+sessions and monthly charges (to match a refund); the event log is the
+Administrator's alone.
 """
 
 from typing import Any

@@ -122,7 +122,10 @@ class RecurringGiftAdmin(admin.ModelAdmin):
             actions.pop("fail_next_month", None)
         return actions
 
-    @admin.action(description=_("Cancel the selected monthly gifts (donor asked)"))
+    @admin.action(
+        description=_("Cancel the selected monthly gifts (donor asked)"),
+        permissions=["change"],
+    )
     def cancel_gifts(
         self, request: HttpRequest, queryset: QuerySet[RecurringGift]
     ) -> None:
@@ -159,13 +162,18 @@ class RecurringGiftAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Test gateway: charge next month now"))
+    @admin.action(
+        description=_("Test gateway: charge next month now"), permissions=["change"]
+    )
     def charge_next_month(
         self, request: HttpRequest, queryset: QuerySet[RecurringGift]
     ) -> None:
         self._test_charge(request, queryset, succeed=True)
 
-    @admin.action(description=_("Test gateway: make next month's charge fail"))
+    @admin.action(
+        description=_("Test gateway: make next month's charge fail"),
+        permissions=["change"],
+    )
     def fail_next_month(
         self, request: HttpRequest, queryset: QuerySet[RecurringGift]
     ) -> None:
@@ -198,7 +206,8 @@ class HomeFundAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not HomeFund.objects.exists()
+        # One Home fund, added by a role that may add it.
+        return super().has_add_permission(request) and not HomeFund.objects.exists()
 
     @admin.display(description=_("goal"))
     def goal_display(self, obj: HomeFund) -> str:

@@ -47,6 +47,16 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+ADJUST_STOCK = "shop.adjust_stock"
+
+
+def without_adjust_link(request: HttpRequest, fields: Any) -> list[Any]:
+    """The "Adjust stock" link only for those who may adjust it."""
+    if request.user.has_perm(ADJUST_STOCK):
+        return list(fields)
+    return [name for name in fields if name != "adjust_link"]
+
+
 def adjust_stock_link(variant: Variant) -> str | SafeString:
     """Where staff change a variant's stock (with a reason, kept as history)."""
     if not variant.pk:
@@ -75,6 +85,9 @@ class VariantInline(admin.TabularInline):
     # Stock changes through "Adjust stock", which keeps the reason as history.
     readonly_fields = ["stock", "adjust_link"]
     ordering = ["position", "pk"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return without_adjust_link(request, super().get_fields(request, obj))
 
     @admin.display(description=_("stock history"))
     def adjust_link(self, obj: Variant) -> str | SafeString:
@@ -213,6 +226,11 @@ class VariantAdmin(admin.ModelAdmin):
     readonly_fields = ["stock", "adjust_link"]
     inlines = [StockAdjustmentInline]
 
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Variant | None = None
+    ) -> list[Any]:
+        return without_adjust_link(request, super().get_readonly_fields(request, obj))
+
     @admin.display(description=_("stock history"))
     def adjust_link(self, obj: Variant) -> str | SafeString:
         return adjust_stock_link(obj)
@@ -230,11 +248,11 @@ class VariantAdmin(admin.ModelAdmin):
     def adjust_stock_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Restock, write off damaged items or correct a count, with the reason
         kept in the variant's history; the stock never goes below zero."""
+        if not request.user.has_perm(ADJUST_STOCK):
+            raise PermissionDenied
         variant = get_object_or_404(
             Variant.objects.select_related("product"), pk=object_id
         )
-        if not self.has_change_permission(request, variant):
-            raise PermissionDenied
         change_url = reverse("admin:shop_variant_change", args=[variant.pk])
         form = StockAdjustmentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -314,7 +332,10 @@ class PromoCodeAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: PromoCode | None = None
     ) -> bool:
         # A code that was used stays, for the orders' record: deactivate it.
-        return obj is None or not obj.orders.exists()
+        # (The role's permission first: without it, no deleting at all.)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not obj.orders.exists()
+        )
 
 
 @admin.register(ShopSettings)
@@ -329,7 +350,8 @@ class ShopSettingsAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ShopSettings.objects.exists()
+        # One settings row, added by a role that may add it.
+        return super().has_add_permission(request) and not ShopSettings.objects.exists()
 
     def has_delete_permission(
         self, request: HttpRequest, obj: ShopSettings | None = None

@@ -42,10 +42,25 @@ from shop.reports import (
 )
 from shop.selectors import shop_settings
 
+# Finance's part of the orders (staff/roles.py): the Shop manager packs and
+# ships them (change), Finance refunds, reports and exports.
+REFUND = "shop.refund_order"
+ACCEPT_PAYMENT = "shop.accept_payment_order"
+VIEW_PROCEEDS = "shop.view_proceeds"
+EXPORT = "shop.export_order"
+
 
 class OrderToolsAdmin(admin.ModelAdmin):
     """What `OrderAdmin` offers beyond the list and the order page: its extra
-    views (next step, refund, report, packing slips) and its actions."""
+    views (next step, refund, report, packing slips) and its actions, each for
+    those whose role includes it (a link or button only for them, 403 for the
+    others)."""
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(EXPORT)
+
+    def has_accept_payment_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(ACCEPT_PAYMENT)
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -75,9 +90,9 @@ class OrderToolsAdmin(admin.ModelAdmin):
     def fulfil_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """One order's next step, with the carrier and tracking number when it
         ships and an optional note for the buyer."""
-        order = get_object_or_404(Order, pk=object_id)
-        if not self.has_change_permission(request, order):
+        if not self.has_change_permission(request):
             raise PermissionDenied
+        order = get_object_or_404(Order, pk=object_id)
         change_url = reverse("admin:shop_order_change", args=[order.pk])
         steps = next_steps(order)
         form = FulfilmentForm(request.POST or None, steps=steps)
@@ -118,8 +133,17 @@ class OrderToolsAdmin(admin.ModelAdmin):
     # -- Refunds ------------------------------------------------------------
     @admin.display(description=_("refunds"))
     def refunds_table(self, obj: Order) -> SafeString:
+        """The refunds with the "Refund this order" button (the order page
+        shows `refunds_list` instead to those who may not refund)."""
+        return self._refunds(obj, button=True)
+
+    @admin.display(description=_("refunds"))
+    def refunds_list(self, obj: Order) -> SafeString:
+        return self._refunds(obj, button=False)
+
+    def _refunds(self, obj: Order, *, button: bool) -> SafeString:
         refunds = obj.refunds.prefetch_related("lines__line") if obj.pk else []
-        can_refund = bool(obj.pk) and obj.status in Order.SALE_STATUSES
+        can_refund = button and bool(obj.pk) and obj.status in Order.SALE_STATUSES
         return mark_safe(  # a template's output, escaped by it
             render_to_string(
                 "admin/shop/order/refunds_table.html",
@@ -139,9 +163,9 @@ class OrderToolsAdmin(admin.ModelAdmin):
     def refund_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Refund the whole order or chosen items, through the processor that
         took the payment, optionally putting the items back in stock."""
-        order = get_object_or_404(Order, pk=object_id)
-        if not self.has_change_permission(request, order):
+        if not request.user.has_perm(REFUND):
             raise PermissionDenied
+        order = get_object_or_404(Order, pk=object_id)
         change_url = reverse("admin:shop_order_change", args=[order.pk])
         left = refundable_quantities(order)
         lines = [(line, left.get(line.pk, 0)) for line in order.lines.all()]
@@ -179,8 +203,8 @@ class OrderToolsAdmin(admin.ModelAdmin):
     # -- Report -------------------------------------------------------------
     def report_view(self, request: HttpRequest) -> HttpResponse:
         """Sales for a chosen period, by month and by product, with a chart and
-        CSV downloads (?csv=report|orders|lines)."""
-        if not self.has_view_permission(request):
+        CSV downloads (?csv=report|orders|lines) for those who may export."""
+        if not request.user.has_perm(VIEW_PROCEEDS):
             raise PermissionDenied
         today = timezone.localdate()
         initial = {"start": today.replace(month=1, day=1), "end": today}
@@ -194,6 +218,9 @@ class OrderToolsAdmin(admin.ModelAdmin):
         else:
             start, end = initial["start"], initial["end"]
         which = request.GET.get("csv", "")
+        can_export = self.has_export_permission(request)
+        if which and not can_export:
+            raise PermissionDenied
         if form.is_bound and form.is_valid() or not form.is_bound:
             if which == "report":
                 return report_csv(sales_report(start=start, end=end))
@@ -221,11 +248,16 @@ class OrderToolsAdmin(admin.ModelAdmin):
                 (_("The report"), f"?{query}&csv=report"),
                 (_("Orders"), f"?{query}&csv=orders"),
                 (_("Order lines"), f"?{query}&csv=lines"),
-            ],
+            ]
+            if can_export
+            else [],
         }
         return TemplateResponse(request, "admin/shop/order/report.html", context)
 
-    @admin.action(description=_("Export the lines of selected orders as CSV"))
+    @admin.action(
+        description=_("Export the lines of selected orders as CSV"),
+        permissions=["export"],
+    )
     def export_lines_csv(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> HttpResponse:
@@ -239,7 +271,7 @@ class OrderToolsAdmin(admin.ModelAdmin):
         url = reverse("admin:shop_order_packing_slips") + f"?ids={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Print the packing slip"))
 
-    @admin.action(description=_("Print packing slips"))
+    @admin.action(description=_("Print packing slips"), permissions=["change"])
     def print_packing_slips(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> HttpResponse:
@@ -252,8 +284,8 @@ class OrderToolsAdmin(admin.ModelAdmin):
 
     def packing_slips_view(self, request: HttpRequest) -> HttpResponse:
         """One printable page per order (lines, SKUs, quantities, where it
-        goes), without the admin around it."""
-        if not self.has_view_permission(request):
+        goes), without the admin around it: for those who pack orders."""
+        if not self.has_change_permission(request):
             raise PermissionDenied
         ids = [
             int(part)
@@ -297,25 +329,30 @@ class OrderToolsAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Mark as packed"))
+    @admin.action(description=_("Mark as packed"), permissions=["change"])
     def mark_packed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._step(request, queryset, Order.Status.PACKED)
 
-    @admin.action(description=_("Mark as delivered"))
+    @admin.action(description=_("Mark as delivered"), permissions=["change"])
     def mark_delivered(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._step(request, queryset, Order.Status.DELIVERED)
 
-    @admin.action(description=_("Mark as ready for pickup (emails the buyer)"))
+    @admin.action(
+        description=_("Mark as ready for pickup (emails the buyer)"),
+        permissions=["change"],
+    )
     def mark_ready_for_pickup(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> None:
         self._step(request, queryset, Order.Status.READY_FOR_PICKUP)
 
-    @admin.action(description=_("Mark as picked up"))
+    @admin.action(description=_("Mark as picked up"), permissions=["change"])
     def mark_picked_up(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._step(request, queryset, Order.Status.PICKED_UP)
 
-    @admin.action(description=_("Export selected orders as CSV"))
+    @admin.action(
+        description=_("Export selected orders as CSV"), permissions=["export"]
+    )
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> HttpResponse:

@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.db.models import (
     Case,
     IntegerField,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -24,7 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
-from shop.admin.order_tools import OrderToolsAdmin
+from shop.admin.order_filters import NeedsAttentionFilter, ToDoFilter
+from shop.admin.order_tools import REFUND, VIEW_PROCEEDS, OrderToolsAdmin
 from shop.emails import order_send_confirmation
 from shop.fulfilment import (
     next_steps,
@@ -34,61 +34,6 @@ from shop.models import (
     Order,
     OrderQuerySet,
 )
-from shop.selectors import TO_HAND_OVER, TO_SHIP
-
-
-class NeedsAttentionFilter(admin.SimpleListFilter):
-    title = _("needs attention")
-    parameter_name = "attention"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            ("review", _("Payment needs review")),
-            ("yes", _("Needs attention")),
-            ("email", _("Paid, confirmation not sent")),
-            ("any", _("Needs attention or payment review")),
-        ]
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Order]
-    ) -> QuerySet[Order]:
-        if self.value() == "review":
-            return queryset.filter(status=Order.Status.NEEDS_REVIEW)
-        if self.value() == "yes":
-            return queryset.filter(needs_attention=True)
-        if self.value() == "any":
-            return queryset.filter(
-                Q(needs_attention=True) | Q(status=Order.Status.NEEDS_REVIEW)
-            )
-        if self.value() == "email":
-            return queryset.filter(
-                status__in=Order.SALE_STATUSES, confirmation_sent_at__isnull=True
-            )
-        return queryset
-
-
-class ToDoFilter(admin.SimpleListFilter):
-    """The orders waiting for a volunteer (the dashboard links here)."""
-
-    title = _("to do")
-    parameter_name = "todo"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("ship", _("To pack and ship")), ("pickup", _("To hand over"))]
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Order]
-    ) -> QuerySet[Order]:
-        if self.value() == "ship":
-            return queryset.filter(
-                delivery_method=Order.Delivery.SHIP, status__in=TO_SHIP
-            )
-        if self.value() == "pickup":
-            return queryset.filter(
-                delivery_method=Order.Delivery.PICKUP, status__in=TO_HAND_OVER
-            )
-        return queryset
-
 
 # Postage (`shipping_cost`) is not here: it is what delivery cost us, which
 # staff enter once they know it (it starts at the setting's figure).
@@ -123,6 +68,7 @@ ALWAYS_READ_ONLY = [
     "fulfilment_link",
     "packing_slip_link",
     "refunds_table",
+    "refunds_list",
     "refunded_display",
     "lines_table",
     "history_table",
@@ -251,6 +197,31 @@ class OrderAdmin(OrderToolsAdmin):
             _item_count=Coalesce(Sum("lines__quantity"), 0)
         )
 
+    def get_fieldsets(self, request: HttpRequest, obj: Order | None = None) -> Any:
+        """The order page shows each volunteer the tools of their role: the
+        fulfillment and packing slip links to who packs orders, the refund
+        button to who may refund, the proceeds to Finance."""
+        hidden = set()
+        if not self.has_change_permission(request, obj):
+            hidden |= {"fulfilment_link", "packing_slip_link"}
+        if not request.user.has_perm(VIEW_PROCEEDS):
+            hidden.add("proceeds_display")
+        refunds = "refunds_table" if request.user.has_perm(REFUND) else "refunds_list"
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        refunds if field == "refunds_table" else field
+                        for field in options["fields"]
+                        if field not in hidden
+                    ],
+                },
+            )
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def get_readonly_fields(
         self, request: HttpRequest, obj: Order | None = None
     ) -> list[str]:
@@ -326,7 +297,10 @@ class OrderAdmin(OrderToolsAdmin):
             }
         return format_money(obj.proceeds)
 
-    @admin.action(description=_("Send the confirmation email where it is missing"))
+    @admin.action(
+        description=_("Send the confirmation email where it is missing"),
+        permissions=["change"],
+    )
     def resend_confirmation(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> None:
@@ -341,7 +315,10 @@ class OrderAdmin(OrderToolsAdmin):
             request, _("%(count)s confirmation email(s) sent.") % {"count": sent}
         )
 
-    @admin.action(description=_("Accept the payment under review as paid"))
+    @admin.action(
+        description=_("Accept the payment under review as paid"),
+        permissions=["accept_payment"],
+    )
     def accept_reviewed_payment(
         self, request: HttpRequest, queryset: QuerySet[Order]
     ) -> None:

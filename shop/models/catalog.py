@@ -143,6 +143,8 @@ class Variant(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("variant")
+        # Stock changes only through an adjustment with a reason (kept as history).
+        permissions = [("adjust_stock", "Can adjust stock")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stock__gte=0), name="shop_variant_stock_not_negative"

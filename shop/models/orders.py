@@ -286,6 +286,14 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("order")
+        # Beyond view and change: the parts of an order's work that are
+        # Finance's, not the packing volunteers' (see staff/roles.py).
+        permissions = [
+            ("refund_order", "Can refund orders"),
+            ("accept_payment_order", "Can accept a payment under review"),
+            ("view_proceeds", "Can see proceeds and the sales report"),
+            ("export_order", "Can export orders as CSV"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["checkout_session_id"],

@@ -2,7 +2,8 @@
 `python manage.py seed_demo`: the demo content `make run` starts with.
 
 Idempotent: each app's `seed()` creates only what is missing, so running it again
-changes nothing. The demo staff account exists only while DEBUG is on, so this
+changes nothing. The demo staff accounts (the administrator, and one volunteer
+per role to try what each role sees) exist only while DEBUG is on, so this
 command can never plant a known password on a production site.
 """
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -17,9 +19,16 @@ from campaigns import demo as campaigns_demo
 from donations import demo as donations_demo
 from pages import demo as pages_demo
 from shop import demo as shop_demo
+from staff import roles
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "redeeming-hope-demo"
+# One account per staff role, with the same demo password.
+DEMO_ROLE_ACCOUNTS = {
+    "editor": roles.CONTENT_EDITOR,
+    "shop": roles.SHOP_MANAGER,
+    "finance": roles.FINANCE,
+}
 
 
 class Command(BaseCommand):
@@ -50,8 +59,21 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        roles.roles_sync()
+        user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo staff login at /admin/: {DEMO_USERNAME} / {DEMO_PASSWORD}"
             )
         )
+        for username, role in DEMO_ROLE_ACCOUNTS.items():
+            volunteer, created = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True, "email": ""}
+            )
+            if created:
+                volunteer.set_password(DEMO_PASSWORD)
+                volunteer.save(update_fields=["password"])
+            volunteer.groups.add(Group.objects.get(name=role))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo {role} login: {username} / {DEMO_PASSWORD}")
+            )
