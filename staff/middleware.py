@@ -22,8 +22,12 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from staff.two_factor import AnyUser, two_factor_device, two_factor_needed
-from staff.two_factor_views import is_verified
+from staff.two_factor import (
+    AnyUser,
+    is_verified,
+    two_factor_device,
+    two_factor_needed,
+)
 
 # The session key holding when a staff member was last seen (Unix seconds).
 LAST_SEEN_KEY = "staff_last_seen"
@@ -102,21 +106,21 @@ class StaffTwoFactorMiddleware:
             else:
                 user = request.user
                 request.user = SimpleLazyObject(  # type: ignore[assignment]
-                    lambda: self._visible_user(request, user)
+                    lambda: self._visible_user(user)
                 )
         return self.get_response(request)
 
     @staticmethod
-    def _unverified(request: HttpRequest, user: AnyUser) -> bool:
+    def _unverified(user: AnyUser) -> bool:
         return (
             user.is_authenticated
             and user.is_staff
-            and not is_verified(request)
+            and not is_verified(user)
             and two_factor_needed(user)
         )
 
-    def _visible_user(self, request: HttpRequest, user: AnyUser) -> AnyUser:
-        return _as_visitor() if self._unverified(request, user) else user
+    def _visible_user(self, user: AnyUser) -> AnyUser:
+        return _as_visitor() if self._unverified(user) else user
 
     def _hold(self, request: HttpRequest) -> HttpResponse | None:
         allowed = {
@@ -124,7 +128,7 @@ class StaffTwoFactorMiddleware:
             reverse("signin:two-factor-setup"),
             reverse("admin:logout"),
         }
-        if request.path in allowed or not self._unverified(request, request.user):
+        if request.path in allowed or not self._unverified(request.user):
             return None
         step = (
             "signin:two-factor-verify"

@@ -30,6 +30,13 @@ DEVICE_NAME = "Authenticator app"
 type AnyUser = AbstractUser | AnonymousUser
 
 
+def is_verified(user: object) -> bool:
+    """Has this user entered a right code in this session? (django-otp's
+    middleware gives request.user an is_verified())"""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
 def two_factor_required(user: AnyUser) -> bool:
     """Must this person use two-step sign-in (whether or not they set it up)?"""
     if not settings.STAFF_2FA_REQUIRED or not user.is_authenticated:

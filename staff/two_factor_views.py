@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from staff.signin import lockout_response
 from staff.two_factor import (
+    is_verified,
     two_factor_confirm,
     two_factor_device,
     two_factor_device_for_setup,
@@ -38,12 +39,6 @@ from staff.two_factor import (
     two_factor_waiting,
 )
 from staff.two_factor_forms import CodeForm
-
-
-def is_verified(request: HttpRequest) -> bool:
-    """Has this session's user entered a right code (django-otp's middleware)?"""
-    check = getattr(request.user, "is_verified", None)
-    return bool(check()) if callable(check) else False
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -82,7 +77,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated or not user.is_staff:
         return _to_login(request)
-    if is_verified(request):
+    if is_verified(request.user):
         return redirect(_next_url(request))
     device = two_factor_device(user)
     if device is None:
@@ -144,7 +139,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated or not user.is_staff:
         return _to_login(request)
     if two_factor_device(user) is not None:
-        if not is_verified(request):
+        if not is_verified(request.user):
             # An app is set up already: it must be used, not replaced, here.
             return redirect(
                 reverse("signin:two-factor-verify") + "?" + request.GET.urlencode()

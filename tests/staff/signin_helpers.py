@@ -43,7 +43,9 @@ def sign_in(client, username, password=PASSWORD, *, ip="192.0.2.10", follow=Fals
 
 
 def confirmed_device(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
 
 
 def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
@@ -62,6 +64,7 @@ def wrong_code_for(device: TOTPDevice) -> str:
     """A well-formed code that is none of those the site accepts right now."""
     accepted = {code_for(device, steps_ahead=step) for step in (-1, 0, 1, 2)}
     return next(
-        code for code in ("000000", "111111", "222222", "333333", "444444", "555555")
+        code
+        for code in ("000000", "111111", "222222", "333333", "444444", "555555")
         if code not in accepted
     )
