@@ -64,9 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks_db",
     # Admin sign-in: lockout after failed attempts, two-step sign-in (TOTP).
-    "axes",
+    "staff.signin_apps.SignInAttemptsConfig",  # django-axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "staff.signin_apps.TwoStepSignInConfig",  # django-otp's TOTP devices
     "core",
     "pages",
     "payments",
