@@ -70,6 +70,12 @@ def _to_login(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(reverse("admin:login"))
 
 
+def _to_step(request: HttpRequest, name: str) -> HttpResponseRedirect:
+    """To the other two-step page, keeping where to go afterwards."""
+    query = request.GET.urlencode()
+    return redirect(reverse(name) + (f"?{query}" if query else ""))
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
@@ -82,9 +88,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     device = two_factor_device(user)
     if device is None:
         if two_factor_required(user):
-            return redirect(
-                reverse("signin:two-factor-setup") + "?" + request.GET.urlencode()
-            )
+            return _to_step(request, "signin:two-factor-setup")
         return redirect(_next_url(request))
 
     credentials = {"username": user.get_username()}
@@ -141,9 +145,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if two_factor_device(user) is not None:
         if not is_verified(request.user):
             # An app is set up already: it must be used, not replaced, here.
-            return redirect(
-                reverse("signin:two-factor-verify") + "?" + request.GET.urlencode()
-            )
+            return _to_step(request, "signin:two-factor-verify")
         context = _admin_context(request, title=_("Two-step sign-in is on"))
         context["already_on"] = True
         return render(request, "admin/staff/two_factor_setup.html", context)
