@@ -44,7 +44,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: {reverse('admin:index')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

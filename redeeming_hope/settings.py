@@ -6,6 +6,7 @@ Everything that differs between a laptop and production is read from the environ
 the process environment wins over it. `.env.example` documents every variable.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,6 +63,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    # Admin sign-in: lockout after failed attempts, two-step sign-in (TOTP).
+    "staff.signin_apps.SignInAttemptsConfig",  # django-axes
+    "django_otp",
+    "staff.signin_apps.TwoStepSignInConfig",  # django-otp's TOTP devices
     "core",
     "pages",
     "payments",
@@ -79,8 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Admin sign-in: idle staff sessions end, then the second step is enforced.
+    "staff.middleware.StaffSessionIdleMiddleware",
+    "staff.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redeeming_hope.urls"
@@ -158,10 +169,73 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation."
         "UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        # Only staff have accounts, and they guard donors' details: 12 at least.
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---------------------------------------------------------------------------
+# Admin sign-in
+# ---------------------------------------------------------------------------
+# Where the admin lives, e.g. "office-7f3k/" (default "admin/"): moving it keeps
+# most password-guessing robots away from the sign-in page.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured('ADMIN_URL must name a path, e.g. "admin/".')
+
+# The sign-in check (django-axes) comes first: a locked-out account or address
+# is refused before its password is even looked at.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (wrong passwords and wrong two-step codes) are counted in the
+# database, which every app process shares, per account and per client address
+# separately: either reaching the limit locks it for the cool-off, and every try
+# while locked starts the cool-off again. `manage.py axes_reset_username NAME`
+# unlocks a volunteer early.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("STAFF_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("STAFF_SIGNIN_COOLOFF_MINUTES", default=30)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# The client address as the rate limits read it (RATELIMIT_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "staff.signin.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Logs name accounts and addresses by a keyed hash only, and the attempts
+# table keeps no password, code or form token.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "staff.signin.axes_client_str"
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "code",
+    "otp_token",
+    "csrfmiddlewaretoken",
+]
+
+# A signed-in staff member idle for longer than this is signed out.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+
+# Two-step sign-in with an authenticator app (TOTP codes), required for
+# superusers and these groups when on; on by default when DEBUG is off. Other
+# staff may turn it on for themselves.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+STAFF_2FA_REQUIRED_GROUPS = env.list(
+    "STAFF_2FA_REQUIRED_GROUPS", default=["Finance", "Administrator"]
+)
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = "Redeeming Hope"
+# The admin's device pages never show a device's secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # ---------------------------------------------------------------------------
 # Language, time and money

@@ -33,7 +33,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("payments/", include("payments.urls")),
-    path("admin/", admin.site.urls),
+    # The second step of signing in, under the admin's path (ADMIN_URL).
+    path(f"{settings.ADMIN_URL}two-factor/", include("staff.two_factor_urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 if settings.DEBUG:
