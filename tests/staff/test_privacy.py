@@ -255,7 +255,9 @@ def test_record_holds_no_personal_data(person):
 # The admin pages
 # ---------------------------------------------------------------------------
 def test_permission_is_required(client, django_user_model, person):
-    user = django_user_model.objects.create_user("shopper", password="pw", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "shopper", password="pw", is_staff=True
+    )
     user.user_permissions.add(Permission.objects.get(codename="view_order"))
     client.force_login(user)
     url = reverse(HANDLE_URL)
