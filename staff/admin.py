@@ -65,7 +65,20 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         "orders",
         "donations",
         "monthly_gifts",
+        "reason",
     ]
+    # The coded email is an internal: matching requests is for the database.
+    fields = [
+        "created_at",
+        "kind",
+        "outcome",
+        "reason",
+        "handled_by",
+        "orders",
+        "donations",
+        "monthly_gifts",
+    ]
+    readonly_fields = fields
     list_filter = ["kind", "outcome", "created_at"]
     list_select_related = ["handled_by"]
     date_hierarchy = "created_at"

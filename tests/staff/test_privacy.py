@@ -18,6 +18,7 @@ from django.utils import timezone
 from donations.models import Donation, Donor, RecurringGift
 from donations.privacy import donor_erase
 from donations.selectors import fund_raised
+from donations.statements import statements_send
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
 from shop.fulfilment import order_mark_paid
@@ -178,6 +179,13 @@ def test_erase_replaces_personal_fields_and_keeps_the_books(person):
     assert (record.orders, record.donations, record.monthly_gifts) == (1, 2, 1)
 
 
+def test_the_yearly_statement_skips_an_erased_donor(person):
+    privacy_erase(email=EMAIL)
+    year = timezone.localdate().year
+    assert statements_send(year=year) == (0, 0)
+    assert mail.outbox == []
+
+
 def test_second_erase_is_harmless(person):
     privacy_erase(email=EMAIL)
     snapshot = list(Order.objects.values()), list(Donor.objects.values())
@@ -294,6 +302,13 @@ def test_finance_looks_up_downloads_and_erases(finance_client, person):
 
     done = finance_client.post(
         url, {"step": "erase", "email": EMAIL, "confirm": "on"}, follow=True
+    )
+    record = PrivacyRequest.objects.get(kind="erase")
+    detail = finance_client.get(
+        reverse("admin:staff_privacyrequest_change", args=[record.pk])
+    )
+    assert (
+        detail.status_code == 200 and record.email_hash not in detail.content.decode()
     )
     assert Donor.objects.get(pk=person["donor"].pk).name == "Erased"
     listing = done.content.decode()
