@@ -28,6 +28,16 @@ from staff.privacy import (
 )
 
 PERMISSION = "staff.handle_privacy_request"
+SHOWN_FIELDS = (
+    "created_at",
+    "kind",
+    "outcome",
+    "reason",
+    "handled_by",
+    "orders",
+    "donations",
+    "monthly_gifts",
+)
 
 
 class PrivacyLookupForm(forms.Form):
@@ -68,17 +78,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         "reason",
     ]
     # The coded email is an internal: matching requests is for the database.
-    fields = [
-        "created_at",
-        "kind",
-        "outcome",
-        "reason",
-        "handled_by",
-        "orders",
-        "donations",
-        "monthly_gifts",
-    ]
-    readonly_fields = fields
+    fields = SHOWN_FIELDS
+    readonly_fields = SHOWN_FIELDS
     list_filter = ["kind", "outcome", "created_at"]
     list_select_related = ["handled_by"]
     date_hierarchy = "created_at"
