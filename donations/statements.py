@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from core.links import absolute_url
 from donations.models import AnnualStatement, Donation, Donor
-from donations.privacy import ERASED_DOMAIN
 from donations.receipts import NO_GOODS_OR_SERVICES
 
 logger = logging.getLogger(__name__)
@@ -116,14 +115,9 @@ def statement_send(*, donor: Donor, year: int, resend: bool = False) -> bool:
 def statements_send(*, year: int, resend: bool = False) -> tuple[int, int]:
     """Send every donor who gave in `year` their statement. Returns (sent,
     skipped)."""
-    donors = (
-        Donor.objects.filter(
-            donations__in=Donation.objects.counted().filter(date__year=year)
-        )
-        # A donor erased on request is not written to again.
-        .exclude(email__endswith=f"@{ERASED_DOMAIN}")
-        .distinct()
-    )
+    donors = Donor.objects.filter(
+        donations__in=Donation.objects.counted().filter(date__year=year)
+    ).distinct()
     sent = skipped = 0
     for donor in donors.order_by("pk"):
         if statement_send(donor=donor, year=year, resend=resend):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from donations.models import Donation, Donor, RecurringGift
 from donations.privacy import donor_erase
 from donations.selectors import fund_raised
-from donations.statements import statements_send
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
 from shop.fulfilment import order_mark_paid
@@ -177,13 +176,6 @@ def test_erase_replaces_personal_fields_and_keeps_the_books(person):
     assert shop_proceeds() == proceeds and fund_raised() == raised
     assert mail.outbox == []  # no receipt, no email of any kind
     assert (record.orders, record.donations, record.monthly_gifts) == (1, 2, 1)
-
-
-def test_the_yearly_statement_skips_an_erased_donor(person):
-    privacy_erase(email=EMAIL)
-    year = timezone.localdate().year
-    assert statements_send(year=year) == (0, 0)
-    assert mail.outbox == []
 
 
 def test_second_erase_is_harmless(person):
