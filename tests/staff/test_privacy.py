@@ -269,9 +269,12 @@ def test_permission_is_required(client, django_user_model, person):
     assert response.status_code == 403
 
 
-def test_administrator_group_has_the_permission():
-    group = Group.objects.get(name="Administrator")
-    assert group.permissions.filter(codename="handle_privacy_request").exists()
+@pytest.mark.parametrize("name", ["Finance", "Administrator"])
+def test_the_groups_hold_the_permissions(name):
+    held = set(
+        Group.objects.get(name=name).permissions.values_list("codename", flat=True)
+    )
+    assert {"handle_privacy_request", "view_privacyrequest"} <= held
 
 
 def test_finance_looks_up_downloads_and_erases(finance_client, person):
