@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -221,7 +221,7 @@ def donor_erase(*, email: str, now: datetime | None = None) -> DonorErased:
 # ---------------------------------------------------------------------------
 # Retention: gifts never paid
 # ---------------------------------------------------------------------------
-def _never_paid_donors(cutoff: datetime) -> Any:
+def _never_paid_donors(cutoff: datetime) -> QuerySet[Donor]:
     """Donors not yet erased, first seen before `cutoff`, whose every gift was
     never paid and started before `cutoff`, whose monthly gifts never charged,
     and who were never sent a statement."""

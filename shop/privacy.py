@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from payments.privacy import checkout_sessions_erase_email
-from shop.models import Order, OrderEvent
+from shop.models import Order, OrderEvent, OrderQuerySet
 
 # The payments registry's key for shop checkouts (see shop.checkout).
 ORDER_KIND = "order"
@@ -73,7 +73,7 @@ def _normalized(email: str) -> str:
     return email
 
 
-def orders_of(*, email: str) -> Any:
+def orders_of(*, email: str) -> OrderQuerySet:
     """The orders placed with this email address (any case), oldest first."""
     return Order.objects.filter(email__iexact=_normalized(email)).order_by(
         "created_at", "pk"
@@ -193,7 +193,7 @@ def orders_erase(*, email: str, now: datetime | None = None) -> OrdersErased:
     )
 
 
-def orders_unpaid_to_forget(*, now: datetime, days: int) -> Any:
+def orders_unpaid_to_forget(*, now: datetime, days: int) -> OrderQuerySet:
     """Orders whose money never arrived, started more than `days` ago, that
     still carry a buyer's details: expired, canceled or failed, and pending
     orders whose payment page ended long ago without a word (abandoned)."""
