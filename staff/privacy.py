@@ -15,8 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from donations.models import Donation, Donor, RecurringGift
 from donations.privacy import (
     GiftsStillActive,
     donor_erase,
@@ -160,6 +163,26 @@ def privacy_export_json(*, email: str, by: User | None = None) -> bytes:
     )
 
 
+def _erase_admin_history(donor: Donor) -> int:
+    """The admin's history names what staff changed by its str(): a donor's name
+    or email, a gift "from" them. Those lines keep what was done and when, and
+    say "Erased" for what. (An order's line shows only its number.)"""
+    targets = [
+        (Donor, [donor.pk]),
+        (Donation, list(donor.donations.values_list("pk", flat=True))),
+        (RecurringGift, list(donor.recurring_gifts.values_list("pk", flat=True))),
+    ]
+    changed = 0
+    for model, pks in targets:
+        if not pks:
+            continue
+        changed += LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in pks],
+        ).update(object_repr="Erased")
+    return changed
+
+
 def privacy_erase(*, email: str, by: User | None = None) -> PrivacyRequest:
     """Erase this person's details from the shop and donations, all or nothing.
 
@@ -170,7 +193,10 @@ def privacy_erase(*, email: str, by: User | None = None) -> PrivacyRequest:
     try:
         with transaction.atomic():
             orders = orders_erase(email=email)
+            found = donor_of(email=email)
             donor = donor_erase(email=email)
+            if found is not None:
+                _erase_admin_history(found)
             return _record(
                 kind=PrivacyRequest.Kind.ERASE,
                 email=email,

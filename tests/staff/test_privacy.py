@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donations.models import Donation, Donor, RecurringGift
-from donations.privacy import donor_erase
+from donations.privacy import donor_erase, donor_export
 from donations.selectors import fund_raised
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
 from shop.fulfilment import order_mark_paid
 from shop.models import Order, OrderEvent
-from shop.privacy import orders_erase
+from shop.privacy import orders_erase, orders_export
 from shop.selectors import shop_proceeds
 from shop.services import order_create_from_cart
 from staff.models import PrivacyRequest
@@ -178,6 +178,37 @@ def test_erase_replaces_personal_fields_and_keeps_the_books(person):
     assert (record.orders, record.donations, record.monthly_gifts) == (1, 2, 1)
 
 
+def test_the_admin_history_no_longer_names_the_donor(person, admin_user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    donor = person["donor"]
+    for obj in (donor, donor.donations.first()):
+        LogEntry.objects.create(
+            user=admin_user,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            action_flag=CHANGE,
+            change_message="[]",
+        )
+    other = LogEntry.objects.create(
+        user=admin_user,
+        content_type=ContentType.objects.get_for_model(Order),
+        object_id=str(person["order"].pk),
+        object_repr=person["order"].number,
+        action_flag=CHANGE,
+    )
+    assert "Ada Buyer" in str(list(LogEntry.objects.values_list("object_repr")))
+    privacy_erase(email=EMAIL)
+    reprs = set(
+        LogEntry.objects.exclude(pk=other.pk).values_list("object_repr", flat=True)
+    )
+    assert reprs == {"Erased"}
+    other.refresh_from_db()
+    assert other.object_repr == person["order"].number
+
+
 def test_second_erase_is_harmless(person):
     privacy_erase(email=EMAIL)
     snapshot = list(Order.objects.values()), list(Donor.objects.values())
@@ -239,6 +270,10 @@ def test_app_services_refuse_bad_email(bad):
         orders_erase(email=bad)
     with pytest.raises((ValueError, TypeError)):
         donor_erase(email=bad)
+    with pytest.raises((ValueError, TypeError)):
+        orders_export(email=bad)
+    with pytest.raises((ValueError, TypeError)):
+        donor_export(email=bad)
 
 
 def test_record_holds_no_personal_data(person):
