@@ -1,13 +1,15 @@
 """
 Demo content for the standing pages (Home's introduction, Get help, Browsing
-safely, About, The home, Donate), written from the content brief.
+safely, About, Privacy), written from the content brief.
 
 `seed_demo` calls `seed()`. It only creates what is missing (keyed by slug), so a
 second run changes nothing and never overwrites what staff have edited since.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
+from django.conf import settings
 from django.urls import reverse
 
 from pages.models import Page
@@ -49,7 +51,30 @@ PAGES = [
             "building a safe home for survivors, funded by 100% of our store's profit."
         ),
     },
+    {
+        # Also created by a data migration (pages 0002): production never seeds.
+        "slug": "privacy",
+        "title": "Privacy",
+        "meta_description": (
+            "What Redeeming Hope collects when you shop or give, why, who handles "
+            "it, how long we keep it, and how to get a copy or have it erased."
+        ),
+    },
 ]
+
+
+def fill_placeholders(body: str) -> str:
+    """The site's own links and figures in a page's Markdown."""
+    return (
+        body.replace("{browsing_safely_url}", reverse("browsing-safely"))
+        .replace("{contact_email}", contact_email())
+        .replace("{retention_days}", str(settings.SHOP_UNPAID_ORDER_RETENTION_DAYS))
+    )
+
+
+def contact_email() -> str:
+    """Where people write to us: the address our emails come from."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
 
 
 def seed() -> int:
@@ -61,7 +86,7 @@ def _seed_pages() -> int:
     created = 0
     for spec in PAGES:
         body = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
-        body = body.replace("{browsing_safely_url}", reverse("browsing-safely"))
+        body = fill_placeholders(body)
         _, was_created = Page.objects.get_or_create(
             slug=spec["slug"],
             defaults={

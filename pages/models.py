@@ -11,7 +11,7 @@ class PageQuerySet(models.QuerySet):
 class Page(models.Model):
     """
     A standing page whose words staff edit in the admin: Home's introduction,
-    Get help, Browsing safely, About. The URL of each is fixed by the site (see
+    Get help, Browsing safely, About, Privacy. The URL of each is fixed by the site (see
     `PAGE_URL_NAMES`), so a slug names which page a row is.
     """
 
@@ -48,4 +48,5 @@ PAGE_URL_NAMES = {
     "get-help": "get-help",
     "browsing-safely": "browsing-safely",
     "about": "about",
+    "privacy": "privacy",
 }

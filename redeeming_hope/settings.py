@@ -406,3 +406,15 @@ SITE_NAME = "Redeeming Hope"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 # Where Quick exit sends a visitor: a neutral page that gives nothing away.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.weather.gov/")
+
+# ---------------------------------------------------------------------------
+# Privacy: how long unpaid checkouts keep a person's details
+# ---------------------------------------------------------------------------
+# Orders that were never paid (expired, canceled, failed, abandoned) and gifts
+# that were never paid lose their name, email, phone and address this many days
+# after they were started (`manage.py shop_forget_abandoned` and
+# `manage.py donations_forget_unpaid`, run daily). Paid orders and gifts are kept.
+SHOP_UNPAID_ORDER_RETENTION_DAYS = env.int(
+    "SHOP_UNPAID_ORDER_RETENTION_DAYS", default=30
+)
+DONATIONS_UNPAID_RETENTION_DAYS = env.int("DONATIONS_UNPAID_RETENTION_DAYS", default=30)

@@ -25,6 +25,7 @@ urlpatterns = [
         name="browsing-safely",
     ),
     path("about/", views.page_detail, {"slug": "about"}, name="about"),
+    path("privacy/", views.page_detail, {"slug": "privacy"}, name="privacy"),
     path("the-home/", donation_views.fund_detail, name="the-home"),
     path("donate/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
