@@ -144,6 +144,21 @@ SHOP_CHECKOUT_RATE_PER_IP = env.str("SHOP_CHECKOUT_RATE_PER_IP", default="20/10m
 # try many small gifts with stolen cards.
 DONATE_RATE_PER_VISITOR = env.str("DONATE_RATE_PER_VISITOR", default="5/10m")
 DONATE_RATE_PER_IP = env.str("DONATE_RATE_PER_IP", default="20/10m")
+# Adding to the cart, per visitor (session) and per client IP address: every
+# POST of the product page counts.
+SHOP_ADD_TO_CART_RATE_PER_VISITOR = env.str(
+    "SHOP_ADD_TO_CART_RATE_PER_VISITOR", default="60/10m"
+)
+SHOP_ADD_TO_CART_RATE_PER_IP = env.str(
+    "SHOP_ADD_TO_CART_RATE_PER_IP", default="200/10m"
+)
+# Trying promo codes in the cart, per visitor and per client IP address: every
+# attempt counts, so codes cannot be guessed by trying many.
+SHOP_PROMO_RATE_PER_VISITOR = env.str("SHOP_PROMO_RATE_PER_VISITOR", default="10/10m")
+SHOP_PROMO_RATE_PER_IP = env.str("SHOP_PROMO_RATE_PER_IP", default="30/10m")
+# Opening or using a monthly gift's manage link, per client IP address (the links
+# are signed; this keeps anyone from trying many).
+DONATION_MANAGE_RATE_PER_IP = env.str("DONATION_MANAGE_RATE_PER_IP", default="20/10m")
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets with
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
