@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -284,6 +285,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Where Stripe sends a visitor to pay (Checkout) or to change a card (billing
+# portal): the only other sites a form of ours may lead to.
+STRIPE_PAGE_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"]
+
 # Django's built-in Content Security Policy: only this site's own files, no inline
 # script, no third-party origin. `data:` images are allowed for the admin's icons.
 SECURE_CSP = {
@@ -296,6 +301,49 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # Forms post to this site only. A form whose answer redirects to Stripe
+    # (Checkout, the billing portal) is checked against this list too, so
+    # Stripe's two documented origins are here and nothing else.
+    "form-action": [CSP.SELF, *STRIPE_PAGE_ORIGINS],
+}
+
+# ---------------------------------------------------------------------------
+# Browser hardening: cookies and features
+# ---------------------------------------------------------------------------
+# Said explicitly, though some are Django's defaults: tests/core/test_headers.py
+# checks every page for them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Lax: sent when a visitor comes back from Stripe's payment page (a top-level
+# link), never with another site's form posts or frames.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
+# Permissions-Policy (core.middleware): browser features no page here uses,
+# switched off for every origin. Only names current Chromium recognizes (it logs
+# an error for others, e.g. the retired interest-cohort): browsing-topics is
+# interest-cohort's successor.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 # ---------------------------------------------------------------------------
