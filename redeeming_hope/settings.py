@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "campaigns",
     "shop",
     "donations",
+    "staff",
 ]
 
 MIDDLEWARE = [
