@@ -220,3 +220,46 @@ def test_every_file_field_of_ours_strips_metadata():
     for field in fields:
         assert isinstance(field, StrippedImageField), field
         assert isinstance(field.upload_to, UploadTo), field
+
+
+# ---------------------------------------------------------------------------
+# Originals stored before this: manage.py strip_image_metadata
+# ---------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_older_originals_are_stored_again_without_metadata():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.campaigns.factories import CampaignFactory
+
+    campaign = CampaignFactory()
+    # As an upload from before: the phone's file as it was, under its own name.
+    old_name = default_storage.save(
+        "campaigns/2025/jane-doe.jpg", ContentFile(phone_photo())
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        hero_image=old_name,
+        hero_image_alt="Blue banner",
+        hero_image_width=1200,
+        hero_image_height=700,
+    )
+
+    out = StringIO()
+    call_command("strip_image_metadata", "--dry-run", stdout=out)
+    assert "Would store 1 image(s)" in out.getvalue()
+    assert Campaign.objects.get().hero_image.name == old_name
+
+    call_command("strip_image_metadata", stdout=StringIO())
+    campaign = Campaign.objects.get()
+    name = campaign.hero_image.name
+    assert re.fullmatch(r"campaigns/\d{4}/[0-9a-f]{32}\.jpg", name), name
+    assert (campaign.hero_image_width, campaign.hero_image_height) == (700, 1200)
+    with default_storage.open(name) as stored:
+        assert_no_metadata(stored.read())
+    assert not default_storage.exists(old_name)  # the GPS is gone for good
+
+    out = StringIO()
+    call_command("strip_image_metadata", stdout=out)  # again: nothing to do
+    assert "Stored 0 image(s)" in out.getvalue()
+    assert Campaign.objects.get().hero_image.name == name
