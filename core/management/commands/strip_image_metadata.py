@@ -79,7 +79,8 @@ class Command(BaseCommand):
                 continue
             # Only the file's columns: no model save() logic runs again.
             changes: dict[str, Any] = {field.attname: file.name}
-            for dimension in (field.width_field, field.height_field):
+            for attribute in ("width_field", "height_field"):
+                dimension = getattr(field, attribute, None)
                 if dimension:
                     changes[dimension] = getattr(instance, dimension)
             model._default_manager.filter(pk=instance.pk).update(**changes)
