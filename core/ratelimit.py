@@ -150,6 +150,10 @@ def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:
         status=429,
     )
     response["Retry-After"] = str(verdict.retry_after)
+    # The refusal was logged above, without the address. Django would log the
+    # path as well ("Too Many Requests: /donate/monthly/<token>/"), and a path
+    # may hold a signed link that must stay out of the logs.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

@@ -116,3 +116,12 @@ def test_a_broken_stripe_answer_is_logged_without_the_donor(
     assert "without id or url" in caplog.text
     assert gift_data["email"] not in caplog.text and "Ann Lee" not in caplog.text
     assert "127.0.0.1" not in caplog.text
+
+
+def test_a_refused_manage_link_stays_out_of_the_logs(gift, settings, caplog):
+    settings.DONATION_MANAGE_RATE_PER_IP = "0/10m"
+    token = manage_token(gift)
+    with caplog.at_level(logging.INFO):
+        assert Client().get(manage(token)).status_code == 429
+    assert "Rate limit donation-manage refused" in caplog.text
+    assert token not in caplog.text  # Django's "Too Many Requests: <path>" line
