@@ -36,7 +36,8 @@ class HoneypotForm(forms.Form):
     Subclasses that override `clean()` call `super().clean()` as usual.
     """
 
-    website = forms.CharField(required=False, max_length=200)
+    # No length limit: a long value must not add a second, confusing error.
+    website = forms.CharField(required=False)
 
     @property
     def honeypot_filled(self) -> bool:
