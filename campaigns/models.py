@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
+from core.uploads import StrippedImageField, UploadTo
 
 # ---------------------------------------------------------------------------
 # Campaigns, the statistics they cite, and their action days
@@ -216,9 +217,9 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("e.g. “HHS 2024 theme: Activate Connections to Prevent …”."),
     )
-    hero_image = models.ImageField(
+    hero_image = StrippedImageField(
         _("hero image"),
-        upload_to="campaigns/%Y/",
+        upload_to=UploadTo("campaigns"),
         blank=True,
         validators=[validate_image_file],
         width_field="hero_image_width",
@@ -239,9 +240,9 @@ class Campaign(models.Model):
             "Required with an image: what it shows, for people who cannot see it."
         ),
     )
-    social_image = models.ImageField(
+    social_image = StrippedImageField(
         _("social sharing image"),
-        upload_to="campaigns/social/%Y/",
+        upload_to=UploadTo("campaigns/social"),
         blank=True,
         validators=[validate_image_file],
         width_field="social_image_width",

@@ -14,13 +14,16 @@ the cache every app process counts together; with the local-memory default each
 process counts on its own (fine on one machine). A cache that is down never stops
 a visitor: the request is allowed and the failure logged.
 
-Use it from a view after the form is valid (what is limited is the action):
+Use it from a view where the action is taken (after the form is valid when what
+is limited is placing an order; before anything when guessing is the threat):
 
-    verdict = ratelimit_visitor_and_ip(scope="shop-checkout", visitor=cart_id,
-                                       ip=client_ip, per_visitor=parse_rate("5/10m"),
-                                per_ip=parse_rate("20/10m"))
-    if not verdict.allowed:
-        return too_many_requests(request, verdict)
+    refused = ratelimit_request(request, scope="shop-checkout",
+                                per_visitor=settings.SHOP_CHECKOUT_RATE_PER_VISITOR,
+                                per_ip=settings.SHOP_CHECKOUT_RATE_PER_IP)
+    if refused:
+        return refused
+
+Client addresses never reach the logs in clear: a refusal logs a keyed hash.
 """
 
 import hashlib
@@ -34,6 +37,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from core.privacy_logging import ip_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +120,7 @@ def ratelimit_visitor_and_ip(
     ]
     refused = [verdict for verdict in verdicts if not verdict.allowed]
     if refused:
-        logger.warning("Rate limit %s refused %s", scope, ip)
+        logger.warning("Rate limit %s refused %s", scope, ip_fingerprint(ip))
         return Verdict(
             allowed=False, retry_after=max(verdict.retry_after for verdict in refused)
         )
@@ -145,4 +150,41 @@ def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:
         status=429,
     )
     response["Retry-After"] = str(verdict.retry_after)
+    # The refusal was logged above, without the address. Django would log the
+    # path as well ("Too Many Requests: /donate/monthly/<token>/"), and a path
+    # may hold a signed link that must stay out of the logs.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+def visitor_key(request: HttpRequest) -> str:
+    """The visitor's session key, creating the session if it has none yet (a
+    visitor who refuses cookies gets a new one each time: the address's limit
+    still holds)."""
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key or ""
+
+
+def ratelimit_request(
+    request: HttpRequest,
+    *,
+    scope: str,
+    per_ip: str,
+    per_visitor: str = "",
+    visitor: str | None = None,
+) -> HttpResponse | None:
+    """Count one action of this request's visitor (`visitor`, or the session) and
+    address against the rates given as settings' strings ("20/10m"); without
+    `per_visitor` only the address is limited. None when allowed, else the 429
+    page to return."""
+    if per_visitor and visitor is None:
+        visitor = visitor_key(request)
+    verdict = ratelimit_visitor_and_ip(
+        scope=scope,
+        visitor=(visitor or "") if per_visitor else "",
+        ip=client_ip(request),
+        per_visitor=parse_rate(per_visitor or per_ip),
+        per_ip=parse_rate(per_ip),
+    )
+    return None if verdict.allowed else too_many_requests(request, verdict)

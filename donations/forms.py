@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HoneypotForm
 from core.money import CENT, format_money
 from donations.models import Donation, DonationPreset, Frequency
 from donations.online import GiftChoice
@@ -40,7 +41,7 @@ def _preset_choices(presets: list[DonationPreset]) -> list[tuple[str, str]]:
     return [*choices, (OTHER, str(_("Other amount")))]
 
 
-class DonateForm(forms.Form):
+class DonateForm(HoneypotForm):
     frequency = forms.ChoiceField(
         label=_("How often would you like to give?"),
         choices=Frequency.choices,

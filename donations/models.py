@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
+from core.uploads import StrippedImageField, UploadTo
 
 
 class _MoneyArgs(TypedDict):
@@ -348,9 +349,9 @@ class HomeFund(models.Model):
         blank=True,
         help_text=_("Markdown: ## headings, **bold**, lists, [links](https://…)."),
     )
-    image = models.ImageField(
+    image = StrippedImageField(
         _("image"),
-        upload_to="fund/%Y/",
+        upload_to=UploadTo("fund"),
         blank=True,
         validators=[validate_image_file],
         width_field="image_width",

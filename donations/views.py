@@ -17,12 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import stacked_bar_chart
-from core.ratelimit import (
-    client_ip,
-    parse_rate,
-    ratelimit_visitor_and_ip,
-    too_many_requests,
-)
+from core.ratelimit import ratelimit_request
 from donations import monthly, online, selectors, statements
 from donations.fees import fee_rates
 from donations.forms import DonateForm
@@ -42,17 +37,14 @@ SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
 def donate(request: HttpRequest) -> HttpResponse:
     form = DonateForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        if not request.session.session_key:
-            request.session.save()
-        verdict = ratelimit_visitor_and_ip(
+        refused = ratelimit_request(
+            request,
             scope="donate",
-            visitor=request.session.session_key or "",
-            ip=client_ip(request),
-            per_visitor=parse_rate(settings.DONATE_RATE_PER_VISITOR),
-            per_ip=parse_rate(settings.DONATE_RATE_PER_IP),
+            per_visitor=settings.DONATE_RATE_PER_VISITOR,
+            per_ip=settings.DONATE_RATE_PER_IP,
         )
-        if not verdict.allowed:
-            return too_many_requests(request, verdict)
+        if refused:
+            return refused
         thank_you = request.build_absolute_uri(reverse("donations:thank-you"))
         cancel = request.build_absolute_uri(reverse("donations:donate"))
         choice = form.gift_choice()
@@ -82,6 +74,7 @@ def donate(request: HttpRequest) -> HttpResponse:
             "fee_fixed": fixed,
             "cancelled": request.GET.get("cancelled") == "1",
         },
+        status=400 if form.honeypot_filled else 200,
     )
 
 
@@ -126,7 +119,13 @@ def thank_you(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     """A monthly gift, reached through the signed link in its receipts: see it,
-    cancel it, or change the card. A forged or tampered link is a 404."""
+    cancel it, or change the card. A forged or tampered link is a 404. Every
+    request counts against the address's limit, so links cannot be guessed."""
+    refused = ratelimit_request(
+        request, scope="donation-manage", per_ip=settings.DONATION_MANAGE_RATE_PER_IP
+    )
+    if refused:
+        return refused
     gift = monthly.gift_from_manage_token(token)
     if gift is None:
         raise Http404("No such monthly gift.")

@@ -134,7 +134,13 @@ def stripe_session_create(
     session_id = clean_id(session.get("id"), prefix="cs_")
     url = session.get("url")
     if not session_id or not isinstance(url, str) or not url:
-        logger.error("Stripe answered a checkout without id or url: %r", session)
+        # Not the whole answer: it holds the buyer's email and address.
+        logger.error(
+            "Stripe answered checkout %s %s without id or url (id %r).",
+            request.kind,
+            request.reference,
+            session.get("id"),
+        )
         raise PaymentError(failed_message())
     if session.get("amount_total") != to_minor_units(request.total):
         logger.warning(

@@ -9,6 +9,7 @@ nothing is done with a body whose signature does not verify.
 import logging
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import (
@@ -168,7 +169,11 @@ def local_billing_portal(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         return_url, allowed_hosts={request.get_host()}
     ):
-        logger.warning("Local billing portal refused return URL %r.", return_url)
+        # Only the host: the path may be a monthly gift's signed manage link.
+        logger.warning(
+            "Local billing portal refused a return URL to %r.",
+            urlsplit(return_url).netloc,
+        )
         return HttpResponseBadRequest(
             "The way back leads off this site.",
             content_type="text/plain; charset=utf-8",

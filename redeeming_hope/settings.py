@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +157,21 @@ SHOP_CHECKOUT_RATE_PER_IP = env.str("SHOP_CHECKOUT_RATE_PER_IP", default="20/10m
 # try many small gifts with stolen cards.
 DONATE_RATE_PER_VISITOR = env.str("DONATE_RATE_PER_VISITOR", default="5/10m")
 DONATE_RATE_PER_IP = env.str("DONATE_RATE_PER_IP", default="20/10m")
+# Adding to the cart, per visitor (session) and per client IP address: every
+# POST of the product page counts.
+SHOP_ADD_TO_CART_RATE_PER_VISITOR = env.str(
+    "SHOP_ADD_TO_CART_RATE_PER_VISITOR", default="60/10m"
+)
+SHOP_ADD_TO_CART_RATE_PER_IP = env.str(
+    "SHOP_ADD_TO_CART_RATE_PER_IP", default="200/10m"
+)
+# Trying promo codes in the cart, per visitor and per client IP address: every
+# attempt counts, so codes cannot be guessed by trying many.
+SHOP_PROMO_RATE_PER_VISITOR = env.str("SHOP_PROMO_RATE_PER_VISITOR", default="10/10m")
+SHOP_PROMO_RATE_PER_IP = env.str("SHOP_PROMO_RATE_PER_IP", default="30/10m")
+# Opening or using a monthly gift's manage link, per client IP address (the links
+# are signed; this keeps anyone from trying many).
+DONATION_MANAGE_RATE_PER_IP = env.str("DONATION_MANAGE_RATE_PER_IP", default="20/10m")
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets with
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
@@ -344,6 +360,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Where Stripe sends a visitor to pay (Checkout) or to change a card (billing
+# portal): the only other sites a form of ours may lead to.
+STRIPE_PAGE_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"]
+
 # Django's built-in Content Security Policy: only this site's own files, no inline
 # script, no third-party origin. `data:` images are allowed for the admin's icons.
 SECURE_CSP = {
@@ -356,6 +376,49 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # Forms post to this site only. A form whose answer redirects to Stripe
+    # (Checkout, the billing portal) is checked against this list too, so
+    # Stripe's two documented origins are here and nothing else.
+    "form-action": [CSP.SELF, *STRIPE_PAGE_ORIGINS],
+}
+
+# ---------------------------------------------------------------------------
+# Browser hardening: cookies and features
+# ---------------------------------------------------------------------------
+# Said explicitly, though some are Django's defaults: tests/core/test_headers.py
+# checks every page for them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Lax: sent when a visitor comes back from Stripe's payment page (a top-level
+# link), never with another site's form posts or frames.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
+# Permissions-Policy (core.middleware): browser features no page here uses,
+# switched off for every origin. Only names current Chromium recognizes (it logs
+# an error for others, e.g. the retired interest-cohort): browsing-topics is
+# interest-cohort's successor.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 # ---------------------------------------------------------------------------
@@ -390,7 +453,15 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No personal data in the logs: emails and IP addresses are masked.
+    "filters": {"personal_data": {"()": "core.privacy_logging.PersonalDataFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HoneypotForm
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, Product, StockAdjustment, Variant
 from shop.services import CheckoutData
@@ -29,7 +30,7 @@ def quantity_field(**kwargs: Any) -> forms.IntegerField:
     )
 
 
-class AddToCartForm(forms.Form):
+class AddToCartForm(HoneypotForm):
     """Which variant and how many. Only the variant's id and a quantity are read:
     any price or total in the POST is ignored."""
 
@@ -91,7 +92,7 @@ class AddToCartForm(forms.Form):
         return cleaned
 
 
-class CartUpdateForm(forms.Form):
+class CartUpdateForm(HoneypotForm):
     variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     quantity = quantity_field()
 
@@ -100,7 +101,7 @@ class CartRemoveForm(forms.Form):
     variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(HoneypotForm):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("We send your confirmation and order link here."),
@@ -355,5 +356,5 @@ class StockAdjustmentForm(forms.Form):
         return int(change)
 
 
-class PromoCodeForm(forms.Form):
+class PromoCodeForm(HoneypotForm):
     code = forms.CharField(label=_("Promo code"), max_length=40)

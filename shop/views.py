@@ -19,12 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.ratelimit import (
-    client_ip,
-    parse_rate,
-    ratelimit_visitor_and_ip,
-    too_many_requests,
-)
+from core.forms import HONEYPOT_MESSAGE, honeypot_filled
+from core.ratelimit import ratelimit_request
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 from shop import services
@@ -99,6 +95,15 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_for_page(slug=slug)
     if product is None:
         raise Http404("No such product.")
+    if request.method == "POST":
+        refused = ratelimit_request(
+            request,
+            scope="shop-add-to-cart",
+            per_visitor=settings.SHOP_ADD_TO_CART_RATE_PER_VISITOR,
+            per_ip=settings.SHOP_ADD_TO_CART_RATE_PER_IP,
+        )
+        if refused:
+            return refused
     cart = Cart(request.session)
     form = AddToCartForm(
         request.POST if request.method == "POST" else None,
@@ -126,6 +131,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "selected": str(form["variant"].value() or ""),
             "sold_out": all(v.stock == 0 for v in variants),
         },
+        status=400 if form.honeypot_filled else 200,
     )
 
 
@@ -157,6 +163,10 @@ def _cart_promo(request: HttpRequest, lines: list[CartLine]) -> CartPromo:
 
 @require_GET
 def cart_detail(request: HttpRequest) -> HttpResponse:
+    return _cart_page(request)
+
+
+def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     cart = Cart(request.session)
     lines = cart.lines()
     rates = shop_settings(request)
@@ -179,17 +189,37 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
             "promo_form": PromoCodeForm(initial={"code": promo.code}),
             "has_problems": any(line.problem for line in lines),
         },
+        status=status,
     )
+
+
+def _spam_trapped(request: HttpRequest) -> HttpResponse:
+    """A cart form came with its spam trap filled: nothing changes, and the cart
+    page says why with a 400 (a person with an odd autofill must understand)."""
+    logger.warning("Spam trap filled on a cart form.")
+    messages.error(request, str(HONEYPOT_MESSAGE))
+    return _cart_page(request, status=400)
 
 
 @require_POST
 def cart_promo(request: HttpRequest) -> HttpResponse:
     """Apply a promo code to the cart (or remove it), with a clear message when
-    it cannot be used."""
+    it cannot be used. Every attempt counts against the visitor's and the
+    address's limits: guessing codes is the threat."""
+    if honeypot_filled(request.POST):
+        return _spam_trapped(request)
     if "remove" in request.POST:
         request.session.pop(PROMO_KEY, None)
         messages.info(request, _("The promo code was removed."))
         return redirect("shop:cart")
+    refused = ratelimit_request(
+        request,
+        scope="shop-promo",
+        per_visitor=settings.SHOP_PROMO_RATE_PER_VISITOR,
+        per_ip=settings.SHOP_PROMO_RATE_PER_IP,
+    )
+    if refused:
+        return refused
     form = PromoCodeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a promo code."))
@@ -209,6 +239,8 @@ def cart_promo(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
+    if honeypot_filled(request.POST):
+        return _spam_trapped(request)
     cart = Cart(request.session)
     form = CartUpdateForm(request.POST)
     if not form.is_valid():
@@ -262,15 +294,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
         pickup_enabled=rates.local_pickup_enabled,
     )
     if form.is_bound and form.is_valid():
-        verdict = ratelimit_visitor_and_ip(
+        refused = ratelimit_request(
+            request,
             scope="shop-checkout",
             visitor=cart.cart_id,
-            ip=client_ip(request),
-            per_visitor=parse_rate(settings.SHOP_CHECKOUT_RATE_PER_VISITOR),
-            per_ip=parse_rate(settings.SHOP_CHECKOUT_RATE_PER_IP),
+            per_visitor=settings.SHOP_CHECKOUT_RATE_PER_VISITOR,
+            per_ip=settings.SHOP_CHECKOUT_RATE_PER_IP,
         )
-        if not verdict.allowed:
-            return too_many_requests(request, verdict)
+        if refused:
+            return refused
         try:
             started = order_checkout(
                 cart_id=cart.cart_id,
@@ -319,6 +351,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 discount=promo.discount,
             ),
         },
+        status=400 if form.honeypot_filled else 200,
     )
 
 

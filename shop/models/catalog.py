@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
+from core.uploads import StrippedImageField, UploadTo
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -79,9 +80,9 @@ class ProductImage(models.Model):
         on_delete=models.CASCADE,
         related_name="images",
     )
-    image = models.ImageField(
+    image = StrippedImageField(
         _("image"),
-        upload_to="shop/%Y/",
+        upload_to=UploadTo("shop"),
         validators=[validate_image_file],
         width_field="width",
         height_field="height",

@@ -3,14 +3,17 @@
 import threading
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.test import RequestFactory
 
+from core.privacy_logging import ip_fingerprint
 from core.ratelimit import (
     Rate,
     Verdict,
     parse_rate,
     ratelimit_hit,
+    ratelimit_request,
     ratelimit_visitor_and_ip,
     too_many_requests,
 )
@@ -128,3 +131,43 @@ def test_the_429_page_says_when_to_try_again():
     assert "try again in about 3 minutes" in html
     assert "Nothing was charged" in html
     assert "data-quick-exit-button" in html  # Quick exit is still there
+
+
+def test_a_refusal_logs_a_keyed_hash_not_the_address(caplog):
+    rate = Rate(count=0, seconds=60)
+    with caplog.at_level("WARNING", logger="core.ratelimit"):
+        verdict = ratelimit_visitor_and_ip(
+            scope="s",
+            visitor="session-key-1",
+            ip="2001:db8::7",
+            per_visitor=rate,
+            per_ip=rate,
+            now=T0,
+        )
+    assert not verdict.allowed
+    [record] = caplog.records
+    assert "2001:db8::7" not in record.getMessage()
+    assert "session-key-1" not in record.getMessage()
+    assert ip_fingerprint("2001:db8::7") in record.getMessage()
+
+
+@pytest.mark.django_db
+def test_ratelimit_request_limits_the_session_and_the_address():
+    factory = RequestFactory()
+
+    def attempt(session, ip="192.0.2.1"):
+        request = factory.post("/", REMOTE_ADDR=ip)
+        request.session = session
+        return ratelimit_request(request, scope="r", per_visitor="1/m", per_ip="3/m")
+
+    first, second = SessionStore(), SessionStore()
+    assert attempt(first) is None and first.session_key  # the session was created
+    refused = attempt(first)
+    assert refused is not None and refused.status_code == 429
+    assert attempt(second) is None  # the address's third try (refusals count)
+    assert attempt(SessionStore()).status_code == 429  # the address's fourth
+    # Without a visitor rate, only the address counts.
+    request = factory.get("/", REMOTE_ADDR="192.0.2.9")
+    request.session = SessionStore()
+    assert ratelimit_request(request, scope="ip-only", per_ip="1/m") is None
+    assert not request.session.session_key  # no session made for nothing
