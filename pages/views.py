@@ -42,12 +42,14 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    # The admin's pages tell robots not to index them (Django's admin template).
+    # A moved admin (ADMIN_URL) is never named here: robots.txt is public, and the
+    # point of moving it is that nobody reads where it went.
+    admin_path = reverse("admin:index")
+    lines = ["User-agent: *"]
+    if admin_path == "/admin/":
+        lines.append(f"Disallow: {admin_path}")
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -77,6 +77,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         *model_permissions("donations.donationpreset"),
         *model_permissions("payments.checkoutsession", ["view"]),
         *model_permissions("payments.invoicepayment", ["view"]),
+        # A person's request for a copy or erasure of their data.
+        "staff.handle_privacy_request",
+        *model_permissions("staff.privacyrequest", ["view"]),
     ),
     # Everything, users and groups included.
     ADMINISTRATOR: (EVERY_PERMISSION,),

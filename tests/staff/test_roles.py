@@ -166,6 +166,7 @@ def test_sync_names_a_permission_that_does_not_exist(monkeypatch, capsys):
                 "donations.DonationPreset",
                 "payments.CheckoutSession",
                 "payments.InvoicePayment",
+                "staff.PrivacyRequest",
             },
         ),
         (NO_ROLE, set()),

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0001_initial'),
+        ('donations', '0002_staff_permissions'),
     ]
 
     operations = [

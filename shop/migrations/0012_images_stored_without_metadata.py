@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0010_american_spelling_labels'),
+        ('shop', '0011_staff_permissions'),
     ]
 
     operations = [
