@@ -29,9 +29,15 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 
-# Load the app before forking: workers share its memory, and a broken deploy fails
-# at once instead of in every worker.
-preload_app = True
+# Not preloaded by default, so that a graceful restart (`kill -HUP <master>`)
+# starts workers on the new code one by one while the old ones finish. Set
+# GUNICORN_PRELOAD=1 to load the app once before forking (workers share its
+# memory, a broken deploy fails at once), and then restart the master to deploy.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
+
+# Workers' heartbeat files in memory: a disk-backed /tmp (some containers) can
+# stall the heartbeat and get healthy workers killed.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs to stdout/stderr, where the process manager collects them. The access log
 # has no query strings (tokens and emails could be in them) and no client address.
@@ -40,8 +46,10 @@ errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
-# No control socket: several servers on one host must not share one.
+# No control socket (the same as --no-control-socket): its default path is one per
+# user, so several servers on one host would fight over it.
 control_socket_disable = True
+proc_name = "redeeming-hope"
 
 # Behind a proxy on the same host, trust its X-Forwarded-* headers only from it.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
