@@ -41,7 +41,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs to stdout/stderr, where the process manager collects them. The access log
 # has no query strings (tokens and emails could be in them) and no client address.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
