@@ -182,7 +182,5 @@ class FailSoftRedisCache(RedisCache):
             None,
         )
 
-    def clear(self) -> bool:
-        return self._call(
-            "clear", lambda: super(FailSoftRedisCache, self).clear(), False
-        )
+    def clear(self) -> None:
+        self._call("clear", lambda: super(FailSoftRedisCache, self).clear(), None)

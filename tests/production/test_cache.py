@@ -67,7 +67,7 @@ def test_a_redis_that_is_down_is_an_empty_cache(down):
     assert down.get_many(["a", "b"]) == {}
     assert down.set_many({"a": 1, "b": 2}) == ["a", "b"]
     assert down.delete_many(["a"]) is None
-    assert down.clear() is False
+    assert down.clear() is None
     assert down.get_or_set("a", lambda: "computed") == "computed"
     assert down.is_down
 
@@ -106,7 +106,9 @@ def test_rate_limits_allow_when_redis_is_down(down, monkeypatch):
 def test_rate_limits_count_in_a_live_redis(live, monkeypatch):
     monkeypatch.setattr("core.ratelimit.cache", live)
     rate = Rate(count=2, seconds=60)
-    verdicts = [ratelimit_hit(scope="t", key="k", rate=rate, now=1000.0) for _ in range(3)]
+    verdicts = [
+        ratelimit_hit(scope="t", key="k", rate=rate, now=1000.0) for _ in range(3)
+    ]
     assert [verdict.allowed for verdict in verdicts] == [True, True, False]
 
 

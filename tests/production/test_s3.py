@@ -13,7 +13,6 @@ import time
 
 import boto3
 import pytest
-from django.urls import reverse
 
 from tests.production.servers import free_port
 from tests.shop.factories import ProductImageFactory, VariantFactory, png_file
@@ -168,8 +167,6 @@ def test_local_media_is_the_default(tmp_path):
 )
 def test_half_set_s3_fails_the_deploy_check(tmp_path, missing, error):
     env = {k: v for k, v in S3_ENV.items() if k != missing}
-    result = manage(
-        "check", "--deploy", env={**PRODUCTION, **env}, tmp_path=tmp_path
-    )
+    result = manage("check", "--deploy", env={**PRODUCTION, **env}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert error in result.stderr

@@ -134,9 +134,7 @@ def test_tasks_of_a_dead_worker_are_queued_again():
     done = _task_row(status=TaskResultStatus.SUCCESSFUL, started_ago=timedelta(hours=1))
     assert tasks_requeue_stuck(older_than=timedelta(minutes=15)) == 1
     assert tasks_requeue_stuck(older_than=timedelta(minutes=15)) == 0  # again
-    statuses = {
-        row.pk: row.status for row in DBTaskResult.objects.all()
-    }
+    statuses = {row.pk: row.status for row in DBTaskResult.objects.all()}
     assert statuses == {
         stuck.pk: TaskResultStatus.READY,
         busy.pk: TaskResultStatus.RUNNING,
