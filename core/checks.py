@@ -34,6 +34,18 @@ def check_media_storage(
                     id="core.E002",
                 )
             )
+    elif getattr(settings, "CACHE_IS_REDIS", False):
+        messages.append(
+            Warning(
+                "The cache is shared (Redis) but uploads are kept on this "
+                "server's disk (MEDIA_STORAGE=local).",
+                hint=(
+                    "Other app servers will not see them. With several servers, "
+                    "set MEDIA_STORAGE=s3 and the AWS_* variables."
+                ),
+                id="core.W002",
+            )
+        )
     if getattr(settings, "SERVE_MEDIA", False) and not settings.DEBUG:
         messages.append(
             Warning(

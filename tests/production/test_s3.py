@@ -170,3 +170,21 @@ def test_half_set_s3_fails_the_deploy_check(tmp_path, missing, error):
     result = manage("check", "--deploy", env={**PRODUCTION, **env}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert error in result.stderr
+
+
+def test_shared_cache_with_local_media_warns(tmp_path):
+    env = {**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:6379/12"}
+    result = manage("check", "--deploy", env=env, tmp_path=tmp_path)
+    assert "core.W002" in result.stderr
+    with_s3 = manage("check", "--deploy", env={**env, **S3_ENV}, tmp_path=tmp_path)
+    assert "core.W002" not in with_s3.stderr
+
+
+def test_media_served_by_the_app_warns(settings):
+    from core.checks import check_media_storage
+
+    settings.DEBUG = False
+    settings.SERVE_MEDIA = True
+    assert [message.id for message in check_media_storage()] == ["core.W001"]
+    settings.SERVE_MEDIA = False
+    assert check_media_storage() == []
