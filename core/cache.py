@@ -12,6 +12,12 @@ one short connection attempt every few seconds rather than one per call. The sho
 socket timeouts (`socket_connect_timeout`, `socket_timeout`) are redis-py's own
 connection options, which Django passes through OPTIONS to the connection pool.
 
+A write that fails (`set`, `delete`, and their `_many` forms) may leave an older
+value in a Redis that was only out of reach: a session saved, or a page invalidated,
+during the outage would come back stale. So the process remembers those keys (up to
+MAX_UNSYNCED) and deletes them first thing once Redis answers again; with
+cached_db sessions the database copy is then read.
+
 `incr` keeps Django's contract: a missing key raises ValueError, and so does an
 unreachable Redis (the key cannot be found), which the rate limits read as "a new
 window" and allow.
@@ -35,6 +41,8 @@ T = TypeVar("T")
 CACHE_ERRORS = (RedisError, OSError)
 # At most one log line per process in this many seconds while Redis is down.
 LOG_EVERY_SECONDS = 60.0
+# Keys whose write failed, remembered to be deleted once Redis is back.
+MAX_UNSYNCED = 10_000
 
 
 class FailSoftRedisCache(RedisCache):
@@ -45,17 +53,54 @@ class FailSoftRedisCache(RedisCache):
         self._down_until = 0.0
         self._last_logged = 0.0
         self._suppressed = 0
+        self._unsynced: set[str] = set()
         self._lock = threading.Lock()
 
     # -- the guard ---------------------------------------------------------------
-    def _call(self, operation: str, call: Callable[[], T], fallback: T) -> T:
+    def _call(
+        self,
+        operation: str,
+        call: Callable[[], T],
+        fallback: T,
+        *,
+        writes: Iterable[Any] = (),
+        version: int | None = None,
+    ) -> T:
         if time.monotonic() < self._down_until:
+            self._remember(writes, version)
             return fallback
         try:
+            if self._unsynced:
+                self._forget_unsynced()
             return call()
         except CACHE_ERRORS as error:
+            self._remember(writes, version)
             self._failed(operation, error)
             return fallback
+
+    def _remember(self, keys: Iterable[Any], version: int | None) -> None:
+        made = [self.make_key(key, version=version) for key in keys]
+        if not made:
+            return
+        with self._lock:
+            room = MAX_UNSYNCED - len(self._unsynced)
+            self._unsynced.update(made[: max(room, 0)])
+        if len(made) > room:
+            logger.warning(
+                "More than %s cache writes failed: some entries may be stale "
+                "until they expire.",
+                MAX_UNSYNCED,
+            )
+
+    def _forget_unsynced(self) -> None:
+        with self._lock:
+            keys, self._unsynced = list(self._unsynced), set()
+        try:
+            self._cache.delete_many(keys)
+        except CACHE_ERRORS:
+            with self._lock:
+                self._unsynced.update(keys)
+            raise
 
     def _failed(self, operation: str, error: BaseException) -> None:
         now = time.monotonic()
@@ -112,6 +157,8 @@ class FailSoftRedisCache(RedisCache):
             "set",
             lambda: super(FailSoftRedisCache, self).set(key, value, timeout, version),
             None,
+            writes=[key],
+            version=version,
         )
 
     def touch(
@@ -131,6 +178,8 @@ class FailSoftRedisCache(RedisCache):
             "delete",
             lambda: super(FailSoftRedisCache, self).delete(key, version),
             False,
+            writes=[key],
+            version=version,
         )
 
     def get_many(
@@ -172,6 +221,8 @@ class FailSoftRedisCache(RedisCache):
             "set_many",
             lambda: super(FailSoftRedisCache, self).set_many(data, timeout, version),
             list(data),
+            writes=list(data),
+            version=version,
         )
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
@@ -180,6 +231,8 @@ class FailSoftRedisCache(RedisCache):
             "delete_many",
             lambda: super(FailSoftRedisCache, self).delete_many(keys, version),
             None,
+            writes=keys,
+            version=version,
         )
 
     def clear(self) -> None:

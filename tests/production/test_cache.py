@@ -133,3 +133,18 @@ def test_the_settings_choose_it_for_redis_urls(tmp_path):
         "django.contrib.sessions.backends.cached_db",
         "0.25",
     ], result.stderr
+
+
+def test_writes_missed_while_redis_was_out_of_reach_are_not_served_stale(live):
+    """A session saved while Redis was unreachable must not come back old."""
+    live.set("session", "old", 60)
+    working_location = live._cache._servers
+    live._cache._servers = [closed_port_url()]  # out of reach
+    live._cache._pools.clear()
+    live.set("session", "new", 60)  # fails: Redis still holds "old"
+    live.delete("page")
+    live._cache._servers = working_location  # back
+    live._cache._pools.clear()
+    live._down_until = 0
+    assert live.get("session") is None  # a miss (read from the database), not "old"
+    assert live._unsynced == set()
