@@ -115,6 +115,13 @@ def test_healthz_when_all_is_well(client):
     assert json.loads(response.content) == {"database": "ok", "cache": "ok"}
 
 
+def test_healthz_answers_a_probe_by_ip_address(client):
+    """Load balancers probe by the server's address, not an allowed host name."""
+    assert client.get("/healthz", HTTP_HOST="10.0.3.7").status_code == 200
+    client.raise_request_exception = False
+    assert client.get("/", HTTP_HOST="10.0.3.7").status_code == 400  # the rest
+
+
 def test_healthz_is_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
