@@ -28,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.tasks import Task
 from django.tasks.base import TaskResultStatus
@@ -84,6 +85,9 @@ def run_email_task(
     except EmailNotSent:
         task_retry_later(task, attempt=attempt, **kwargs)
         raise
+    except ObjectDoesNotExist:  # erased since it was queued (a privacy request)
+        logger.info("%s: nothing to send any more (%s).", task.name, kwargs)
+        return "gone"
     return "sent" if sent else "not needed"
 
 

@@ -145,3 +145,10 @@ def test_tasks_of_a_dead_worker_are_queued_again():
 def test_requeue_refuses_a_nonsense_timeout():
     with pytest.raises(ValueError):
         tasks_requeue_stuck(older_than=timedelta(0))
+
+
+def test_an_email_whose_row_was_erased_is_dropped(gift):
+    gift_id = gift.pk
+    gift.delete()
+    assert send_donation_receipt.call(donation_id=gift_id) == "gone"
+    assert mail.outbox == []
