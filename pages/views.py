@@ -64,7 +64,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    # Without the request: for a disallowed Host header, anything that builds an
+    # absolute address from it (the social image tag) would fail again.
+    return render_without_database("400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
