@@ -136,6 +136,8 @@ else:
     )
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Put before every key: lets two sites (production, staging) share one Redis.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 # Redis (redis:// or rediss://) goes through core.cache.FailSoftRedisCache: a
 # Redis that is down or slow acts as an empty cache (a miss, a no-op) instead of
 # failing the page, and costs milliseconds: short socket timeouts, and after a

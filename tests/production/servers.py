@@ -8,8 +8,10 @@ Real processes for the production tests: a database of the test's own, app serve
 - `production_env(...)`: the environment of a production process (DEBUG off).
 - `manage(...)`: run a manage.py command in such an environment.
 - `AppServers`: start N gunicorn processes on free ports, wait for /healthz, stop.
-- `require_redis(db)`: the URL of a Redis database, flushed; skips the test when
-  Redis is unreachable, unless CI is set (then it fails).
+- `require_redis(db)`: the URL of a Redis database; skips the test when Redis is
+  unreachable, unless CI is set (then it fails). Tests never flush it (tests on
+  other xdist workers share it): each uses its own key prefix (`key_prefix()`)
+  and removes its keys afterwards (`delete_prefixed`).
 """
 
 import os
@@ -20,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,13 +58,13 @@ def closed_port_url(scheme: str = "redis", path: str = "/0") -> str:
 
 
 def require_redis(db: int) -> str:
-    """redis://.../<db>, flushed. Only databases 12, 13 and 14 are ours."""
+    """redis://.../<db>. Only databases 12, 13 and 14 are ours."""
     assert db in (12, 13, 14), "the production tests own Redis databases 12-14"
     import redis
 
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db, socket_timeout=2)
     try:
-        client.flushdb()
+        client.ping()
     except redis.exceptions.RedisError as error:
         if os.environ.get("CI"):
             pytest.fail(f"Redis is needed on CI and unreachable: {error}")
@@ -69,6 +72,23 @@ def require_redis(db: int) -> str:
     finally:
         client.close()
     return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
+
+
+def key_prefix() -> str:
+    """A cache key prefix no other test uses."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def delete_prefixed(url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def _postgres_admin_url() -> str | None:

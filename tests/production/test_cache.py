@@ -7,28 +7,35 @@ import pytest
 
 from core.cache import FailSoftRedisCache
 from core.ratelimit import Rate, ratelimit_hit
-from tests.production.servers import closed_port_url, require_redis
+from tests.production.servers import (
+    closed_port_url,
+    delete_prefixed,
+    key_prefix,
+    require_redis,
+)
 
 
-def make_cache(location: str, **options) -> FailSoftRedisCache:
+def make_cache(location: str, prefix: str = "", **options) -> FailSoftRedisCache:
     return FailSoftRedisCache(
         location,
         {
+            "KEY_PREFIX": prefix,
             "OPTIONS": {
                 "socket_connect_timeout": 0.25,
                 "socket_timeout": 0.5,
                 "down_retry_seconds": 5,
                 **options,
-            }
+            },
         },
     )
 
 
 @pytest.fixture
 def live():
-    cache = make_cache(require_redis(12))
+    url, prefix = require_redis(12), key_prefix()
+    cache = make_cache(url, prefix)
     yield cache
-    cache.clear()
+    delete_prefixed(url, prefix)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ Several stateless app servers behind a load balancer: two gunicorn processes wit
 the production settings share one database and one Redis (cache, sessions, rate
 limits), and a visitor whose requests alternate between them sees one site.
 
-Needs Redis (database 12); skipped with the reason when it is not running, except
+Needs Redis (database 13); skipped with the reason when it is not running, except
 on CI (CI=true), where that fails.
 """
 
@@ -18,7 +18,9 @@ import pytest
 from tests.production.servers import (
     app_servers,
     database_url,
+    delete_prefixed,
     drop_database,
+    key_prefix,
     manage,
     production_env,
     require_redis,
@@ -80,11 +82,12 @@ def cart_count(html: str) -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("two-processes")
-    cache = require_redis(12)
+    cache, prefix = require_redis(13), key_prefix()
     database = database_url(tmp, "two_processes")
     env = production_env(
         database=database,
         cache=cache,
+        CACHE_KEY_PREFIX=prefix,
         MEDIA_ROOT=str(tmp / "media"),
         SHOP_CHECKOUT_RATE_PER_VISITOR="2/10m",
     )
@@ -92,7 +95,7 @@ def site(tmp_path_factory):
     variant_id = manage("shell", "--no-imports", "-c", SETUP, env=env).stdout.strip()
     with app_servers(env, 2, tmp) as servers:
         yield servers, int(variant_id)
-    require_redis(12)  # flush what the servers left
+    delete_prefixed(cache, prefix)
     drop_database(database)
 
 
