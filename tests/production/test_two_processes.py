@@ -94,6 +94,7 @@ def site(tmp_path_factory):
     manage("migrate", "--noinput", env=env)
     variant_id = manage("shell", "--no-imports", "-c", SETUP, env=env).stdout.strip()
     with app_servers(env, 2, tmp) as servers:
+        servers.env = env
         yield servers, int(variant_id)
     delete_prefixed(cache, prefix)
     drop_database(database)
@@ -144,3 +145,26 @@ def test_both_servers_report_healthy(site):
     for url in servers.urls:
         status, body = Visitor().request(f"{url}/healthz")
         assert (status, body) == (200, '{"database": "ok", "cache": "ok"}')
+
+
+REPRICE = """
+from shop.models import Variant
+variant = Variant.objects.get(pk={pk})
+variant.price = "31.00"
+variant.save()  # save(), not update(): what the admin does, signals included
+"""
+
+
+def test_a_page_changed_elsewhere_is_not_served_stale(site):
+    """A change saved by another process (the admin, a command) shows on every
+    server. Meaningful once public pages are cached in Redis (the page cache):
+    then the change must invalidate the shared entry, not one process's copy."""
+    (servers, variant_id), visitor = site, Visitor()
+    one, two = servers.urls
+    for url in (one, two, one):  # cached, if pages are cached
+        _, html = visitor.request(f"{url}/shop/products/blue-shirt/")
+        assert "$25.00" in html
+    manage("shell", "--no-imports", "-c", REPRICE.format(pk=variant_id), env=servers.env)
+    for url in (one, two):
+        _, html = visitor.request(f"{url}/shop/products/blue-shirt/")
+        assert "$31.00" in html and "$25.00" not in html, url
