@@ -164,7 +164,8 @@ def test_a_page_changed_elsewhere_is_not_served_stale(site):
     for url in (one, two, one):  # cached, if pages are cached
         _, html = visitor.request(f"{url}/shop/products/blue-shirt/")
         assert "$25.00" in html
-    manage("shell", "--no-imports", "-c", REPRICE.format(pk=variant_id), env=servers.env)
+    script = REPRICE.format(pk=variant_id)
+    manage("shell", "--no-imports", "-c", script, env=servers.env)
     for url in (one, two):
         _, html = visitor.request(f"{url}/shop/products/blue-shirt/")
         assert "$31.00" in html and "$25.00" not in html, url
