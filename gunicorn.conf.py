@@ -14,7 +14,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: the app is CPU-bound Python with short database and cache calls.
 # Twice the cores plus one keeps every core busy while another worker waits on I/O.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# The cores this process may use (Python 3.13 honours CPU affinity, e.g. taskset
+# or a container's cpuset), not all of the host's.
+_cores = getattr(os, "process_cpu_count", multiprocessing.cpu_count)() or 1
+workers = int(os.environ.get("WEB_CONCURRENCY", _cores * 2 + 1))
 worker_class = "sync"
 
 # A request that takes longer than this is stuck: the worker is replaced. Stripe
@@ -31,7 +34,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 
 # Not preloaded by default, so that a graceful restart (`kill -HUP <master>`)
-# starts workers on the new code one by one while the old ones finish. Set
+# starts new workers on the new code while the old ones finish their requests. Set
 # GUNICORN_PRELOAD=1 to load the app once before forking (workers share its
 # memory, a broken deploy fails at once), and then restart the master to deploy.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
