@@ -13,10 +13,11 @@ PYTHON := $(shell for c in "$$(pyenv which python 2>/dev/null)" python3.13 pytho
 	{ command -v "$$c"; break; }; done)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench clean
+.PHONY: help run serve test lint format bench clean
 
 help:
 	@echo "make run    set up .venv, migrate, load demo content, serve http://$(HOST_PORT)"
+	@echo "make serve  the production settings on this machine: gunicorn and the task worker"
 	@echo "make test   lint and run the whole test suite"
 	@echo "make lint   ruff, mypy, import contracts, template format check"
 	@echo "make format apply ruff's fixes and formatting and djhtml to templates/"
@@ -42,6 +43,33 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
+
+# The production settings on this machine, to try them (not a deployment): DEBUG
+# off, plain HTTP on $(HOST_PORT), a throwaway SECRET_KEY kept in var/, SQLite
+# unless DATABASE_URL is set, media served by the app (SERVE_MEDIA), the local test
+# payment page unless STRIPE_SECRET_KEY is set. Static files collected, database
+# migrated, the demo loaded into an empty database; then gunicorn and the task
+# worker run together, and Ctrl-C stops both. Set any of these to override them.
+serve: $(VENV)/.runtime
+	@mkdir -p var
+	@test -s var/serve-secret-key || $(BIN)/python -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > var/serve-secret-key
+	@set -e; \
+	export DEBUG=0 HTTPS=0 SERVE_MEDIA=$${SERVE_MEDIA:-1} \
+		SECRET_KEY="$${SECRET_KEY:-$$(cat var/serve-secret-key)}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		PAYMENTS_LOCAL_GATEWAY="$${PAYMENTS_LOCAL_GATEWAY:-$$([ -n "$$STRIPE_SECRET_KEY" ] && echo 0 || echo 1)}" \
+		SITE_URL="$${SITE_URL:-http://$(HOST_PORT)}" \
+		GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST_PORT)}"; \
+	$(BIN)/python manage.py collectstatic --noinput -v0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	if $(BIN)/python manage.py shell --no-imports -c \
+		"from pages.models import Page; raise SystemExit(Page.objects.exists())"; \
+		then $(BIN)/python manage.py seed_demo; fi; \
+	$(BIN)/python manage.py tasks_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Serving http://$$GUNICORN_BIND with the production settings; Ctrl-C stops."; \
+	$(BIN)/gunicorn -c gunicorn.conf.py redeeming_hope.wsgi
 
 # The settings need no secrets with DEBUG=1; mypy's Django plugin loads them.
 lint: $(VENV)/.dev

@@ -14,7 +14,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: the app is CPU-bound Python with short database and cache calls.
 # Twice the cores plus one keeps every core busy while another worker waits on I/O.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# The cores this process may use (Python 3.13 honours CPU affinity, e.g. taskset
+# or a container's cpuset), not all of the host's.
+_cores = getattr(os, "process_cpu_count", multiprocessing.cpu_count)() or 1
+workers = int(os.environ.get("WEB_CONCURRENCY", _cores * 2 + 1))
 worker_class = "sync"
 
 # A request that takes longer than this is stuck: the worker is replaced. Stripe
@@ -30,19 +33,28 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 
-# Load the app before forking: workers share its memory, and a broken deploy fails
-# at once instead of in every worker.
-preload_app = True
+# Not preloaded by default, so that a graceful restart (`kill -HUP <master>`)
+# starts new workers on the new code while the old ones finish their requests. Set
+# GUNICORN_PRELOAD=1 to load the app once before forking (workers share its
+# memory, a broken deploy fails at once), and then restart the master to deploy.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
+
+# Workers' heartbeat files in memory: a disk-backed /tmp (some containers) can
+# stall the heartbeat and get healthy workers killed.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs to stdout/stderr, where the process manager collects them. The access log
 # has no query strings (tokens and emails could be in them) and no client address.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
-# No control socket: several servers on one host must not share one.
+# No control socket (the same as --no-control-socket): its default path is one per
+# user, so several servers on one host would fight over it.
 control_socket_disable = True
+proc_name = "redeeming-hope"
 
 # Behind a proxy on the same host, trust its X-Forwarded-* headers only from it.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

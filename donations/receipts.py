@@ -6,6 +6,10 @@ the organization's legal name and EIN, the date and amount of the gift, and the
 statement that no goods or services were provided in exchange for it. It goes
 after the gift's transaction has committed; a failed send is logged and leaves
 `receipt_sent_at` empty, so staff see it in the admin and can send it again.
+
+Both emails here run as background tasks (`donations.tasks`), which pass
+`raise_on_failure=True` so that a failed send is tried again later; each checks
+its "sent" mark under a row lock first, so a retried task never sends twice.
 """
 
 import logging
@@ -15,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.tasks import EmailNotSent, locked_for_send
 from donations.models import Donation, RecurringGift
 
 logger = logging.getLogger(__name__)
@@ -48,12 +53,21 @@ def receipt_context(donation: Donation) -> dict[str, object]:
     }
 
 
-def donation_send_receipt(*, donation_id: int, resend: bool = False) -> bool:
+def donation_send_receipt(
+    *, donation_id: int, resend: bool = False, raise_on_failure: bool = False
+) -> bool:
     """Email the receipt of a paid gift (once, unless `resend`). Returns whether
     an email went out."""
-    donation = Donation.objects.select_related("donor", "recurring_gift").get(
-        pk=donation_id
-    )
+    with locked_for_send():
+        donation = (
+            Donation.objects.select_for_update(of=("self",))
+            .select_related("donor", "recurring_gift")
+            .get(pk=donation_id)
+        )
+        return _send_receipt(donation, resend=resend, raise_on_failure=raise_on_failure)
+
+
+def _send_receipt(donation: Donation, *, resend: bool, raise_on_failure: bool) -> bool:
     if donation.status not in (
         Donation.Status.PAID,
         Donation.Status.PARTIALLY_REFUNDED,
@@ -75,18 +89,29 @@ def donation_send_receipt(*, donation_id: int, resend: bool = False) -> bool:
             render_to_string("emails/donation_receipt.html", context), "text/html"
         )
         message.send()
-    except Exception:
+    except Exception as error:
         logger.exception("Could not send the receipt of gift %s", donation.pk)
+        if raise_on_failure:
+            raise EmailNotSent(donation.pk) from error
         return False
     Donation.objects.filter(pk=donation.pk).update(receipt_sent_at=timezone.now())
     return True
 
 
-def dedication_send_notice(*, donation_id: int) -> bool:
+def dedication_send_notice(*, donation_id: int, raise_on_failure: bool = False) -> bool:
     """Tell the person the donor named that a gift was made in honor or in
     memory of someone: the donor's name (unless anonymous), never the amount.
     Sent once, after the gift is paid."""
-    donation = Donation.objects.select_related("donor").get(pk=donation_id)
+    with locked_for_send():
+        donation = (
+            Donation.objects.select_for_update(of=("self",))
+            .select_related("donor")
+            .get(pk=donation_id)
+        )
+        return _send_dedication(donation, raise_on_failure=raise_on_failure)
+
+
+def _send_dedication(donation: Donation, *, raise_on_failure: bool) -> bool:
     if (
         not donation.dedication
         or not donation.dedication_notify_email
@@ -111,8 +136,10 @@ def dedication_send_notice(*, donation_id: int) -> bool:
             render_to_string("emails/dedication_notice.html", context), "text/html"
         )
         message.send()
-    except Exception:
+    except Exception as error:
         logger.exception("Could not send the dedication notice of gift %s", donation.pk)
+        if raise_on_failure:
+            raise EmailNotSent(donation.pk) from error
         return False
     Donation.objects.filter(pk=donation.pk).update(
         dedication_notified_at=timezone.now()

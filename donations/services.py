@@ -171,8 +171,9 @@ def donation_record_offline(*, gift: OfflineGift) -> Donation:
 
 
 def send_receipt_after_commit(donation_id: int) -> None:
-    """The receipt and, for a dedicated gift, the note to the person named."""
-    from donations.receipts import dedication_send_notice, donation_send_receipt
+    """Queue the receipt and, for a dedicated gift, the note to the person named
+    (background tasks; called once the gift's transaction has committed)."""
+    from donations.tasks import send_dedication_notice, send_donation_receipt
 
-    donation_send_receipt(donation_id=donation_id)
-    dedication_send_notice(donation_id=donation_id)
+    send_donation_receipt.enqueue(donation_id=donation_id)
+    send_dedication_notice.enqueue(donation_id=donation_id)

@@ -2,9 +2,10 @@
 Annual giving statements: one email per donor and year listing every gift the
 home kept, with the year's total, and a printable page behind a signed link.
 
-`statements_send(year=...)` (the `donations_send_statements` command) sends
-each donor's statement once; running it again sends nothing new unless asked
-to resend. Gifts are listed at what the donor gave (refunded parts taken off).
+`statements_send(year=...)` (the `donations_send_statements` command) queues
+each donor's statement once, as a background task (`donations.tasks`) that
+retries a failed send; running it again queues nothing new unless asked to
+resend. Gifts are listed at what the donor gave (refunded parts taken off).
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.links import absolute_url
+from core.tasks import EmailNotSent, locked_for_send
 from donations.models import AnnualStatement, Donation, Donor
 from donations.receipts import NO_GOODS_OR_SERVICES
 
@@ -77,7 +79,9 @@ def statement_url(*, donor: Donor, year: int) -> str:
     return absolute_url(reverse("donations:statement", args=[token]))
 
 
-def statement_send(*, donor: Donor, year: int, resend: bool = False) -> bool:
+def statement_send(
+    *, donor: Donor, year: int, resend: bool = False, raise_on_failure: bool = False
+) -> bool:
     """Email one donor's statement for `year`; False when there is nothing to
     send (no gifts), it was sent already, or the email failed."""
     statement = statement_for(donor=donor, year=year)
@@ -86,8 +90,17 @@ def statement_send(*, donor: Donor, year: int, resend: bool = False) -> bool:
     record, _created = AnnualStatement.objects.get_or_create(
         donor=donor, year=year, defaults={"total": statement.total}
     )
-    if record.sent_at is not None and not resend:
-        return False
+    with locked_for_send():
+        record = AnnualStatement.objects.select_for_update().get(pk=record.pk)
+        if record.sent_at is not None and not resend:
+            return False
+        return _send_statement(record, statement, raise_on_failure=raise_on_failure)
+
+
+def _send_statement(
+    record: AnnualStatement, statement: Statement, *, raise_on_failure: bool
+) -> bool:
+    donor, year = statement.donor, statement.year
     context = {
         "statement": statement,
         "statement_url": statement_url(donor=donor, year=year),
@@ -103,8 +116,10 @@ def statement_send(*, donor: Donor, year: int, resend: bool = False) -> bool:
             render_to_string("emails/annual_statement.html", context), "text/html"
         )
         message.send()
-    except Exception:
+    except Exception as error:
         logger.exception("Could not send the %s statement of donor %s", year, donor.pk)
+        if raise_on_failure:
+            raise EmailNotSent(donor.pk) from error
         return False
     AnnualStatement.objects.filter(pk=record.pk).update(
         sent_at=timezone.now(), total=statement.total
@@ -113,15 +128,23 @@ def statement_send(*, donor: Donor, year: int, resend: bool = False) -> bool:
 
 
 def statements_send(*, year: int, resend: bool = False) -> tuple[int, int]:
-    """Send every donor who gave in `year` their statement. Returns (sent,
-    skipped)."""
+    """Queue the statement of every donor who gave in `year` (a task each, see
+    `donations.tasks`). Returns (queued, skipped: sent already)."""
+    from donations.tasks import send_annual_statement
+
     donors = Donor.objects.filter(
         donations__in=Donation.objects.counted().filter(date__year=year)
     ).distinct()
-    sent = skipped = 0
-    for donor in donors.order_by("pk"):
-        if statement_send(donor=donor, year=year, resend=resend):
-            sent += 1
-        else:
+    already = set(
+        AnnualStatement.objects.filter(year=year, sent_at__isnull=False).values_list(
+            "donor_id", flat=True
+        )
+    )
+    queued = skipped = 0
+    for donor_id in donors.order_by("pk").values_list("pk", flat=True):
+        if donor_id in already and not resend:
             skipped += 1
-    return sent, skipped
+            continue
+        send_annual_statement.enqueue(donor_id=donor_id, year=year, resend=resend)
+        queued += 1
+    return queued, skipped

@@ -9,6 +9,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from campaigns.selectors import campaign_for_home, next_action_day
+from core.faults import (
+    database_error_in_flight,
+    render_without_database,
+    service_unavailable,
+)
 from pages.models import Page
 from shop.selectors import featured_products
 
@@ -61,7 +66,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    # Without the request: for a disallowed Host header, anything that builds an
+    # absolute address from it (the social image tag) would fail again.
+    return render_without_database("400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -73,6 +80,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered with the request so the page keeps its chrome (Quick exit, hotline);
-    # the context processors it needs read settings only and cannot fail.
-    return render(request, "500.html", status=500)
+    # The chrome (Quick exit, hotline) comes from settings only: the error may be
+    # the database itself, which the session and the cart would need. When it is,
+    # the answer is the 503 page (the database is down, not the site broken).
+    if database_error_in_flight():
+        return service_unavailable()
+    return render_without_database("500.html", status=500)

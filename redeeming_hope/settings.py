@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for load balancers: answered before the host check and redirects.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "staff.middleware.StaffSessionIdleMiddleware",
     "staff.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that finds the database down answers the styled 503 page.
+    "core.faults.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -139,10 +143,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that does not answer fails fast (503) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Put before every key: lets two sites (production, staging) share one Redis.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+# Redis (redis:// or rediss://) goes through core.cache.FailSoftRedisCache: a
+# Redis that is down or slow acts as an empty cache (a miss, a no-op) instead of
+# failing the page, and costs milliseconds: short socket timeouts, and after a
+# failure Redis is left alone for CACHE_DOWN_RETRY_SECONDS before it is tried
+# again. Timeouts are in seconds.
+CACHE_IS_REDIS = CACHES["default"]["BACKEND"].endswith("RedisCache")
+if CACHE_IS_REDIS:
+    CACHES["default"]["BACKEND"] = "core.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "down_retry_seconds": env.float("CACHE_DOWN_RETRY_SECONDS", default=5),
+        }
+    )
+# Sessions: with Redis as the cache, cached_db (read from Redis, written through
+# to the database), so that a session outlives a Redis restart or outage (pure
+# `cache` sessions would lose every cart and sign-in then); without Redis, the
+# database. SESSION_ENGINE overrides either.
 SESSION_ENGINE = env.str(
-    "SESSION_ENGINE", default="django.contrib.sessions.backends.db"
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_REDIS
+    else "django.contrib.sessions.backends.db",
 )
 
 # Rate limits ("count/period", period s, m, h or d, e.g. "5/10m") are counted in
@@ -299,6 +331,17 @@ TASKS = {
     }
 }
 
+# Emails go out through tasks (queued once the change that caused them commits).
+# A failed send is tried again later, up to TASKS_MAX_ATTEMPTS times in all, after
+# TASKS_RETRY_DELAY_SECONDS, then four times as long each time (1, 4, 16, 64 min).
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=5)
+TASKS_RETRY_DELAY_SECONDS = env.int("TASKS_RETRY_DELAY_SECONDS", default=60)
+# A task still "running" this long after it started belongs to a worker that died
+# (killed, out of memory, machine lost): `manage.py tasks_worker` (and the
+# `tasks_requeue_stuck` command) queue it again. Keep it well above the longest
+# task (an email: seconds; a Stripe fee lookup: under a minute).
+TASKS_STUCK_AFTER_SECONDS = env.int("TASKS_STUCK_AFTER_SECONDS", default=900)
+
 # ---------------------------------------------------------------------------
 # Donations
 # ---------------------------------------------------------------------------
@@ -323,13 +366,39 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads and their renditions. MEDIA_STORAGE=local (the default): files under
+# MEDIA_ROOT, for one machine. MEDIA_STORAGE=s3: an S3-compatible bucket (AWS S3,
+# Cloudflare R2, MinIO, ...) that every app server shares, configured by the AWS_*
+# variables below. A storage class's dotted path is accepted too.
+_MEDIA_BACKENDS = {
+    "local": "django.core.files.storage.FileSystemStorage",
+    "s3": "storages.backends.s3.S3Storage",
+}
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+_media_backend = _MEDIA_BACKENDS.get(MEDIA_STORAGE, MEDIA_STORAGE)
+MEDIA_ON_S3 = _media_backend == _MEDIA_BACKENDS["s3"]
+_media: dict = {"BACKEND": _media_backend}
+if MEDIA_ON_S3:
+    # Public media: plain URLs (no signed query strings, which would change on
+    # every page and defeat caching), objects readable through the bucket's own
+    # policy (no per-object ACL), and never overwritten (a second upload with the
+    # same name gets a new name, as on disk). Empty keys: boto3 finds credentials
+    # itself (an instance role, ~/.aws).
+    _media["OPTIONS"] = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),
+        "querystring_auth": False,
+        "default_acl": None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=604800"},
+    }
 STORAGES = {
-    "default": {
-        # Swap for an S3-compatible backend in production through the environment.
-        "BACKEND": env.str(
-            "MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"
-        ),
-    },
+    "default": _media,
     "staticfiles": {
         "BACKEND": env.str(
             "STATIC_STORAGE",
@@ -337,6 +406,10 @@ STORAGES = {
         ),
     },
 }
+# Serve MEDIA_ROOT from the app itself with DEBUG off: for trying the production
+# settings on one machine (`make serve`) only; a real site serves media from its
+# bucket or its web server. Ignored unless MEDIA_STORAGE is local.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False) and not MEDIA_ON_S3
 # Uploads larger than this are refused by the image validators.
 MAX_UPLOAD_IMAGE_BYTES = env.int("MAX_UPLOAD_IMAGE_BYTES", default=8 * 1024 * 1024)
 # ...and so are images with more pixels than this (decompression bombs).
@@ -355,6 +428,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTP
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -364,13 +439,31 @@ X_FRAME_OPTIONS = "DENY"
 # portal): the only other sites a form of ours may lead to.
 STRIPE_PAGE_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"]
 
+def _media_origins() -> list[str]:
+    """Where media on S3 is served from, for the CSP's img-src (nothing when on
+    this site: local media, or a custom domain that is this site's own host)."""
+    options = STORAGES["default"].get("OPTIONS", {})
+    if not MEDIA_ON_S3:
+        return []
+    if options["custom_domain"]:
+        host = options["custom_domain"].split("/")[0]
+        return [] if host in ALLOWED_HOSTS else [f"https://{host}"]
+    if options["endpoint_url"]:
+        return [options["endpoint_url"].rstrip("/")]
+    bucket, region = options["bucket_name"], options["region_name"]
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    if region:
+        origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return origins
+
+
 # Django's built-in Content Security Policy: only this site's own files, no inline
 # script, no third-party origin. `data:` images are allowed for the admin's icons.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_media_origins()],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -437,6 +530,10 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": _email.get("EMAIL_USE_SSL", False),
         "timeout": 10,
     }
+elif _email["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    # filemail:////var/mail/redeeming-hope: each email is written to a file in
+    # that folder instead of being sent (trying a production-like setup).
+    MAILERS["default"]["OPTIONS"] = {"file_path": _email["EMAIL_FILE_PATH"]}
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redeeming Hope <hello@redeeminghope.org>"
 )

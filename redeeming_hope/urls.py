@@ -1,10 +1,14 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from campaigns.sitemaps import SITEMAPS as CAMPAIGN_SITEMAPS
+from core.health import healthz
 from donations import views as donation_views
 from pages import views
 from pages.sitemaps import PageSitemap
@@ -37,11 +41,22 @@ urlpatterns = [
     # The second step of signing in, under the admin's path (ADMIN_URL).
     path(f"{settings.ADMIN_URL}two-factor/", include("staff.two_factor_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    # For load balancers: no trailing slash, the path they are usually given.
+    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:
     # Uploaded images in development; production serves media from its storage.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.SERVE_MEDIA:
+    # `make serve` only (production settings on one machine): see SERVE_MEDIA.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 handler400 = "pages.views.bad_request"
 handler403 = "pages.views.permission_denied"

@@ -4,6 +4,11 @@ The shop's emails: the order confirmation, "shipped" (with the tracking link),
 after the transaction that caused it has committed, and none can undo or block
 what caused it by failing: a failure is logged, and shown to staff on the order
 (`confirmation_sent_at` left empty, or the step's `OrderEvent.email_failed`).
+
+They run as background tasks (`shop.tasks`), which pass `raise_on_failure=True`
+so that a failed send is retried later; each checks its "sent" mark under a row
+lock first, so a retried or repeated task never sends twice. Staff's "send again"
+actions call them directly.
 """
 
 import logging
@@ -16,19 +21,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from core.tasks import EmailNotSent, locked_for_send
 from shop.models import Order, OrderEvent, OrderRefund
 from shop.selectors import shop_settings
 
 logger = logging.getLogger(__name__)
 
 
-def order_send_confirmation(*, order_id: int) -> bool:
+def order_send_confirmation(*, order_id: int, raise_on_failure: bool = False) -> bool:
     """Send the confirmation email once. Runs after the payment's transaction has
     committed; a failure is logged and leaves `confirmation_sent_at` empty so staff
     can see (and resend) it in the admin; the order stays paid."""
-    order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    if order.confirmation_sent_at is not None or not order.is_paid:
-        return False
+    with locked_for_send():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .prefetch_related("lines")
+            .get(pk=order_id)
+        )
+        if order.confirmation_sent_at is not None or not order.is_paid:
+            return False
+        return _send_confirmation(order, raise_on_failure=raise_on_failure)
+
+
+def _send_confirmation(order: Order, *, raise_on_failure: bool) -> bool:
     context = {
         "order": order,
         "lines": list(order.lines.all()),
@@ -46,8 +61,10 @@ def order_send_confirmation(*, order_id: int) -> bool:
             render_to_string("emails/order_confirmation.html", context), "text/html"
         )
         message.send()
-    except Exception:
+    except Exception as error:
         logger.exception("Could not send the confirmation of order %s", order.number)
+        if raise_on_failure:
+            raise EmailNotSent(order.number) from error
         return False
     Order.objects.filter(pk=order.pk, confirmation_sent_at__isnull=True).update(
         confirmation_sent_at=timezone.now()
@@ -70,14 +87,28 @@ def _send(
 
 
 def _note_failure(event_id: int | None, what: str) -> None:
-    """Show staff, on the step's history line, which email did not go out."""
+    """Show staff, on the step's history line, which email did not go out (once,
+    however many times it is tried)."""
     if event_id is None:
         return
     event = OrderEvent.objects.filter(pk=event_id).first()
     if event is None:
         return
-    failed = ", ".join(part for part in (event.email_failed, what) if part)
-    OrderEvent.objects.filter(pk=event_id).update(email_failed=failed[:200])
+    parts = [part for part in event.email_failed.split(", ") if part]
+    if what not in parts:
+        parts.append(what)
+    OrderEvent.objects.filter(pk=event_id).update(email_failed=", ".join(parts)[:200])
+
+
+def _note_success(event_id: int | None, what: str) -> None:
+    """A later attempt sent it: take it off the step's "email failed" note."""
+    if event_id is None:
+        return
+    event = OrderEvent.objects.filter(pk=event_id).first()
+    if event is None or what not in event.email_failed:
+        return
+    parts = [part for part in event.email_failed.split(", ") if part and part != what]
+    OrderEvent.objects.filter(pk=event_id).update(email_failed=", ".join(parts))
 
 
 # Which email a fulfilment step sends the buyer: template and subject.
@@ -87,7 +118,7 @@ STEP_EMAILS = {
 }
 
 
-def order_send_step_email(*, event_id: int) -> bool:
+def order_send_step_email(*, event_id: int, raise_on_failure: bool = False) -> bool:
     """The buyer's email for a fulfilment step (shipped, ready for pickup).
     Returns whether it was sent; a failure is logged and noted on the event."""
     event = OrderEvent.objects.select_related("order").get(pk=event_id)
@@ -112,14 +143,19 @@ def order_send_step_email(*, event_id: int) -> bool:
             to=[order.email],
             context=context,
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Could not send the %s email of order %s", template, order)
         _note_failure(event.pk, str(_("buyer's email")))
+        if raise_on_failure:
+            raise EmailNotSent(order.number) from error
         return False
+    _note_success(event.pk, str(_("buyer's email")))
     return True
 
 
-def order_notify_staff(*, order_id: int, event_id: int | None = None) -> bool:
+def order_notify_staff(
+    *, order_id: int, event_id: int | None = None, raise_on_failure: bool = False
+) -> bool:
     """Tell staff (settings.SHOP_STAFF_EMAILS) of a new paid order. Nobody is
     told when the setting is empty; a failure is logged and noted on the
     order's "paid" history line."""
@@ -139,22 +175,34 @@ def order_notify_staff(*, order_id: int, event_id: int | None = None) -> bool:
             to=recipients,
             context=context,
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Could not tell staff of the new order %s", order.number)
         _note_failure(event_id, str(_("staff notice")))
+        if raise_on_failure:
+            raise EmailNotSent(order.number) from error
         return False
+    _note_success(event_id, str(_("staff notice")))
     return True
 
 
-def order_send_refund(*, refund_id: int) -> bool:
+def order_send_refund(*, refund_id: int, raise_on_failure: bool = False) -> bool:
     """Tell the buyer what was refunded (once per refund). A failure is logged
     and leaves the refund's `email_sent_at` empty, which the admin shows."""
-    refund = OrderRefund.objects.select_related("order").get(pk=refund_id)
-    if (
-        refund.email_sent_at is not None
-        or refund.status != OrderRefund.Status.SUCCEEDED
-    ):
-        return False
+    with locked_for_send():
+        refund = (
+            OrderRefund.objects.select_for_update(of=("self",))
+            .select_related("order")
+            .get(pk=refund_id)
+        )
+        if (
+            refund.email_sent_at is not None
+            or refund.status != OrderRefund.Status.SUCCEEDED
+        ):
+            return False
+        return _send_refund(refund, raise_on_failure=raise_on_failure)
+
+
+def _send_refund(refund: OrderRefund, *, raise_on_failure: bool) -> bool:
     order = refund.order
     context = {
         "order": order,
@@ -173,8 +221,10 @@ def order_send_refund(*, refund_id: int) -> bool:
             to=[order.email],
             context=context,
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Could not send the refund email of order %s", order.number)
+        if raise_on_failure:
+            raise EmailNotSent(order.number) from error
         return False
     OrderRefund.objects.filter(pk=refund.pk, email_sent_at__isnull=True).update(
         email_sent_at=timezone.now()

@@ -23,13 +23,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.emails import (
-    order_notify_staff,
-    order_send_confirmation,
-    order_send_step_email,
-)
+from core.tasks import enqueue_on_commit
 from shop.models import Order, OrderEvent, Variant
 from shop.services import SoldOut, return_stock
+from shop.tasks import (
+    notify_staff_of_order,
+    send_order_confirmation,
+    send_order_step_email,
+)
 
 if TYPE_CHECKING:  # payments is imported for its types only
     from django.contrib.auth.models import AnonymousUser
@@ -176,12 +177,8 @@ def _confirm_after_commit(order: Order, by: "Actor" = None) -> None:
     event = OrderEvent.objects.create(
         order_id=order_id, status=Order.Status.PAID, created_by=_user(by)
     )
-    transaction.on_commit(
-        lambda: order_send_confirmation(order_id=order_id), robust=True
-    )
-    transaction.on_commit(
-        lambda: order_notify_staff(order_id=order_id, event_id=event.pk), robust=True
-    )
+    enqueue_on_commit(send_order_confirmation, order_id=order_id)
+    enqueue_on_commit(notify_staff_of_order, order_id=order_id, event_id=event.pk)
 
 
 def _user(by: "Actor") -> Any:
@@ -383,10 +380,7 @@ def order_transition(
             order=current, status=status, created_by=_user(by), note=note
         )
         if status in (Order.Status.SHIPPED, Order.Status.READY_FOR_PICKUP):
-            event_id = event.pk
-            transaction.on_commit(
-                lambda: order_send_step_email(event_id=event_id), robust=True
-            )
+            enqueue_on_commit(send_order_step_email, event_id=event.pk)
     order.refresh_from_db()
     return order
 

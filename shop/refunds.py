@@ -31,9 +31,9 @@ from django.db.models import F, Max, Sum
 from django.utils.translation import gettext as _
 
 from core.money import format_money, round_money
+from core.tasks import enqueue_on_commit
 from payments.exceptions import PaymentError
 from payments.refunds import refund_create
-from shop.emails import order_send_refund
 from shop.models import (
     ZERO,
     Order,
@@ -43,6 +43,7 @@ from shop.models import (
     OrderRefundLine,
     Variant,
 )
+from shop.tasks import send_order_refund_email
 
 if TYPE_CHECKING:
     from payments.registry import CheckoutOutcome
@@ -284,8 +285,7 @@ def _after_refund(order: Order, refund: OrderRefund) -> None:
         )
         % {"amount": amount},
     )
-    refund_id = refund.pk
-    transaction.on_commit(lambda: order_send_refund(refund_id=refund_id), robust=True)
+    enqueue_on_commit(send_order_refund_email, refund_id=refund.pk)
 
 
 def order_record_processor_refund(

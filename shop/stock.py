@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from core.tasks import EmailNotSent, enqueue_on_commit
 from shop.emails import _send
 from shop.models import StockAdjustment, Variant
 
@@ -75,13 +76,14 @@ def warn_if_low(variant: Variant, *, before: int, after: int) -> None:
     below its threshold (once per crossing, not on every later sale)."""
     threshold = variant.low_stock_threshold
     if variant.is_active and before > threshold >= after:
-        variant_id = variant.pk
-        transaction.on_commit(
-            lambda: variant_send_low_stock(variant_ids=[variant_id]), robust=True
-        )
+        from shop.tasks import send_low_stock_warning
+
+        enqueue_on_commit(send_low_stock_warning, variant_ids=[variant.pk])
 
 
-def variant_send_low_stock(*, variant_ids: Iterable[int]) -> bool:
+def variant_send_low_stock(
+    *, variant_ids: Iterable[int], raise_on_failure: bool = False
+) -> bool:
     """Tell staff (settings.SHOP_STAFF_EMAILS) which variants are low. A failure
     is logged; the dashboard and the "low" filter show them anyway."""
     recipients = list(getattr(settings, "SHOP_STAFF_EMAILS", []))
@@ -105,7 +107,9 @@ def variant_send_low_stock(*, variant_ids: Iterable[int]) -> bool:
             to=recipients,
             context=context,
         )
-    except Exception:
+    except Exception as error:
         logger.exception("Could not warn staff of low stock (%s)", variants)
+        if raise_on_failure:
+            raise EmailNotSent(str(variants)) from error
         return False
     return True

@@ -18,7 +18,7 @@ PRODUCTION = {
     "ORGANIZATION_EIN": "12-3456789",
 }
 # Variables that would leak the test run's own configuration into the child.
-_STRIP = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+_STRIP = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_BACKEND"}
 
 
 def manage(

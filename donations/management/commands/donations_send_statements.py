@@ -35,6 +35,6 @@ class Command(BaseCommand):
             raise CommandError(f"{year} is not a year we can report on.")
         sent, skipped = statements_send(year=year, resend=options["resend"])
         self.stdout.write(
-            f"{year} statements: {sent} sent, {skipped} skipped (already sent, "
-            "or the email failed: see the log)."
+            f"{year} statements: {sent} queued to send, {skipped} skipped (sent "
+            "already; --resend sends them again)."
         )
