@@ -439,6 +439,7 @@ X_FRAME_OPTIONS = "DENY"
 # portal): the only other sites a form of ours may lead to.
 STRIPE_PAGE_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"]
 
+
 def _media_origins() -> list[str]:
     """Where media on S3 is served from, for the CSP's img-src (nothing when on
     this site: local media, or a custom domain that is this site's own host)."""
