@@ -158,12 +158,12 @@ def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:
 
 
 def visitor_key(request: HttpRequest) -> str:
-    """The visitor's session key, creating the session if it has none yet (a
-    visitor who refuses cookies gets a new one each time: the address's limit
-    still holds)."""
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key or ""
+    """The visitor's session key, or "" when the visitor has no session yet: such a
+    request is limited by its address only. A session is never created just to be
+    counted (a bot without cookies would get a new one each time, and fill the
+    session table)."""
+    session = getattr(request, "session", None)
+    return (session.session_key or "") if session is not None else ""
 
 
 def ratelimit_request(

@@ -161,11 +161,15 @@ def test_ratelimit_request_limits_the_session_and_the_address():
         return ratelimit_request(request, scope="r", per_visitor="1/m", per_ip="3/m")
 
     first, second = SessionStore(), SessionStore()
-    assert attempt(first) is None and first.session_key  # the session was created
+    first.create()
+    second.create()
+    assert attempt(first) is None
     refused = attempt(first)
     assert refused is not None and refused.status_code == 429
     assert attempt(second) is None  # the address's third try (refusals count)
-    assert attempt(SessionStore()).status_code == 429  # the address's fourth
+    newcomer = SessionStore()
+    assert attempt(newcomer).status_code == 429  # the address's fourth
+    assert not newcomer.session_key  # no session is made just to be counted
     # Without a visitor rate, only the address counts.
     request = factory.get("/", REMOTE_ADDR="192.0.2.9")
     request.session = SessionStore()
