@@ -23,10 +23,12 @@ from django.views.decorators.http import require_GET
 
 from campaigns import ics, sharing
 from campaigns.models import ActionDay, Campaign, CampaignQuerySet, Statistic
+from core.pagecache import PAGE_NUMBER, public_page
 
 CAMPAIGNS_PER_PAGE = 12
 
 
+@public_page(query={"page": PAGE_NUMBER})
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -68,6 +70,7 @@ def _with_children(queryset: CampaignQuerySet) -> CampaignQuerySet:
     )
 
 
+@public_page
 @require_GET
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(

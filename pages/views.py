@@ -9,10 +9,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from campaigns.selectors import campaign_for_home, next_action_day
+from core.pagecache import public_page
 from pages.models import Page
 from shop.selectors import featured_products
 
 
+@public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The home page must never 404: without its intro row it still shows the rest.
@@ -32,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_GET
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Get help, Browsing safely, About: fixed URLs, words from the admin."""

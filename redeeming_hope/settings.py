@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it needs the CSRF cookie, the user and messages, and every
+    # middleware above still adds its headers to a page served from the cache.
+    "core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "redeeming_hope.urls"
@@ -148,6 +151,15 @@ DONATE_RATE_PER_IP = env.str("DONATE_RATE_PER_IP", default="20/10m")
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
 RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
+
+# ---------------------------------------------------------------------------
+# Page cache (core.pagecache): public pages served from the cache above
+# ---------------------------------------------------------------------------
+# Off: every page is rendered for each request (e.g. to debug a template).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# A stored page is dropped when staff change what it shows, and in any case after
+# this many seconds (scheduled campaigns and "days left" change with time alone).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # ---------------------------------------------------------------------------
 # Passwords

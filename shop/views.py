@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import (
     client_ip,
     parse_rate,
@@ -61,6 +62,7 @@ def _no_index(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@public_page(query={"category": SLUG, "sort": SORTS, "page": PAGE_NUMBER})
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(products__is_active=True).distinct())
@@ -92,6 +94,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The product page; its form POSTs back here to add to the cart, so an error
