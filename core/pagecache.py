@@ -379,6 +379,24 @@ def _cut_csrf(
     return cut
 
 
+# A fragment as a visitor without a session sees it (no cart, not signed in)
+# depends only on the page's URL name: rendered once per process, kept here.
+_SESSIONLESS_FRAGMENTS: dict[tuple[str, str, str], bytes] = {}
+
+
+def _render_fragment(request: HttpRequest, name: str, charset: str) -> bytes:
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return render_to_string(name, request=request).encode(charset)
+    match = request.resolver_match
+    key = (name, match.view_name if match else "", charset)
+    fragment = _SESSIONLESS_FRAGMENTS.get(key)
+    if fragment is None:
+        fragment = render_to_string(name, request=request).encode(charset)
+        if len(_SESSIONLESS_FRAGMENTS) < 1000:
+            _SESSIONLESS_FRAGMENTS[key] = fragment
+    return fragment
+
+
 def _fill(request: HttpRequest, parts: tuple[bytes | str, ...], charset: str) -> bytes:
     token = ""
     out: list[bytes] = []
@@ -389,13 +407,62 @@ def _fill(request: HttpRequest, parts: tuple[bytes | str, ...], charset: str) ->
             token = token or get_token(request)
             out.append(token.encode())
         else:
-            out.append(render_to_string(part, request=request).encode(charset))
+            out.append(_render_fragment(request, part, charset))
     return b"".join(out)
 
 
 # ---------------------------------------------------------------------------
 # The middleware
 # ---------------------------------------------------------------------------
+# This process's copies of pages it stored or fetched, checked against the
+# shared version on each use: a hit then reads only the version (a few bytes)
+# from a shared cache such as Redis, not the page.
+_LOCAL: dict[str, Entry] = {}
+_LOCAL_MAX = 200
+
+
+def _remember(key: str, entry: Entry) -> None:
+    _LOCAL.pop(key, None)
+    _LOCAL[key] = entry
+    while len(_LOCAL) > _LOCAL_MAX:
+        del _LOCAL[next(iter(_LOCAL))]  # the oldest
+
+
+def _fresh(entry: object, version: str) -> bool:
+    return (
+        isinstance(entry, Entry)
+        and entry.version == version
+        and entry.expires_at > _now()
+    )
+
+
+def _lookup(key: str) -> tuple[str, Entry | None]:
+    """The current version and the page stored under it, if any: one cache
+    round trip (the version alone when this process holds the page)."""
+    cache = _cache()
+    local = _LOCAL.get(key)
+    if local is not None:
+        version = cache.get(VERSION_KEY)
+        if isinstance(version, str) and _fresh(local, version):
+            return version, local
+        _LOCAL.pop(key, None)
+    found = cache.get_many([VERSION_KEY, key])
+    version = _read_version(cache, found)
+    entry = found.get(key)
+    if isinstance(entry, Entry) and _fresh(entry, version):
+        _remember(key, entry)
+        return version, entry
+    return version, None
+
+
+def _private(response: HttpResponseBase) -> None:
+    """Never let a browser share the page or a CDN keep it: its cart count and
+    CSRF token are the visitor's (so HTML must not be cached at a CDN either).
+    Browsers may still show it again for Back."""
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+
+
 def _signed_in(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
@@ -446,10 +513,7 @@ class PageCacheMiddleware:
         if state.outcome == "miss":
             response = self._after_miss(request, response, state)
         response["X-Cache"] = state.outcome
-        if not response.has_header("Cache-Control"):
-            # Never let a browser or a CDN share this page: its cart count and
-            # CSRF token are the visitor's. Browsers may keep it for Back.
-            patch_cache_control(response, private=True, no_cache=True)
+        _private(response)
         return response
 
     def process_view(
@@ -467,21 +531,17 @@ class PageCacheMiddleware:
         state = _State(outcome="bypass")
         setattr(request, _ATTRIBUTE, state)
         key = page_key(request, policy)
-        if key is None or _signed_in(request) or _has_messages(request):
+        if key is None:
+            return None
+        # Without any cookie there is no session: no user, no messages.
+        if request.COOKIES and (_signed_in(request) or _has_messages(request)):
             return None
         try:
-            cache = _cache()
-            found = cache.get_many([VERSION_KEY, key])
-            version = _read_version(cache, found)
+            version, entry = _lookup(key)
         except Exception as error:
             logger.warning("Page cache unavailable, serving uncached: %s", error)
             return None
-        entry = found.get(key)
-        if (
-            isinstance(entry, Entry)
-            and entry.version == version
-            and entry.expires_at > _now()
-        ):
+        if entry is not None:
             state.outcome = "hit"
             return self._serve(request, entry)
         state.outcome, state.key, state.version = "miss", key, version
@@ -505,6 +565,7 @@ class PageCacheMiddleware:
         charset = response.charset
         parts = _split_fragments(response.content, state)
         if _storable(request, response):
+            _private(response)
             stored = _cut_csrf(parts, request)
             if stored is None:
                 logger.warning(
@@ -542,5 +603,6 @@ class PageCacheMiddleware:
         )
         try:
             _cache().set(state.key, entry, timeout=seconds)
+            _remember(state.key, entry)
         except Exception as error:
             logger.warning("Page cache unavailable, page not kept: %s", error)
