@@ -39,7 +39,9 @@ Invalidation: one "public pages version" in the cache, replaced by
 under and is ignored once the version changed. Each app calls it from its
 `signals.py` for the models its public pages show (see CONTRIBUTING.md).
 Entries also expire after PAGE_CACHE_SECONDS, so what changes with time alone
-(scheduled publishing, "days left") shows within minutes.
+(scheduled publishing, "days left") shows within minutes. Each process keeps its
+own copies too and reads the shared version at most every
+PAGE_CACHE_RECHECK_SECONDS, so most hits make no round trip to Redis at all.
 
 A cache that fails never breaks a page: the page is served uncached.
 """
@@ -187,8 +189,10 @@ def invalidate_public_pages() -> None:
     earlier version can match it again, even after the key was evicted). Never
     raises: with the cache down, pages expire on their own.
     """
+    version = _new_version()
+    _note_version(version)
     try:
-        _cache().set(VERSION_KEY, _new_version(), timeout=None)
+        _cache().set(VERSION_KEY, version, timeout=None)
     except Exception:
         logger.exception("Could not invalidate the public pages' cache.")
 
@@ -436,18 +440,48 @@ def _fresh(entry: object, version: str) -> bool:
     )
 
 
+# The version this process last read or set, and when (time.monotonic()).
+_KNOWN: dict[str, Any] = {"version": "", "at": 0.0}
+
+
+def _note_version(version: str) -> None:
+    _KNOWN.update(version=version, at=time.monotonic())
+
+
+def _recent_version() -> str | None:
+    """The version read less than PAGE_CACHE_RECHECK_SECONDS ago, if any."""
+    seconds = float(getattr(settings, "PAGE_CACHE_RECHECK_SECONDS", 0))
+    if _KNOWN["version"] and time.monotonic() - _KNOWN["at"] < seconds:
+        return str(_KNOWN["version"])
+    return None
+
+
+def forget_process_copies() -> None:
+    """Drop this process's copies of pages and of the version (tests do, when
+    they empty the cache)."""
+    _LOCAL.clear()
+    _SESSIONLESS_FRAGMENTS.clear()
+    _note_version("")
+
+
 def _lookup(key: str) -> tuple[str, Entry | None]:
-    """The current version and the page stored under it, if any: one cache
-    round trip (the version alone when this process holds the page)."""
+    """The current version and the page stored under it, if any. One cache
+    round trip, for the version alone when this process holds the page; none
+    when it also read the version less than PAGE_CACHE_RECHECK_SECONDS ago (so
+    a change made through another process shows here that much later)."""
     cache = _cache()
     local = _LOCAL.get(key)
     if local is not None:
-        version = cache.get(VERSION_KEY)
+        recent = _recent_version()
+        version = recent or cache.get(VERSION_KEY)
+        if isinstance(version, str) and recent is None:
+            _note_version(version)
         if isinstance(version, str) and _fresh(local, version):
             return version, local
         _LOCAL.pop(key, None)
     found = cache.get_many([VERSION_KEY, key])
     version = _read_version(cache, found)
+    _note_version(version)
     entry = found.get(key)
     if isinstance(entry, Entry) and _fresh(entry, version):
         _remember(key, entry)

@@ -160,6 +160,10 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # A stored page is dropped when staff change what it shows, and in any case after
 # this many seconds (scheduled campaigns and "days left" change with time alone).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Each app process keeps its own copies of pages and asks the shared cache whether
+# they are still current at most this often (0: on every request). A change made
+# through another process shows this much later; a hit costs no round trip.
+PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
 
 # ---------------------------------------------------------------------------
 # Passwords

@@ -5,6 +5,8 @@ import os
 import pytest
 from django.core.cache import cache
 
+from core import pagecache
+
 pytest_plugins = ["tests.payments.fixtures"]
 
 
@@ -30,6 +32,7 @@ def _empty_cache():
     """Each test starts with an empty cache: no page cached (core.pagecache), no
     rate-limit count, left by an earlier test in the same worker."""
     cache.clear()
+    pagecache.forget_process_copies()
     yield
     cache.clear()
 

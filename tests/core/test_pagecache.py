@@ -297,7 +297,22 @@ def test_invalidating_drops_every_page(client):
     assert page(client, url)["X-Cache"] == "hit"
 
 
-def test_a_lost_version_key_is_made_again(client):
+def test_a_change_through_another_process_shows_after_the_recheck(client, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    url = reverse("home")
+    page(client, url)
+    assert page(client, url)["X-Cache"] == "hit"
+    # Another process invalidates: this one trusts the version it just read...
+    cache.set(pagecache.VERSION_KEY, "set-by-another-process", timeout=None)
+    assert page(client, url)["X-Cache"] == "hit"
+    # ...until PAGE_CACHE_RECHECK_SECONDS have passed.
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    assert page(client, url)["X-Cache"] == "miss"
+    assert page(client, url)["X-Cache"] == "hit"
+
+
+def test_a_lost_version_key_is_made_again(client, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
     url = reverse("home")
     page(client, url)
     cache.delete(pagecache.VERSION_KEY)
