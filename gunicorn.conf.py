@@ -1,5 +1,6 @@
 """
-gunicorn's configuration for production and `make serve` (`gunicorn -c gunicorn.conf.py`).
+gunicorn's configuration for production and `make serve`
+(`gunicorn -c gunicorn.conf.py`).
 
 Every value can be changed from the environment (GUNICORN_* or the names below), so
 one file serves a laptop, a container and a large server alike.

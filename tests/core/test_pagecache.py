@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from core import pagecache
+from core.pagecache import parts, store
 from tests.html import assert_valid_html
 from tests.pages.factories import PageFactory
 from tests.shop.factories import VariantFactory
@@ -138,10 +139,10 @@ def test_two_visitors_never_see_each_others_parts(product):
 
 def test_the_stored_copy_holds_no_csrf_token(client, product):
     page(client, product.get_absolute_url())
-    (key,) = [k for k in cache._cache if pagecache.PAGE_PREFIX in k]  # locmem
+    (key,) = [k for k in cache._cache if store.PAGE_PREFIX in k]  # locmem
     entry = cache.get(key.split(":", 2)[-1])
     stored = b"".join(p for p in entry.parts if isinstance(p, bytes))
-    assert pagecache.CSRF_SLOT in entry.parts
+    assert parts.CSRF_SLOT in entry.parts
     assert b'name="csrfmiddlewaretoken" value="' in stored  # the hole follows
     assert not TOKEN.search(stored.decode())
     assert "shop/includes/cart_link_fragment.html" in entry.parts
@@ -231,10 +232,10 @@ def test_a_page_expires_after_page_cache_seconds(client, settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 300
     url = reverse("home")
     page(client, url)
-    now = pagecache._now()
-    monkeypatch.setattr(pagecache, "_now", lambda: now + 299)
+    now = store.now()
+    monkeypatch.setattr(store, "now", lambda: now + 299)
     assert page(client, url)["X-Cache"] == "hit"
-    monkeypatch.setattr(pagecache, "_now", lambda: now + 301)
+    monkeypatch.setattr(store, "now", lambda: now + 301)
     assert page(client, url)["X-Cache"] == "miss"
 
 
@@ -244,7 +245,7 @@ def test_the_off_switch(client, settings):
     page(client, url)
     response = page(client, url)
     assert "X-Cache" not in response
-    assert not [k for k in cache._cache if pagecache.PAGE_PREFIX in k]
+    assert not [k for k in cache._cache if store.PAGE_PREFIX in k]
 
 
 def test_hits_keep_every_security_header(client, settings):
@@ -270,7 +271,7 @@ class BrokenCache:
 
 
 def test_a_failing_cache_serves_pages_uncached(client, monkeypatch, product):
-    monkeypatch.setattr(pagecache, "_cache", BrokenCache)
+    monkeypatch.setattr(store, "backend", BrokenCache)
     for url in (reverse("home"), product.get_absolute_url(), reverse("the-home")):
         response = page(client, url)
         assert response["X-Cache"] == "bypass"
@@ -303,7 +304,7 @@ def test_a_change_through_another_process_shows_after_the_recheck(client, settin
     page(client, url)
     assert page(client, url)["X-Cache"] == "hit"
     # Another process invalidates: this one trusts the version it just read...
-    cache.set(pagecache.VERSION_KEY, "set-by-another-process", timeout=None)
+    cache.set(store.VERSION_KEY, "set-by-another-process", timeout=None)
     assert page(client, url)["X-Cache"] == "hit"
     # ...until PAGE_CACHE_RECHECK_SECONDS have passed.
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
@@ -315,7 +316,7 @@ def test_a_lost_version_key_is_made_again(client, settings):
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
     url = reverse("home")
     page(client, url)
-    cache.delete(pagecache.VERSION_KEY)
+    cache.delete(store.VERSION_KEY)
     assert page(client, url)["X-Cache"] == "miss"
     assert page(client, url)["X-Cache"] == "hit"
 
@@ -349,11 +350,11 @@ def test_a_token_outside_a_form_keeps_the_page_out_of_the_cache(rf):
     request.META["CSRF_COOKIE"] = "a" * 32
     token = get_token(request)
     body = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-    assert pagecache._cut_csrf([body.encode()], request) == [
+    assert parts.cut_csrf([body.encode()], request) == [
         b'<input type="hidden" name="csrfmiddlewaretoken" value="',
-        pagecache.CSRF_SLOT,
+        parts.CSRF_SLOT,
         b'">',
     ]
     other = get_token(request)
     leaked = [f'<meta name="csrf" content="{other}">'.encode()]
-    assert pagecache._cut_csrf(leaked, request) is None
+    assert parts.cut_csrf(leaked, request) is None
