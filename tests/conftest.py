@@ -28,7 +28,7 @@ def _django_async_safety_check_is_on(request):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _no_cached_pages():
     """Each test starts with an empty cache: no page cached (core.pagecache), no
     rate-limit count, left by an earlier test in the same worker."""
     cache.clear()
