@@ -221,11 +221,18 @@ def test_hosts_and_schemes_are_kept_apart(client, settings):
     assert page(client, url, secure=True)["X-Cache"] == "miss"
 
 
-def test_error_pages_are_not_stored(client):
+def test_error_pages_are_not_stored(client, product):
+    variant = product.variants.get()
+    client.post(product.get_absolute_url(), {"variant": variant.pk, "quantity": 1})
+    page(client, reverse("shop:cart"))  # shows the message
     url = reverse("shop:product-detail", args=["nothing-here"])
     assert client.get(url).status_code == 404
     response = client.get(url)
     assert response.status_code == 404 and response["X-Cache"] == "miss"
+    # Rendered for the cache, then not kept: the visitor's parts are filled in.
+    html = response.content.decode()
+    assert "<!--pagecache:" not in html
+    assert '<span class="header-cart__count">1</span>' in html
 
 
 def test_a_page_expires_after_page_cache_seconds(client, settings, monkeypatch):
