@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from campaigns import ics, sharing
 from campaigns.models import ActionDay, Campaign, CampaignQuerySet, Statistic
+from core.pagecache import PAGE_NUMBER, public_page
 
 CAMPAIGNS_PER_PAGE = 12
 # Drafts and scheduled campaigns are for staff whose role includes campaigns
@@ -31,6 +32,7 @@ CAMPAIGNS_PER_PAGE = 12
 VIEW_CAMPAIGNS = "campaigns.view_campaign"
 
 
+@public_page(query={"page": PAGE_NUMBER})
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -72,6 +74,7 @@ def _with_children(queryset: CampaignQuerySet) -> CampaignQuerySet:
     )
 
 
+@public_page
 @require_GET
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(

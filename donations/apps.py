@@ -13,3 +13,6 @@ class DonationsConfig(AppConfig):
 
         for handler in (donation_checkout_handler, recurring_gift_handler):
             register_checkout_handler(handler.kind, handler)
+        from donations import signals as page_cache_signals
+
+        page_cache_signals.connect()  # cached pages follow changes (core.pagecache)

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import stacked_bar_chart
+from core.pagecache import public_page
 from core.ratelimit import ratelimit_request
 from donations import monthly, online, selectors, statements
 from donations.fees import fee_rates
@@ -165,6 +166,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@public_page
 @require_GET
 def fund_detail(request: HttpRequest) -> HttpResponse:
     """/the-home/: the goal, what has been raised and how, month by month."""

@@ -6,3 +6,8 @@ class PagesConfig(AppConfig):
 
     name = "pages"
     verbose_name = "Pages"
+
+    def ready(self) -> None:
+        from pages import signals
+
+        signals.connect()  # cached public pages follow changes (core.pagecache)

@@ -14,10 +14,12 @@ from core.faults import (
     render_without_database,
     service_unavailable,
 )
+from core.pagecache import public_page
 from pages.models import Page
 from shop.selectors import featured_products
 
 
+@public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The home page must never 404: without its intro row it still shows the rest.
@@ -37,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_GET
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Get help, Browsing safely, About: fixed URLs, words from the admin."""

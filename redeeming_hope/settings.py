@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that finds the database down answers the styled 503 page.
     "core.faults.DatabaseUnavailableMiddleware",
+    # After everything a page needs (the CSRF cookie, the user, messages): every
+    # middleware above still adds its headers to a page served from the cache.
+    "core.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -208,6 +211,19 @@ DONATION_MANAGE_RATE_PER_IP = env.str("DONATION_MANAGE_RATE_PER_IP", default="20
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
 RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
+
+# ---------------------------------------------------------------------------
+# Page cache (core.pagecache): public pages served from the cache above
+# ---------------------------------------------------------------------------
+# Off: every page is rendered for each request (e.g. to debug a template).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# A stored page is dropped when staff change what it shows, and in any case after
+# this many seconds (scheduled campaigns and "days left" change with time alone).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Each app process keeps its own copies of pages and asks the shared cache whether
+# they are still current at most this often (0: on every request). A change made
+# through another process shows this much later; a hit costs no round trip.
+PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
 
 # ---------------------------------------------------------------------------
 # Passwords

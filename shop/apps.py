@@ -11,3 +11,6 @@ class ShopConfig(AppConfig):
         from shop.handlers import order_checkout_handler
 
         register_checkout_handler(order_checkout_handler.kind, order_checkout_handler)
+        from shop import signals as page_cache_signals
+
+        page_cache_signals.connect()  # cached pages follow changes (core.pagecache)

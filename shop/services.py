@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pagecache import invalidate_public_pages_on_commit
 from payments.checkout import CHECKOUT_LIFETIME
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
@@ -338,6 +339,8 @@ def order_release_stock(*, order: Order, status: str) -> bool:
         ).update(status=status, stock_released_at=timezone.now())
         if released:
             return_stock(order)
+            # Stock changed with update(), which sends no signal (shop.signals).
+            invalidate_public_pages_on_commit()
     order.refresh_from_db(fields=["status", "stock_released_at"])
     return bool(released)
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import HONEYPOT_MESSAGE, honeypot_filled
+from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
@@ -57,6 +58,7 @@ def _no_index(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@public_page(query={"category": SLUG, "sort": SORTS, "page": PAGE_NUMBER})
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(products__is_active=True).distinct())
@@ -88,6 +90,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The product page; its form POSTs back here to add to the cart, so an error

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from shop.cart import SESSION_KEY
@@ -35,7 +35,11 @@ def catalogue(count: int, category=None) -> list:
 
 
 def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
+    # What rendering the page costs: the page cache (core.pagecache) stays out.
+    with (
+        override_settings(PAGE_CACHE_ENABLED=False),
+        CaptureQueriesContext(connection) as context,
+    ):
         response = client.get(url)
     assert response.status_code == 200
     return len(context)
