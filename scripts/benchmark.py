@@ -54,7 +54,7 @@ PYTHON = sys.executable
 # The page cache: the environment variable that switches it off, and the response
 # header that says whether a page came from it ("hit") or was rendered ("miss").
 PAGE_CACHE_ENV = "PAGE_CACHE_ENABLED"
-PAGE_CACHE_OFF = "0"
+PAGE_CACHE_ON, PAGE_CACHE_OFF = "1", "0"
 CACHE_HEADER = "X-Cache"
 
 DATABASE_URL = os.environ.get(
@@ -331,6 +331,7 @@ def main() -> None:
             database_made = True
             redis_version = redis_flush(args.cache_url)
             env = environment(Path(tmp), args.database_url, args.cache_url)
+            env[PAGE_CACHE_ENV] = PAGE_CACHE_ON  # whatever a .env file says
             off = env | {PAGE_CACHE_ENV: PAGE_CACHE_OFF}
             print(
                 f"{os.cpu_count()} CPU(s), shared by wrk ({THREADS} threads) and "
