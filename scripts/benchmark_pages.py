@@ -4,16 +4,18 @@ the benchmark's environment (its database, its cache, DEBUG off).
 
 It renders each public page with Django's test client, as a first-time visitor
 does (no cookies), once to warm up and once measured, and prints as JSON: the SQL
-queries of the measured request, the HTML's bytes (raw, gzip, brotli) and the
-bytes of the CSS and JS the page links, as WhiteNoise serves them (brotli, else
-gzip, else raw).
+queries of the measured request and their time, the median time of a few more
+visits, the HTML's bytes (raw, gzip, brotli) and the bytes of the CSS and JS the
+page links, as WhiteNoise serves them (brotli, else gzip, else raw).
 """
 
 import gzip
 import json
 import os
 import re
+import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # highest levels WhiteNoise uses for static files, which are compressed once.
 GZIP_LEVEL = 6
 BROTLI_QUALITY = 5
+# In-process requests timed per page (the median is printed).
+TIMED = 5
 ASSET = re.compile(rb'(?:href|src)="(/static/[^"?#]+\.(?:css|js))"')
 
 
@@ -78,6 +82,14 @@ def measure(label: str, path: str) -> dict[str, Any]:
     Client().get(path)  # the first visit fills caches and makes image renditions
     with CaptureQueriesContext(connection) as queries:
         response = Client().get(path)
+    # Read now: the next request empties the connection's query log.
+    query_count = len(queries)
+    sql_ms = round(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+    times = []
+    for _ in range(TIMED):
+        started = time.perf_counter()
+        Client().get(path)
+        times.append(time.perf_counter() - started)
     html = response.content
     assets = {"raw": 0, "br": 0, "gz": 0}
     urls = list(dict.fromkeys(match.decode() for match in ASSET.findall(html)))
@@ -88,7 +100,9 @@ def measure(label: str, path: str) -> dict[str, Any]:
         "label": label,
         "path": path,
         "status": response.status_code,
-        "queries": len(queries),
+        "queries": query_count,
+        "sql_ms": sql_ms,
+        "ms": round(statistics.median(times) * 1000),
         "x_cache": response.headers.get("X-Cache", ""),
         "html": len(html),
         "html_gz": len(gzip.compress(html, compresslevel=GZIP_LEVEL)),

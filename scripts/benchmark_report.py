@@ -82,6 +82,7 @@ def print_load(
 def print_pages(small: dict[str, Any], large: dict[str, Any]) -> None:
     header = (
         f"{'page':10} {'path':36} {'status':>6} {'SQL@20':>6} {'SQL@200':>7} "
+        f"{'SQL ms':>6} {'ms':>5} "
         f"{'html':>7} {'html.gz':>7} {'html.br':>7} {'css+js.br':>9} "
         f"{'css+js.gz':>9}"
     )
@@ -92,6 +93,7 @@ def print_pages(small: dict[str, Any], large: dict[str, Any]) -> None:
         print(
             f"{page['label']:10} {page['path'][:36]:36} {page['status']:>6} "
             f"{small_queries.get(page['label'], '-'):>6} {page['queries']:>7} "
+            f"{page['sql_ms']:>6} {page['ms']:>5} "
             f"{page['html']:>7,} {page['html_gz']:>7,} {page['html_br']:>7,} "
             f"{page['assets_br']:>9,} {page['assets_gz']:>9,}"
         )
@@ -106,6 +108,8 @@ def print_pages(small: dict[str, Any], large: dict[str, Any]) -> None:
         + ". Counted with the page cache off, the second visit of a new visitor."
     )
     print(
+        "'SQL ms': the queries' time in that visit; 'ms': the median time of a "
+        "visit in process (Django's test client), with the large catalog.\n"
         "Bytes: HTML compressed as a server does on the fly (gzip 6, brotli 5); "
         "the CSS and JS the page links, as WhiteNoise serves them."
     )
