@@ -73,6 +73,9 @@ WARM_UP_SECONDS = 1
 # A response slower than this counts as an error (wrk's own default is 2 s).
 TIMEOUT = 10
 WORKERS = 2
+# Between runs, the server has answered all it was sent once a static file comes
+# back this fast (seconds); it is given at most DRAIN_SECONDS to get there.
+DRAINED_AFTER_SECONDS, DRAIN_SECONDS = 0.2, 20
 
 
 class Server:
@@ -259,6 +262,19 @@ def cache_header(server: Server, path: str) -> str:
         return str(response.headers.get(CACHE_HEADER, ""))
 
 
+def drain(server: Server, static: str) -> None:
+    """Wait until the server has answered what the last run left queued: wrk
+    stops on time, but the requests it sent last still wait for a worker and
+    would slow the next run. A static file answered at once: the queue is empty."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(server.url(static), timeout=DRAIN_SECONDS):
+            pass
+        if time.monotonic() - started < DRAINED_AFTER_SECONDS:
+            return
+
+
 def run_load(
     servers: dict[str, Server], pages: list[dict[str, Any]], static: str, seconds: int
 ) -> tuple[list[Load], list[Load]]:
@@ -268,10 +284,12 @@ def run_load(
     for server in (cached, uncached):  # every worker renders and caches once
         for page in pages:
             wrk(server.url(page["path"]), WARM_UP_SECONDS)
+            drain(server, static)
     wrk(cached.url(static), WARM_UP_SECONDS)
 
     def one(label: str, server: Server, path: str) -> Load:
         rps, p50, p99, errors = wrk(server.url(path), seconds)
+        drain(server, static)
         load = Load(label, server.name, path, rps, p50, p99, errors)
         load.x_cache = cache_header(server, path)
         print(f"  {label:10} {server.name:8} {rps:8,.0f} req/s", flush=True)
