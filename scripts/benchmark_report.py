@@ -24,9 +24,16 @@ class Load:
     p99_ms: float = 0.0
     errors: int = 0
     x_cache: str = ""
+    # The static file's requests/s next to this run (a page's runs only).
+    ceiling: float = 0.0
+
+    @property
+    def share(self) -> float:
+        return self.rps / self.ceiling if self.ceiling else 0.0
 
 
-def verdict(load: Load, share: float) -> str:
+def verdict(load: Load) -> str:
+    share = load.share
     if load.errors:
         return f"no: {load.errors} errors"
     if load.x_cache.lower() == "hit":
@@ -40,42 +47,44 @@ def verdict(load: Load, share: float) -> str:
     return f"no (< {TARGET_UNCACHED:.2f})"
 
 
-def print_load(
-    statics: list[Load], loads: list[Load], *, header_name: str, switch: str
-) -> None:
-    """`header_name`: the page cache's response header; `switch`: the
+def print_load(runs: list[Load], *, header_name: str, switch: str) -> None:
+    """`runs` in the order they ran (static, a page cached and uncached, static,
+    ...); `header_name`: the page cache's response header; `switch`: the
     environment setting that turned it off on the "uncached" server."""
-    ceiling = sum(s.rps for s in statics) / len(statics)
     header = (
         f"{'page':10} {'server':8} {header_name:>7} {'req/s':>8} {'p50 ms':>7} "
         f"{'p99 ms':>7} {'of static':>9}  target"
     )
     print(header)
     print("-" * (len(header) + 14))
-    for load in statics:
-        print(
-            f"{load.label:10} {'':8} {'':>7} {load.rps:>8,.0f} {load.p50_ms:>7.1f} "
-            f"{load.p99_ms:>7.1f} {load.rps / ceiling:>9.2f}"
+    for load in runs:
+        page = load.label != "static"
+        line = (
+            f"{load.label:10} {load.server if page else '':8} "
+            f"{(load.x_cache or '-') if page else '':>7} {load.rps:>8,.0f} "
+            f"{load.p50_ms:>7.1f} {load.p99_ms:>7.1f}"
         )
-    for load in loads:
-        share = load.rps / ceiling
-        print(
-            f"{load.label:10} {load.server:8} {load.x_cache or '-':>7} "
-            f"{load.rps:>8,.0f} {load.p50_ms:>7.1f} {load.p99_ms:>7.1f} "
-            f"{share:>9.2f}  {verdict(load, share)}"
-        )
+        print(f"{line} {load.share:>9.2f}  {verdict(load)}" if page else line)
+    statics = [load.rps for load in runs if load.label == "static"]
+    pages = [load for load in runs if load.label != "static"]
     print(
-        f"'of static': requests/s over the static file's mean ({ceiling:,.0f}). "
-        f"Targets: a cached page ({header_name}: hit) {TARGET_CACHED:.2f} "
-        f"(the issue: {TARGET_CACHED_ISSUE:.2f}), any other "
+        "'of static': a page's requests/s over the mean of the static file's runs "
+        f"just before and after it. Targets: a cached page ({header_name}: hit) "
+        f"{TARGET_CACHED:.2f} (the issue: {TARGET_CACHED_ISSUE:.2f}), any other "
         f"{TARGET_UNCACHED:.2f}."
     )
-    if any(load.server == "uncached" and load.x_cache == "hit" for load in loads):
+    if max(statics) > 1.25 * min(statics):
+        print(
+            f"The static file's rate moved from {min(statics):,.0f} to "
+            f"{max(statics):,.0f} req/s during the run: other processes were "
+            "busy, so the shares are rough."
+        )
+    if any(load.server == "uncached" and load.x_cache == "hit" for load in pages):
         print(
             f"WARNING: {switch} did not switch the page cache off: fix "
             "PAGE_CACHE_ENV at the top of scripts/benchmark.py."
         )
-    if not any(load.x_cache for load in loads):
+    if not any(load.x_cache for load in pages):
         print(f"No page carried {header_name}: there is no page cache to measure.")
 
 
