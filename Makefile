@@ -21,7 +21,7 @@ help:
 	@echo "make test   lint and run the whole test suite"
 	@echo "make lint   ruff, mypy, import contracts, template format check"
 	@echo "make format apply ruff's fixes and formatting and djhtml to templates/"
-	@echo "make bench  print queries, bytes and requests/s per public page"
+	@echo "make bench  requests/s, latency, queries and bytes per public page (PostgreSQL, Redis, wrk)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -87,8 +87,19 @@ format: $(VENV)/.dev
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmark loads the site with wrk: installed here when missing, as root on
+# Debian (as .ci/run installs chromium). BENCH_ARGS=--quick for a short run.
 bench: $(VENV)/.runtime
-	$(BIN)/python scripts/benchmark.py
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's wrk for the benchmark"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "The benchmark needs wrk: 'sudo apt-get install wrk' (macOS: 'brew install wrk')." >&2; \
+			exit 1; \
+		fi; \
+	fi
+	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
