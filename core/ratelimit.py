@@ -158,12 +158,16 @@ def too_many_requests(request: HttpRequest, verdict: Verdict) -> HttpResponse:
 
 
 def visitor_key(request: HttpRequest) -> str:
-    """The visitor's session key, or "" when the visitor has no session yet: such a
-    request is limited by its address only. A session is never created just to be
-    counted (a bot without cookies would get a new one each time, and fill the
-    session table)."""
+    """The visitor: their browser's CSRF cookie (set by the form they post, so
+    present from their first post on), else their session key, else "" (then only
+    the address counts). A session is never created just to be counted: a bot
+    without cookies would get a new one each time, and fill the session table."""
+    browser = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if browser:
+        return f"browser:{browser}"
     session = getattr(request, "session", None)
-    return (session.session_key or "") if session is not None else ""
+    key = session.session_key if session is not None else None
+    return f"session:{key}" if key else ""
 
 
 def ratelimit_request(

@@ -175,3 +175,21 @@ def test_ratelimit_request_limits_the_session_and_the_address():
     request.session = SessionStore()
     assert ratelimit_request(request, scope="ip-only", per_ip="1/m") is None
     assert not request.session.session_key  # no session made for nothing
+
+
+def test_a_browser_without_a_session_is_counted_by_its_csrf_cookie():
+    """Donors have no session (nothing is kept for them before they pay): the
+    CSRF cookie their form gave them identifies the browser."""
+    factory = RequestFactory()
+
+    def attempt(csrf_cookie, ip):
+        request = factory.post("/", REMOTE_ADDR=ip)
+        request.COOKIES["csrftoken"] = csrf_cookie
+        request.session = SessionStore()
+        return ratelimit_request(
+            request, scope="browser", per_visitor="1/m", per_ip="100/m"
+        )
+
+    assert attempt("a" * 32, "192.0.2.20") is None
+    assert attempt("a" * 32, "192.0.2.21").status_code == 429  # same browser
+    assert attempt("b" * 32, "192.0.2.20") is None  # another browser
