@@ -64,7 +64,7 @@ serve: $(VENV)/.runtime
 	$(BIN)/python manage.py collectstatic --noinput -v0; \
 	$(BIN)/python manage.py migrate --noinput; \
 	if $(BIN)/python manage.py shell --no-imports -c \
-		"from pages.models import Page; raise SystemExit(Page.objects.exists())"; \
+		"from pages.models import Page; raise SystemExit(Page.objects.filter(slug='home').exists())"; \
 		then $(BIN)/python manage.py seed_demo; fi; \
 	$(BIN)/python manage.py tasks_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
