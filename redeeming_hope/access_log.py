@@ -1,8 +1,8 @@
 """
 gunicorn's access log without private links (`logger_class` in gunicorn.conf.py).
 
-An order's status page, a monthly gift's manage link and a yearly statement are
-reached by a secret in the path: whoever reads a log line with it could open that
+An order's status page (and its checkout's cancel link), a monthly gift's manage
+link and a yearly statement are reached by a secret in the path: whoever reads a log line with it could open that
 person's page. The access log keeps which kind of page was asked for, not the secret.
 (The format already leaves out query strings and client addresses.)
 """
@@ -13,7 +13,8 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 _PRIVATE_LINK = re.compile(
-    r"/(shop/orders|donate/monthly|donate/statement|payments/test-checkout)/[^/\s?]+"
+    r"/(shop/orders|shop/checkout/cancel|donate/monthly|donate/statement|"
+    r"payments/test-checkout)/[^/\s?]+"
 )
 
 

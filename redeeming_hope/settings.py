@@ -47,10 +47,17 @@ else:
     SECRET_KEY = _required(
         "SECRET_KEY", "Production needs a long random secret key to sign sessions."
     )
-    ALLOWED_HOSTS = _required(
-        "ALLOWED_HOSTS",
-        "Production needs the host names this site answers to (comma-separated).",
-    ).split(",")
+    ALLOWED_HOSTS = [
+        host.strip()
+        for host in _required(
+            "ALLOWED_HOSTS",
+            "Production needs the host names this site answers to (comma-separated).",
+        ).split(",")
+        if host.strip()
+    ]
+# To change the secret key without signing everyone out or breaking the links in
+# emails already sent: the new key in SECRET_KEY, the old one here for a while.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -559,7 +566,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
 
 # ---------------------------------------------------------------------------
-# Logging: everything to stdout, where the process manager collects it
+# Logging: everything to the console (standard error), where the process
+# manager collects it
 # ---------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

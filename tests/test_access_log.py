@@ -16,6 +16,10 @@ def test_private_links_lose_their_secret():
     assert redact_path("/donate/monthly/abc:1tZ:sig/") == "/donate/monthly/[private]/"
     assert redact_path("/donate/statement/tok/") == "/donate/statement/[private]/"
     assert (
+        redact_path("/shop/checkout/cancel/Zk3q9/")
+        == "/shop/checkout/cancel/[private]/"
+    )
+    assert (
         redact_path("GET /payments/test-checkout/cs_local_1/ HTTP/1.1")
         == "GET /payments/test-checkout/[private]/ HTTP/1.1"
     )
