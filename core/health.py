@@ -5,8 +5,9 @@ It checks the database (SELECT 1) and the cache (a throwaway key written and rea
 back), each quickly, and answers JSON naming each part: {"database": "ok",
 "cache": "ok"}. Only a database that is down makes it 503: without the cache (Redis)
 the site keeps serving, slower, so a load balancer must not take every server out
-of service for it; the answer still says "cache": "down" for monitoring. It shows nothing else: no personal data, no
-version numbers, no host names. Never cached; nothing rate-limits it.
+of service for it; the answer still says "cache": "down" for monitoring. It
+shows nothing else: no personal data, no version numbers, no host names. Never
+cached; nothing rate-limits it.
 
 Load balancers probe over plain HTTP and often by IP address, which is not one of
 ALLOWED_HOSTS: `HealthCheckMiddleware`, first in MIDDLEWARE, answers /healthz
