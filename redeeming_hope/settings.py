@@ -227,6 +227,10 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # A stored page is dropped when staff change what it shows, and in any case after
 # this many seconds (scheduled campaigns and "days left" change with time alone).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# This release's name (e.g. the commit the deploy checked out): pages are stored
+# per release, so while old and new servers run side by side each serves its own
+# code's pages. Empty: a digest of the collected static files' manifest.
+RELEASE_ID = env.str("RELEASE_ID", default="")
 # Each app process keeps its own copies of pages and asks the shared cache whether
 # they are still current at most this often (0: on every request). A change made
 # through another process shows this much later; a hit costs no round trip.

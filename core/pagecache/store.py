@@ -2,11 +2,13 @@
 process's own copies, the public pages' version that invalidates them all, and
 values kept under that version (`public_value`)."""
 
+import hashlib
 import logging
 import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +19,26 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger("core.pagecache")
 
-VERSION_KEY = "pagecache:version"
-PAGE_PREFIX = "pagecache:page:"
-VALUE_PREFIX = "pagecache:value:"
+
+def _release() -> str:
+    """What this release's pages are stored under, so that during and after a
+    deploy no server serves a page rendered by other code (pointing at static
+    files another release collected): RELEASE_ID when the deploy sets one (e.g. the
+    commit), else a digest of the collected static files' manifest, else ""."""
+    release = str(getattr(settings, "RELEASE_ID", "") or "")
+    if release:
+        return release[:40]
+    manifest = Path(settings.STATIC_ROOT or ".") / "staticfiles.json"
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return ""
+
+
+RELEASE = _release()
+VERSION_KEY = f"pagecache:{RELEASE}:version"
+PAGE_PREFIX = f"pagecache:{RELEASE}:page:"
+VALUE_PREFIX = f"pagecache:{RELEASE}:value:"
 
 
 @dataclass(frozen=True)

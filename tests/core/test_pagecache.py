@@ -365,3 +365,18 @@ def test_a_token_outside_a_form_keeps_the_page_out_of_the_cache(rf):
     other = get_token(request)
     leaked = [f'<meta name="csrf" content="{other}">'.encode()]
     assert parts.cut_csrf(leaked, request) is None
+
+
+def test_pages_are_kept_per_release(settings, tmp_path):
+    """A deploy never serves a page the other release rendered: the keys carry
+    RELEASE_ID, or else a digest of the collected static files' manifest."""
+    settings.RELEASE_ID = "2026-12-04-abc123"
+    assert store._release() == "2026-12-04-abc123"
+    settings.RELEASE_ID = ""
+    settings.STATIC_ROOT = tmp_path
+    assert store._release() == ""  # nothing collected (development, tests)
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "a"}}')
+    first = store._release()
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "b"}}')
+    assert first and store._release() and store._release() != first
+    assert store.RELEASE in store.VERSION_KEY and store.RELEASE in store.PAGE_PREFIX
