@@ -2,8 +2,9 @@
 gunicorn's access log without private links (`logger_class` in gunicorn.conf.py).
 
 An order's status page (and its checkout's cancel link), a monthly gift's manage
-link and a yearly statement are reached by a secret in the path: whoever reads a log line with it could open that
-person's page. The access log keeps which kind of page was asked for, not the secret.
+link and a yearly statement are reached by a secret in the path: whoever reads a
+log line with it could open that person's page. The access log keeps which kind
+of page was asked for, not the secret.
 (The format already leaves out query strings and client addresses.)
 """
 
