@@ -13,46 +13,27 @@ Run it once a day from cron (see README.md):
     .venv/bin/python manage.py donations_forget_unpaid
 """
 
-from argparse import ArgumentParser
-from typing import Any
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-
+from core.management.retention import RetentionCommand
 from donations.privacy import donations_forget_unpaid
 
 
-class Command(BaseCommand):
+class Command(RetentionCommand):
     help = (
         "Erase the details of unpaid gifts, and of donors who never completed a "
         "gift, older than DONATIONS_UNPAID_RETENTION_DAYS."
     )
+    days_setting = "DONATIONS_UNPAID_RETENTION_DAYS"
+    nothing_erased = (
+        "Nothing to erase: no unpaid gift older than {days} days "
+        "still has personal details."
+    )
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=None,
-            help="Override the retention period, in days (at least 1).",
+    def erase(self, *, days: int) -> str | None:
+        gifts, donors = donations_forget_unpaid(days=days)
+        if not (gifts or donors):
+            return None
+        return (
+            f"Erased the details of {gifts} unpaid gift(s) and "
+            f"{donors} donor(s) who never completed a gift, older than "
+            f"{days} days."
         )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        days = options["days"]
-        if days is None:
-            days = settings.DONATIONS_UNPAID_RETENTION_DAYS
-        try:
-            gifts, donors = donations_forget_unpaid(days=days)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        if options["verbosity"]:
-            if gifts or donors:
-                self.stdout.write(
-                    f"Erased the details of {gifts} unpaid gift(s) and "
-                    f"{donors} donor(s) who never completed a gift, older than "
-                    f"{days} days."
-                )
-            else:
-                self.stdout.write(
-                    f"Nothing to erase: no unpaid gift older than {days} days "
-                    "still has personal details."
-                )

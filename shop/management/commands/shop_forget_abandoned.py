@@ -13,45 +13,26 @@ Run it once a day from cron (see README.md):
     .venv/bin/python manage.py shop_forget_abandoned
 """
 
-from argparse import ArgumentParser
-from typing import Any
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-
+from core.management.retention import RetentionCommand
 from shop.privacy import orders_forget_unpaid
 
 
-class Command(BaseCommand):
+class Command(RetentionCommand):
     help = (
         "Erase the buyer's name, email, phone and address from unpaid orders "
         "older than SHOP_UNPAID_ORDER_RETENTION_DAYS."
     )
+    days_setting = "SHOP_UNPAID_ORDER_RETENTION_DAYS"
+    nothing_erased = (
+        "Nothing to erase: no unpaid order older than {days} days "
+        "still has a buyer's details."
+    )
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=None,
-            help="Override the retention period, in days (at least 1).",
+    def erase(self, *, days: int) -> str | None:
+        erased = orders_forget_unpaid(days=days)
+        if not erased:
+            return None
+        return (
+            f"Erased the buyer's details from {erased} unpaid order(s) "
+            f"older than {days} days."
         )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        days = options["days"]
-        if days is None:
-            days = settings.SHOP_UNPAID_ORDER_RETENTION_DAYS
-        try:
-            erased = orders_forget_unpaid(days=days)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        if options["verbosity"]:
-            if erased:
-                self.stdout.write(
-                    f"Erased the buyer's details from {erased} unpaid order(s) "
-                    f"older than {days} days."
-                )
-            else:
-                self.stdout.write(
-                    f"Nothing to erase: no unpaid order older than {days} days "
-                    "still has a buyer's details."
-                )
