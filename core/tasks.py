@@ -18,19 +18,21 @@ So:
 
 Tasks must therefore be safe to run twice: each email task re-reads its row and
 checks the row's "sent" mark, under a row lock where the database has them
-(`locked_for_send`).
+(`locked_for_send`). An app declares its email tasks with `@email_task`.
 """
 
+import functools
+import inspect
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.tasks import Task
+from django.tasks import Task, task
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 
@@ -89,6 +91,30 @@ def run_email_task(
         logger.info("%s: nothing to send any more (%s).", task.name, kwargs)
         return "gone"
     return "sent" if sent else "not needed"
+
+
+def email_task[**P](send: Callable[P, bool]) -> Task[P, str]:
+    """Decorator: make `send` an email task. `send` is a module-level function
+    of ids (plain values), sends one email, returns whether it sent anything
+    (False when it was sent already) and raises EmailNotSent when the send
+    fails. The task runs it through `run_email_task`: a failed send is tried
+    again later, an erased row ends the task. It keeps `send`'s name and module
+    (the worker finds it by them) and takes `send`'s arguments, plus `attempt`
+    (1 the first time) when it retries itself."""
+    signature = inspect.signature(send)
+    send_by_name: Callable[..., bool] = send
+
+    @functools.wraps(send)
+    def run(*args: Any, attempt: int = 1, **kwargs: Any) -> str:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = bound.arguments
+        return run_email_task(
+            the_task, lambda: send_by_name(**arguments), attempt=attempt, **arguments
+        )
+
+    the_task: Task[..., str] = task()(run)
+    return cast(Task[P, str], the_task)
 
 
 @contextmanager

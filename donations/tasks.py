@@ -1,58 +1,34 @@
 """
 The donations' emails as background tasks (Django's tasks framework): given ids
 (never objects), queued once the gift's transaction has committed, tried again
-later when the send fails (`core.tasks`). Each re-reads its rows and checks the
-row's "sent" mark under a lock, so a repeated run sends nothing twice.
+later when the send fails (`core.tasks.email_task`). Each re-reads its rows and
+checks the row's "sent" mark under a lock, so a repeated run sends nothing twice.
 """
 
-from django.tasks import task
-
-from core.tasks import run_email_task
+from core.tasks import email_task
 from donations import receipts, statements
 from donations.models import Donor
 
 
-@task()
-def send_donation_receipt(donation_id: int, attempt: int = 1) -> str:
-    return run_email_task(
-        send_donation_receipt,
-        lambda: receipts.donation_send_receipt(
-            donation_id=donation_id, raise_on_failure=True
-        ),
-        attempt=attempt,
-        donation_id=donation_id,
+@email_task
+def send_donation_receipt(donation_id: int) -> bool:
+    return receipts.donation_send_receipt(
+        donation_id=donation_id, raise_on_failure=True
     )
 
 
-@task()
-def send_dedication_notice(donation_id: int, attempt: int = 1) -> str:
-    return run_email_task(
-        send_dedication_notice,
-        lambda: receipts.dedication_send_notice(
-            donation_id=donation_id, raise_on_failure=True
-        ),
-        attempt=attempt,
-        donation_id=donation_id,
+@email_task
+def send_dedication_notice(donation_id: int) -> bool:
+    return receipts.dedication_send_notice(
+        donation_id=donation_id, raise_on_failure=True
     )
 
 
-@task()
-def send_annual_statement(
-    donor_id: int, year: int, resend: bool = False, attempt: int = 1
-) -> str:
-    def send() -> bool:
-        donor = Donor.objects.filter(pk=donor_id).first()
-        if donor is None:  # erased since (a privacy request)
-            return False
-        return statements.statement_send(
-            donor=donor, year=year, resend=resend, raise_on_failure=True
-        )
-
-    return run_email_task(
-        send_annual_statement,
-        send,
-        attempt=attempt,
-        donor_id=donor_id,
-        year=year,
-        resend=resend,
+@email_task
+def send_annual_statement(donor_id: int, year: int, resend: bool = False) -> bool:
+    donor = Donor.objects.filter(pk=donor_id).first()
+    if donor is None:  # erased since (a privacy request)
+        return False
+    return statements.statement_send(
+        donor=donor, year=year, resend=resend, raise_on_failure=True
     )

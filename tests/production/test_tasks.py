@@ -152,3 +152,12 @@ def test_an_email_whose_row_was_erased_is_dropped(gift):
     gift.delete()
     assert send_donation_receipt.call(donation_id=gift_id) == "gone"
     assert mail.outbox == []
+
+
+def test_an_email_task_keeps_its_name_and_refuses_unknown_arguments(gift):
+    """`core.tasks.email_task`: the worker finds the task by its module path."""
+    assert send_donation_receipt.name == "send_donation_receipt"
+    assert send_donation_receipt.module_path == "donations.tasks.send_donation_receipt"
+    with pytest.raises(TypeError):
+        send_donation_receipt.call(donor_id=gift.pk)
+    assert mail.outbox == []
