@@ -25,14 +25,17 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.privacy import (
+    ERASED,
+    ERASED_DOMAIN,
+    ERASED_SESSION_EMAIL,
+    isoformat_or_none,
+    normalized_email,
+)
 from donations.models import Donation, Donor, RecurringGift
 from donations.monthly import RECURRING_KIND
 from donations.online import DONATION_KIND
 from payments.privacy import checkout_sessions_erase_email
-
-ERASED = "Erased"
-ERASED_DOMAIN = "erased.invalid"  # reserved: nothing is ever delivered there
-ERASED_SESSION_EMAIL = f"erased@{ERASED_DOMAIN}"
 
 # Monthly gifts that may still charge the donor's card.
 CHARGING_STATUSES = (RecurringGift.Status.ACTIVE, RecurringGift.Status.PAST_DUE)
@@ -70,26 +73,13 @@ def erased_email(donor_pk: int) -> str:
     return f"erased-donor-{donor_pk}@{ERASED_DOMAIN}"
 
 
-def _normalized(email: str) -> str:
-    if not isinstance(email, str):
-        raise TypeError("email must be a string.")
-    email = email.strip()
-    if not email or "@" not in email or "\x00" in email:
-        raise ValueError("That is not an email address.")
-    return email
-
-
 def donor_of(*, email: str) -> Donor | None:
     """The donor with this email address (any case), if any."""
     return (
         Donor.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower=_normalized(email).lower())
+        .filter(email_lower=normalized_email(email).lower())
         .first()
     )
-
-
-def _when(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def donor_export(*, email: str) -> dict[str, Any] | None:
@@ -101,10 +91,10 @@ def donor_export(*, email: str) -> dict[str, Any] | None:
     return {
         "name": donor.name,
         "email": donor.email,
-        "first_gift": _when(donor.created_at),
+        "first_gift": isoformat_or_none(donor.created_at),
         "gifts": [
             {
-                "date": _when(gift.date or gift.created_at),
+                "date": isoformat_or_none(gift.date or gift.created_at),
                 "amount": str(gift.amount),
                 "added_to_cover_the_fee": str(gift.fee_covered),
                 "frequency": str(gift.get_frequency_display()),
@@ -118,11 +108,11 @@ def donor_export(*, email: str) -> dict[str, Any] | None:
         ],
         "monthly_gifts": [
             {
-                "started": _when(gift.created_at),
+                "started": isoformat_or_none(gift.created_at),
                 "amount": str(gift.amount),
                 "added_to_cover_the_fee": str(gift.fee_covered),
                 "status": str(gift.get_status_display()),
-                "canceled": _when(gift.cancelled_at),
+                "canceled": isoformat_or_none(gift.cancelled_at),
                 **_choices_data(gift),
             }
             for gift in donor.recurring_gifts.order_by("created_at", "pk")

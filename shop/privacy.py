@@ -21,16 +21,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.privacy import (
+    ERASED,
+    ERASED_DOMAIN,
+    ERASED_SESSION_EMAIL,
+    isoformat_or_none,
+    normalized_email,
+)
 from payments.privacy import checkout_sessions_erase_email
 from shop.models import Order, OrderEvent, OrderQuerySet
 
 # The payments registry's key for shop checkouts (see shop.checkout).
 ORDER_KIND = "order"
-ERASED = "Erased"
-# `.invalid` is reserved (RFC 2606): no mail can ever be delivered there, and the
-# address still passes the email field's validation.
-ERASED_DOMAIN = "erased.invalid"
-ERASED_SESSION_EMAIL = f"erased@{ERASED_DOMAIN}"
 
 # Orders whose money never arrived, once their payment page has ended.
 UNPAID_STATUSES = (
@@ -64,18 +66,9 @@ def erased_email(order_pk: int) -> str:
     return f"erased-order-{order_pk}@{ERASED_DOMAIN}"
 
 
-def _normalized(email: str) -> str:
-    if not isinstance(email, str):
-        raise TypeError("email must be a string.")
-    email = email.strip()
-    if not email or "@" not in email or "\x00" in email:
-        raise ValueError("That is not an email address.")
-    return email
-
-
 def orders_of(*, email: str) -> OrderQuerySet:
     """The orders placed with this email address (any case), oldest first."""
-    return Order.objects.filter(email__iexact=_normalized(email)).order_by(
+    return Order.objects.filter(email__iexact=normalized_email(email)).order_by(
         "created_at", "pk"
     )
 
@@ -87,15 +80,11 @@ def orders_export(*, email: str) -> list[dict[str, Any]]:
     return [_order_data(order) for order in orders]
 
 
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _order_data(order: Order) -> dict[str, Any]:
     return {
         "order_number": order.number,
-        "placed": _when(order.created_at),
-        "paid": _when(order.paid_at),
+        "placed": isoformat_or_none(order.created_at),
+        "paid": isoformat_or_none(order.paid_at),
         "status": str(order.get_status_display()),
         "name": order.name,
         "email": order.email,
@@ -126,7 +115,7 @@ def _order_data(order: Order) -> dict[str, Any]:
         "tracking_number": order.tracking_number,
         "history": [
             {
-                "when": _when(event.created_at),
+                "when": isoformat_or_none(event.created_at),
                 "status": str(event.get_status_display()),
                 "note": event.note,
             }
