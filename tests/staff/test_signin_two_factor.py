@@ -58,6 +58,8 @@ def test_a_required_superuser_without_an_app_is_sent_to_set_one_up(client):
     device = TOTPDevice.objects.get(user=boss, confirmed=False)
     key_text = page.context["key_text"]
     assert key_text in html
+    assert 'value="Turn on two-step sign-in"' in html
+    assert f'name="next" value="{reverse("admin:index")}"' in html
     assert "https://" not in b64decode(qr.group(1)).decode()  # nothing fetched
 
     # Reloading shows the same key (a scan is not undone).
@@ -216,6 +218,7 @@ def test_the_verify_page_looks_like_the_admin_and_offers_sign_out(client):
     assert "Redeeming Hope administration" in html
     assert reverse("admin:logout") in html
     assert 'autocomplete="one-time-code"' in html
+    assert '<input type="submit" value="Continue">' in html
     # No menu of the admin's apps before the code.
     assert reverse("admin:auth_user_changelist") not in html
 
