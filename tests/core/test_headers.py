@@ -17,7 +17,7 @@ from redeeming_hope import urls as site_urls
 from shop.models import Order
 from tests.campaigns.factories import CampaignFactory
 from tests.pages.factories import PageFactory
-from tests.shop.factories import VariantFactory
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
 
 def _boom(request):
@@ -34,15 +34,6 @@ handler500 = site_urls.handler500
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 ONE_YEAR = 31_536_000
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 GIFT = {
     "frequency": "one_time",
     "one_time_amount": "other",
@@ -95,7 +86,7 @@ def _cart(client):
 
 def _order_page(client, gateway):
     _cart(client)
-    post(client, reverse("shop:checkout"), ADDRESS)
+    post(client, reverse("shop:checkout"), SHIPPING_ADDRESS)
     return Order.objects.get().get_absolute_url()
 
 

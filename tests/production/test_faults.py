@@ -21,19 +21,9 @@ from tests.donations.factories import HomeFundFactory
 from tests.pages.factories import PageFactory
 from tests.payments.stripe_double import UnreachableStripe
 from tests.production.servers import closed_port_url
-from tests.shop.factories import ProductImageFactory, VariantFactory
+from tests.shop.factories import SHIPPING_ADDRESS, ProductImageFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
-
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 
 
 @pytest.fixture
@@ -209,7 +199,7 @@ def test_stripe_failing_at_checkout_keeps_the_cart(client, cart, fake_stripe, fa
             {"error": {"type": "api_error", "message": "Something went wrong."}},
             status=500,
         )
-    response = client.post(reverse("shop:checkout"), ADDRESS)
+    response = client.post(reverse("shop:checkout"), SHIPPING_ADDRESS)
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html

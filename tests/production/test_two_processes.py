@@ -26,6 +26,7 @@ from tests.production.servers import (
     production_env,
     require_redis,
 )
+from tests.shop.factories import SHIPPING_ADDRESS
 
 SETUP = """
 from decimal import Decimal
@@ -34,15 +35,6 @@ variant = VariantFactory(product__name="Blue Shirt", product__slug="blue-shirt",
                          price=Decimal("25.00"), stock=50)
 print(variant.pk)
 """
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -134,7 +126,7 @@ def test_a_rate_limit_counts_across_servers(site):
     add_to_cart(visitor, one, variant_id, 1)
     visitor.request(f"{one}/shop/checkout/")
     statuses = [
-        visitor.request(f"{server}/shop/checkout/", ADDRESS)[0]
+        visitor.request(f"{server}/shop/checkout/", SHIPPING_ADDRESS)[0]
         for server in (one, two, one)
     ]
     # SHOP_CHECKOUT_RATE_PER_VISITOR=2/10m, counted in Redis by both servers.

@@ -63,15 +63,18 @@ class ShopSettingsFactory(factory.django.DjangoModelFactory):
         model = ShopSettings
 
 
+# The checkout form of a buyer who has the order shipped (within Kentucky). Copy
+# it (`{**SHIPPING_ADDRESS, ...}`) to change a field; never change it in place.
+SHIPPING_ADDRESS = {
+    "email": "buyer@example.org",
+    "name": "Ada Buyer",
+    "delivery_method": "ship",
+    "address_line1": "1 Main Street",
+    "city": "Louisville",
+    "state": "KY",
+    "zip_code": "40202",
+}
+
+
 def checkout_data(**overrides) -> CheckoutData:
-    values = {
-        "email": "buyer@example.org",
-        "name": "Ada Buyer",
-        "delivery_method": "ship",
-        "address_line1": "1 Main Street",
-        "city": "Louisville",
-        "state": "KY",
-        "zip_code": "40202",
-    }
-    values.update(overrides)
-    return CheckoutData(**values)
+    return CheckoutData(**{**SHIPPING_ADDRESS, **overrides})

@@ -10,22 +10,13 @@ from django.urls import reverse
 
 from shop.models import Order, PromoCode
 from tests.html import assert_valid_html
-from tests.shop.factories import VariantFactory
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
 pytestmark = pytest.mark.django_db
 CART = reverse("shop:cart")
 PROMO = reverse("shop:cart-promo")
 UPDATE = reverse("shop:cart-update")
 CHECKOUT = reverse("shop:checkout")
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 TRAP_MESSAGE = "a hidden field that only spam robots see was filled in"
 
 
@@ -150,7 +141,9 @@ def test_a_filled_trap_applies_no_promo_code(client, shirt):
 def test_a_filled_trap_places_no_order(client, shirt, local_gateway, caplog):
     add(client, shirt)
     with caplog.at_level(logging.INFO):
-        response = client.post(CHECKOUT, {**ADDRESS, "website": "www.example.com"})
+        response = client.post(
+            CHECKOUT, {**SHIPPING_ADDRESS, "website": "www.example.com"}
+        )
     assert response.status_code == 400
     html = response.content.decode()
     assert TRAP_MESSAGE in html
@@ -161,5 +154,5 @@ def test_a_filled_trap_places_no_order(client, shirt, local_gateway, caplog):
     assert "Spam trap filled on the CheckoutForm form." in caplog.text
     assert "buyer@example.org" not in caplog.text and "Main Street" not in caplog.text
     # A person who sends the form again (the trap is empty now) gets through.
-    assert client.post(CHECKOUT, ADDRESS).status_code == 302
+    assert client.post(CHECKOUT, SHIPPING_ADDRESS).status_code == 302
     assert Order.objects.count() == 1

@@ -13,21 +13,12 @@ from payments.models import CheckoutSession
 from shop.cart import SESSION_KEY
 from shop.models import Order, Variant
 from tests.html import assert_valid_html
-from tests.shop.factories import ShopSettingsFactory, VariantFactory
+from tests.shop.factories import SHIPPING_ADDRESS, ShopSettingsFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 CHECKOUT = reverse("shop:checkout")
 CART = reverse("shop:cart")
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 
 
 def stock(variant) -> int:
@@ -55,7 +46,7 @@ def cart_with(client):
 
 
 def checkout(client, **overrides):
-    return client.post(CHECKOUT, {**ADDRESS, **overrides})
+    return client.post(CHECKOUT, {**SHIPPING_ADDRESS, **overrides})
 
 
 # ---------------------------------------------------------------------------
@@ -150,7 +141,7 @@ def test_zip_codes_are_normalised(
 def test_sold_out_at_checkout_goes_back_to_the_cart(client, cart_with, shirt):
     cart_with(shirt, quantity=2)
     Variant.objects.filter(pk=shirt.pk).update(stock=1)
-    response = client.post(CHECKOUT, ADDRESS, follow=True)
+    response = client.post(CHECKOUT, SHIPPING_ADDRESS, follow=True)
     assert response.redirect_chain[-1][0] == CART
     assert "Only 1 left" in response.content.decode()
     assert not Order.objects.exists()

@@ -15,21 +15,12 @@ from shop.models import Order, Variant
 from shop.selectors import shop_settings
 from shop.services import CartHasPendingOrder
 from tests.html import assert_valid_html
-from tests.shop.factories import VariantFactory, checkout_data
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 CHECKOUT = reverse("shop:checkout")
 ROOT = "http://testserver/"
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 
 
 def stock(variant) -> int:
@@ -154,7 +145,7 @@ def fill(client, variant, quantity=1):
 
 def test_posting_the_checkout_again_holds_the_stock_once(client, shirt, local_gateway):
     fill(client, shirt, 2)
-    urls = {client.post(CHECKOUT, ADDRESS).url for _ in range(3)}
+    urls = {client.post(CHECKOUT, SHIPPING_ADDRESS).url for _ in range(3)}
     assert len(urls) == 1
     assert Order.objects.count() == 1 and stock(shirt) == 8
     assert Order.objects.get().cart_id == client.session[CART_ID_KEY]
@@ -162,12 +153,12 @@ def test_posting_the_checkout_again_holds_the_stock_once(client, shirt, local_ga
 
 def test_a_paid_cart_starts_afresh(client, shirt, local_gateway):
     fill(client, shirt, 1)
-    url = client.post(CHECKOUT, ADDRESS).url
+    url = client.post(CHECKOUT, SHIPPING_ADDRESS).url
     paid = local_gateway.pay(client, url)
     client.get(paid.url)  # the success page empties the cart
     assert CART_ID_KEY not in client.session
     fill(client, shirt, 1)
-    client.post(CHECKOUT, ADDRESS)
+    client.post(CHECKOUT, SHIPPING_ADDRESS)
     assert Order.objects.count() == 2
     assert Order.objects.filter(status=Order.Status.PAID).count() == 1
     assert stock(shirt) == 8
@@ -179,8 +170,8 @@ def test_placing_orders_is_rate_limited_per_visitor(
     settings.SHOP_CHECKOUT_RATE_PER_VISITOR = "3/10m"
     fill(client, shirt, 1)
     for _ in range(3):
-        assert client.post(CHECKOUT, ADDRESS).status_code == 302
-    response = client.post(CHECKOUT, ADDRESS)
+        assert client.post(CHECKOUT, SHIPPING_ADDRESS).status_code == 302
+    response = client.post(CHECKOUT, SHIPPING_ADDRESS)
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 600
     html = response.content.decode()
@@ -191,7 +182,7 @@ def test_placing_orders_is_rate_limited_per_visitor(
     assert_valid_html(response.content)
     assert Order.objects.count() == 1 and stock(shirt) == 9
     # Form errors do not count: nothing was placed.
-    assert client.post(CHECKOUT, {**ADDRESS, "email": ""}).status_code == 200
+    assert client.post(CHECKOUT, {**SHIPPING_ADDRESS, "email": ""}).status_code == 200
 
 
 def test_placing_orders_is_rate_limited_per_ip(
@@ -202,11 +193,11 @@ def test_placing_orders_is_rate_limited_per_ip(
     for _ in range(3):
         visitor = client_factory()  # a new session (and cart) each time
         fill(visitor, shirt, 1)
-        statuses.append(visitor.post(CHECKOUT, ADDRESS).status_code)
+        statuses.append(visitor.post(CHECKOUT, SHIPPING_ADDRESS).status_code)
     assert statuses == [302, 302, 429]
     other_ip = client_factory(REMOTE_ADDR="10.0.0.9")
     fill(other_ip, shirt, 1)
-    assert other_ip.post(CHECKOUT, ADDRESS).status_code == 302
+    assert other_ip.post(CHECKOUT, SHIPPING_ADDRESS).status_code == 302
 
 
 def test_behind_a_proxy_the_client_ip_header_counts(
@@ -218,7 +209,7 @@ def test_behind_a_proxy_the_client_ip_header_counts(
     for forwarded in ("1.1.1.1, 10.0.0.1", "2.2.2.2", "6.6.6.6, 2.2.2.2"):
         visitor = client_factory(HTTP_X_FORWARDED_FOR=forwarded)
         fill(visitor, shirt, 1)
-        codes.append(visitor.post(CHECKOUT, ADDRESS).status_code)
+        codes.append(visitor.post(CHECKOUT, SHIPPING_ADDRESS).status_code)
     # The proxy's own entry (the last) is the client: 10.0.0.1, 2.2.2.2, 2.2.2.2.
     assert codes == [302, 302, 429]
 

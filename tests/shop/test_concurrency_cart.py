@@ -20,7 +20,7 @@ from shop.models import Order, Variant
 from shop.selectors import shop_settings
 from shop.services import CheckoutError
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
-from tests.shop.factories import VariantFactory, checkout_data
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
 THREADS = 6
 
@@ -97,20 +97,11 @@ def test_one_session_posting_checkout_at_once(local_gateway, settings):
     buyer.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 2})
     cookie = buyer.cookies[settings.SESSION_COOKIE_NAME].value
     assert buyer.session[SESSION_KEY] == {str(shirt.pk): 2}
-    address = {
-        "email": "buyer@example.org",
-        "name": "Ada Buyer",
-        "delivery_method": "ship",
-        "address_line1": "1 Main Street",
-        "city": "Louisville",
-        "state": "KY",
-        "zip_code": "40202",
-    }
 
     def post(n: int) -> str:
         tab = Client()
         tab.cookies[settings.SESSION_COOKIE_NAME] = cookie
-        return str(tab.post(reverse("shop:checkout"), address).status_code)
+        return str(tab.post(reverse("shop:checkout"), SHIPPING_ADDRESS).status_code)
 
     results = race_checkouts(post)
     assert set(results) <= {"302"}, results

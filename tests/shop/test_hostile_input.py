@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from shop.models import Order
 from shop.services import order_create_from_cart
-from tests.shop.factories import VariantFactory, checkout_data
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db
 
@@ -86,17 +86,7 @@ def test_hostile_checkout_fields(client, local_gateway, value):
     client.post(
         variant.product.get_absolute_url(), {"variant": variant.pk, "quantity": 1}
     )
-    fields = {
-        "email": "buyer@example.org",
-        "name": "Ada Buyer",
-        "phone": "",
-        "delivery_method": "ship",
-        "address_line1": "1 Main Street",
-        "address_line2": "",
-        "city": "Louisville",
-        "state": "KY",
-        "zip_code": "40202",
-    }
+    fields = {**SHIPPING_ADDRESS, "phone": "", "address_line2": ""}
     for field in fields:
         response = client.post(reverse("shop:checkout"), {**fields, field: value})
         assert response.status_code == 200, field  # refused with a form error

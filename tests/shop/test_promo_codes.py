@@ -16,19 +16,10 @@ from shop.models import Order, PromoCode
 from shop.promos import promo_uses
 from shop.refunds import order_refund
 from shop.services import InvalidPromoCode, order_create_from_cart, order_mark_expired
-from tests.shop.factories import VariantFactory, checkout_data
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 
 
 def promo(code="WEARBLUE10", kind="percent", value="10", **overrides) -> PromoCode:
@@ -147,7 +138,7 @@ def test_a_discounted_order_refunds_what_was_paid(
     promo()
     client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 2})
     client.post(reverse("shop:cart-promo"), {"code": "wearblue10"})
-    response = client.post(reverse("shop:checkout"), ADDRESS)
+    response = client.post(reverse("shop:checkout"), SHIPPING_ADDRESS)
     local_gateway.pay(client, response.url, follow=True)
     order = Order.objects.get()
     assert order.status == Order.Status.PAID  # charged exactly our total
@@ -210,7 +201,7 @@ def test_a_code_that_expires_in_the_cart_is_refused_at_checkout(client, shirt):
     )
     cart = client.get(reverse("shop:cart")).content.decode()
     assert "This promo code has expired." in cart
-    response = client.post(reverse("shop:checkout"), ADDRESS, follow=True)
+    response = client.post(reverse("shop:checkout"), SHIPPING_ADDRESS, follow=True)
     assert "This promo code has expired." in response.content.decode()
     assert not Order.objects.exists()
 
@@ -231,7 +222,7 @@ def test_stripe_is_asked_for_exactly_our_total(client, shirt, fake_stripe):
     promo(code="THIRD", kind="percent", value="33.33")
     client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 3})
     client.post(reverse("shop:cart-promo"), {"code": "third"})
-    assert client.post(reverse("shop:checkout"), ADDRESS).status_code == 302
+    assert client.post(reverse("shop:checkout"), SHIPPING_ADDRESS).status_code == 302
     order = Order.objects.get()
     [(_method, _path, params)] = [
         r for r in fake_stripe.requests if r[1] == "/v1/checkout/sessions"

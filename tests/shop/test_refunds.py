@@ -13,20 +13,11 @@ from payments.models import CheckoutSession
 from shop.models import Order, OrderRefund, Variant
 from shop.refunds import RefundRefused, order_refund, refund_plan
 from shop.selectors import sales_by_month, shop_proceeds
-from tests.shop.factories import VariantFactory
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 S = Order.Status
-ADDRESS = {
-    "email": "buyer@example.org",
-    "name": "Ada Buyer",
-    "delivery_method": "ship",
-    "address_line1": "1 Main Street",
-    "city": "Louisville",
-    "state": "KY",
-    "zip_code": "40202",
-}
 
 
 def stock(variant) -> int:
@@ -47,7 +38,7 @@ def buy(client, items, checkout_overrides=None):
     client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 2})
     client.post(mug.product.get_absolute_url(), {"variant": mug.pk, "quantity": 1})
     return client.post(
-        reverse("shop:checkout"), {**ADDRESS, **(checkout_overrides or {})}
+        reverse("shop:checkout"), {**SHIPPING_ADDRESS, **(checkout_overrides or {})}
     )
 
 
