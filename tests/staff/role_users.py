@@ -14,6 +14,13 @@ from shop.models import Order
 from shop.services import order_create_from_cart
 from tests.shop.factories import VariantFactory, checkout_data
 
+# The staff roles (groups) the staff app's migration makes, and no role at all.
+EDITOR, SHOP, FINANCE, ADMIN = (
+    "Content editor",
+    "Shop manager",
+    "Finance",
+    "Administrator",
+)
 NO_ROLE = ""
 
 

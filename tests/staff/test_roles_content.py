@@ -13,16 +13,10 @@ from tests.campaigns.factories import (
     StatisticFactory,
 )
 from tests.pages.factories import PageFactory
-from tests.staff.role_users import NO_ROLE, sign_in
+from tests.staff.role_users import ADMIN, EDITOR, FINANCE, NO_ROLE, SHOP, sign_in
 
 pytestmark = pytest.mark.django_db
 
-EDITOR, SHOP, FINANCE, ADMIN = (
-    "Content editor",
-    "Shop manager",
-    "Finance",
-    "Administrator",
-)
 OTHERS = [SHOP, FINANCE, NO_ROLE]
 
 

@@ -11,16 +11,17 @@ from django.utils import timezone
 from donations.models import Donation, HomeFund, RecurringGift
 from tests.donations.factories import DonationFactory, HomeFundFactory
 from tests.payments.factories import CheckoutSessionFactory, ProcessedEventFactory
-from tests.staff.role_users import NO_ROLE, sign_in, volunteer
+from tests.staff.role_users import (
+    ADMIN,
+    EDITOR,
+    FINANCE,
+    NO_ROLE,
+    SHOP,
+    sign_in,
+    volunteer,
+)
 
 pytestmark = pytest.mark.django_db
-
-EDITOR, SHOP, FINANCE, ADMIN = (
-    "Content editor",
-    "Shop manager",
-    "Finance",
-    "Administrator",
-)
 
 
 def money_urls() -> dict[str, str]:

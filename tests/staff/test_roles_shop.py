@@ -9,16 +9,19 @@ from django.urls import reverse
 
 from shop.models import Order, OrderRefund, PromoCode, StockAdjustment, Variant
 from tests.shop.factories import VariantFactory
-from tests.staff.role_users import NO_ROLE, paid_order, sign_in, volunteer
+from tests.staff.role_users import (
+    ADMIN,
+    EDITOR,
+    FINANCE,
+    NO_ROLE,
+    SHOP,
+    paid_order,
+    sign_in,
+    volunteer,
+)
 
 pytestmark = pytest.mark.django_db
 
-EDITOR, SHOP, FINANCE, ADMIN = (
-    "Content editor",
-    "Shop manager",
-    "Finance",
-    "Administrator",
-)
 ROLES = [EDITOR, SHOP, FINANCE, ADMIN, NO_ROLE]
 
 
