@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from staff.models import PrivacyRequest
 from staff.privacy import (
     ErasureRefused,
+    Holdings,
     clean_email,
     privacy_erase,
     privacy_export_json,
@@ -138,6 +139,29 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             **values,
         }
 
+    def _lookup_page(self, request: HttpRequest, **values: Any) -> HttpResponse:
+        return TemplateResponse(
+            request, "admin/staff/privacy_lookup.html", self._context(request, **values)
+        )
+
+    def _confirm_erase_page(
+        self,
+        request: HttpRequest,
+        *,
+        form: EraseConfirmForm,
+        holdings: Holdings | None,
+    ) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/staff/privacy_confirm_erase.html",
+            self._context(
+                request,
+                title=_("Erase this person's details?"),
+                holdings=holdings,
+                form=form,
+            ),
+        )
+
     def handle_view(self, request: HttpRequest) -> HttpResponse:
         """Look up an email; then download a copy, or erase after confirming.
         The step is the POSTed `step`: look, download, confirm, erase."""
@@ -145,21 +169,12 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         step = request.POST.get("step", "") if request.method == "POST" else ""
         if step not in ("look", "download", "confirm", "erase"):
-            form = PrivacyLookupForm()
-            return TemplateResponse(
-                request,
-                "admin/staff/privacy_lookup.html",
-                self._context(request, form=form),
-            )
+            return self._lookup_page(request, form=PrivacyLookupForm())
         if step == "erase":
             return self._erase(request)
         form = PrivacyLookupForm(request.POST)
         if not form.is_valid():
-            return TemplateResponse(
-                request,
-                "admin/staff/privacy_lookup.html",
-                self._context(request, form=form),
-            )
+            return self._lookup_page(request, form=form)
         email = form.cleaned_data["email"]
         if step == "download":
             body = privacy_export_json(email=email, by=request.user)
@@ -173,21 +188,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         holdings = privacy_holdings(email=email)
         if step == "confirm":
             confirm = EraseConfirmForm(initial={"email": email})
-            return TemplateResponse(
-                request,
-                "admin/staff/privacy_confirm_erase.html",
-                self._context(
-                    request,
-                    title=_("Erase this person's details?"),
-                    holdings=holdings,
-                    form=confirm,
-                ),
-            )
-        return TemplateResponse(
-            request,
-            "admin/staff/privacy_lookup.html",
-            self._context(request, form=form, holdings=holdings),
-        )
+            return self._confirm_erase_page(request, form=confirm, holdings=holdings)
+        return self._lookup_page(request, form=form, holdings=holdings)
 
     def _erase(self, request: HttpRequest) -> HttpResponse:
         form = EraseConfirmForm(request.POST)
@@ -197,16 +199,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 holdings = privacy_holdings(email=email)
             except ValueError:
                 holdings = None
-            return TemplateResponse(
-                request,
-                "admin/staff/privacy_confirm_erase.html",
-                self._context(
-                    request,
-                    title=_("Erase this person's details?"),
-                    holdings=holdings,
-                    form=form,
-                ),
-            )
+            return self._confirm_erase_page(request, form=form, holdings=holdings)
         try:
             record = privacy_erase(email=form.cleaned_data["email"], by=request.user)
         except ErasureRefused as refusal:
