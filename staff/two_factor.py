@@ -63,16 +63,22 @@ def two_factor_needed(user: AnyUser) -> bool:
     return two_factor_required(user) or two_factor_device(user) is not None
 
 
+def _device_being_set_up(user: AbstractUser) -> TOTPDevice | None:
+    """The oldest unconfirmed device, locked (inside a transaction)."""
+    device: TOTPDevice | None = (
+        TOTPDevice.objects.devices_for_user(user, confirmed=False)
+        .select_for_update()
+        .order_by("pk")
+        .first()
+    )
+    return device
+
+
 def two_factor_device_for_setup(*, user: AbstractUser) -> TOTPDevice:
     """The unconfirmed device being set up: the same one (same key, same QR
     code) until it is confirmed, so reloading the page does not undo a scan."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.devices_for_user(user, confirmed=False)
-            .select_for_update()
-            .order_by("pk")
-            .first()
-        )
+        device = _device_being_set_up(user)
         if device is None:
             device = TOTPDevice.objects.create(
                 user=user, name=DEVICE_NAME, confirmed=False
@@ -95,12 +101,7 @@ def two_factor_confirm(*, user: AbstractUser, code: str) -> TOTPDevice | None:
     if token is None:
         return None
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.devices_for_user(user, confirmed=False)
-            .select_for_update()
-            .order_by("pk")
-            .first()
-        )
+        device = _device_being_set_up(user)
         if device is None or not device.verify_token(token):
             return None
         device.confirmed = True
