@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from donations.models import Donation, Donor
 from donations.statements import statement_token
@@ -285,7 +286,7 @@ def test_the_fund_page_reads_the_stores_months_once(
             amount=Decimal("10.00"),
             processor_fee=Decimal("0"),
             status=Donation.Status.PAID,
-            date=dt.date.today().replace(day=1),
+            date=timezone.localdate().replace(day=1),
             livemode=True,
             reference=f"gift-{n}",
         )
