@@ -8,13 +8,16 @@ so the validator refuses anything that is not a plain raster image of a sane siz
 Renditions are resized copies (WebP plus a JPEG or PNG fallback) written once to the
 default storage under `renditions/`, with names derived from the original's name and
 the parameters, so the same request always maps to the same files. Which renditions
-exist is remembered in the cache, so a page view after the first does no storage I/O.
+exist is remembered in the cache, so a page view after the first does no storage I/O,
+and each process keeps its own copy of that answer for a few minutes, so a page with
+many images does not ask the shared cache (Redis) once per image either.
 """
 
 import hashlib
 import io
 import logging
 import math
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +52,11 @@ JPEG_QUALITY = 82
 RENDITION_VERSION = 1
 # How long the list of existing renditions is trusted (seconds).
 CACHE_TIMEOUT = 30 * 24 * 60 * 60
+# How long a process uses its own copy of that list before asking the shared
+# cache again (seconds), and how many images it keeps copies for. Renditions
+# removed from the storage and the shared cache are made again this much later.
+PROCESS_SECONDS = 300
+PROCESS_MAX = 2000
 
 
 # ---------------------------------------------------------------------------
@@ -191,8 +199,12 @@ def picture_for(
             f"{_storage_identity(storage)}|{params}|{wanted}".encode()
         ).hexdigest()
     )
+    kept = _PROCESS.get(cache_key)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
     picture = cache.get(cache_key)
     if picture is not None:
+        _keep(cache_key, picture)
         return picture
 
     try:
@@ -201,7 +213,30 @@ def picture_for(
         logger.warning("Cannot make renditions of %s: %s", name, error)
         return None
     cache.set(cache_key, picture, CACHE_TIMEOUT)
+    _keep(cache_key, picture)
     return picture
+
+
+# This process's copies: cache key -> (time.monotonic() until which it is used,
+# the picture). A rendition's name never changes (it derives from the original's
+# name and the parameters), so a copy can only be out of date if files were
+# removed by hand.
+_PROCESS: dict[str, tuple[float, Picture]] = {}
+
+
+def _keep(key: str, picture: Picture) -> None:
+    _PROCESS.pop(key, None)
+    _PROCESS[key] = (time.monotonic() + PROCESS_SECONDS, picture)
+    while len(_PROCESS) > PROCESS_MAX:
+        try:
+            del _PROCESS[next(iter(_PROCESS))]  # the oldest
+        except (KeyError, RuntimeError, StopIteration):  # another thread's
+            break
+
+
+def forget_process_pictures() -> None:
+    """Drop this process's copies (tests do, with the shared cache)."""
+    _PROCESS.clear()
 
 
 def _storage_identity(storage: Storage) -> str:

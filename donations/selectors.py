@@ -143,12 +143,29 @@ def fund_by_month(*, months: int = 12, today: dt.date | None = None) -> list[Fun
     """The last `months` months (this one included), oldest first, by source:
     store proceeds, online gifts, offline gifts. Months with nothing are shown
     as zero so a chart has no gaps."""
+    return fund_history(months=months, today=today).months
+
+
+def store_by_month(
+    *, months: int = 12, today: dt.date | None = None
+) -> list[MonthSales]:
+    """The shop's own monthly figures behind its proceeds, newest first."""
+    return fund_history(months=months, today=today).store_months
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundHistory:
+    months: list[FundMonth]  # as `fund_by_month`
+    store_months: list[MonthSales]  # as `store_by_month`
+
+
+def fund_history(*, months: int = 12, today: dt.date | None = None) -> FundHistory:
+    """`fund_by_month` and `store_by_month` together, as /the-home/ shows them:
+    the shop's monthly sales are read once for both."""
     today = today or timezone.localdate()
     first = _month_start(today, months - 1)
-    store = {
-        _as_date(row.month).replace(day=1): row.proceeds
-        for row in sales_by_month(start=first)
-    }
+    sales = sales_by_month(start=first)
+    store = {_as_date(row.month).replace(day=1): row.proceeds for row in sales}
     gifts: dict[tuple[dt.date, str], Decimal] = {}
     rows = (
         counted_donations()
@@ -171,16 +188,10 @@ def fund_by_month(*, months: int = 12, today: dt.date | None = None) -> list[Fun
                 offline=gifts.get((month, Donation.Source.OFFLINE), ZERO),
             )
         )
-    return result
-
-
-def store_by_month(
-    *, months: int = 12, today: dt.date | None = None
-) -> list[MonthSales]:
-    """The shop's own monthly figures behind its proceeds, newest first."""
-    today = today or timezone.localdate()
-    rows = sales_by_month(start=_month_start(today, months - 1))
-    return sorted(rows, key=lambda row: row.month, reverse=True)
+    return FundHistory(
+        months=result,
+        store_months=sorted(sales, key=lambda row: row.month, reverse=True),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -171,7 +171,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 def fund_detail(request: HttpRequest) -> HttpResponse:
     """/the-home/: the goal, what has been raised and how, month by month."""
     progress = selectors.fund_progress()
-    months = selectors.fund_by_month(months=12)
+    history = selectors.fund_history(months=12)
+    months = history.months
     chart = stacked_bar_chart(
         labels=[date_format(m.month, "M") for m in months],
         series=[_("Store proceeds"), _("Online gifts"), _("Cash and check gifts")],
@@ -184,7 +185,7 @@ def fund_detail(request: HttpRequest) -> HttpResponse:
             "progress": progress,
             "months": months,
             "chart": chart,
-            "store_months": selectors.store_by_month(months=12),
+            "store_months": history.store_months,
             "wall": selectors.donor_wall(),
         },
     )

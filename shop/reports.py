@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from core.spreadsheets import csv_response
 from shop.models import MONEY_SUM, ZERO, Order, OrderLine, OrderQuerySet
-from shop.selectors import _as_datetime, _as_month, _cents
+from shop.sales import _as_month, _cents
+from shop.selectors import _as_datetime
 
 # A sale whose processor fee has not arrived yet (counted as 0 meanwhile).
 Q_FEE_PENDING = Q(payment_fee__isnull=True)

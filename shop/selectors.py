@@ -5,21 +5,19 @@ Reads that the shop's pages, the home page and the donations app share.
 fund reads the shop through: the proceeds (`Order.objects.with_proceeds()`: goods
 minus their cost, plus shipping charged minus postage, minus payment fees, minus
 refunds; sales tax excluded) of orders paid, and not refunded in full, in
-[start, end) by their payment time.
+[start, end) by their payment time, summed part by part (shop.sales).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
 from shop.models import (
-    MONEY_SUM,
-    ZERO,
     Category,
     Order,
     OrderQuerySet,
@@ -28,6 +26,9 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
+from shop.sales import MonthSales, monthly_sales, order_proceeds_total
+
+__all__ = ["MonthSales", "order_proceeds_total"]  # read through this module
 
 SORTS = {
     "featured": ("-is_featured", "name", "pk"),
@@ -111,26 +112,20 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
 def _sales(
     start: date | datetime | None = None, end: date | datetime | None = None
 ) -> OrderQuerySet:
-    orders = Order.objects.counted_as_sales()
+    return _paid_between(Order.objects.counted_as_sales(), start, end)
+
+
+def _paid_between(
+    orders: OrderQuerySet,
+    start: date | datetime | None = None,
+    end: date | datetime | None = None,
+) -> OrderQuerySet:
     start_at, end_at = _as_datetime(start), _as_datetime(end)
     if start_at is not None:
         orders = orders.filter(paid_at__gte=start_at)
     if end_at is not None:
         orders = orders.filter(paid_at__lt=end_at)
     return orders
-
-
-def _cents(value: Decimal | None) -> Decimal:
-    return Decimal(value or ZERO).quantize(Decimal("0.01"))
-
-
-def order_proceeds_total(orders: OrderQuerySet) -> Decimal:
-    """Proceeds of the given orders (`Order.objects.with_proceeds()`), in one
-    query whatever their number."""
-    total = orders.with_proceeds().aggregate(
-        total=Coalesce(Sum("proceeds"), Value(ZERO), output_field=MONEY_SUM)
-    )["total"]
-    return _cents(total)
 
 
 def shop_proceeds(
@@ -151,124 +146,18 @@ def shop_fees_pending(
     return _sales(start, end).filter(payment_fee__isnull=True).count()
 
 
-@dataclass(frozen=True)
-class MonthSales:
-    """One month of the store's sales and every figure behind its proceeds."""
-
-    month: date
-    orders: int
-    goods: (
-        Decimal  # what buyers paid for the goods (after promo discounts), less refunds
-    )
-    tax: Decimal  # collected for the state (less refunds): never proceeds
-    proceeds: Decimal
-    fees_pending: int = 0  # sales whose payment fee has not arrived yet
-    shipping: Decimal = ZERO  # shipping charged, less what was refunded
-    cost_of_goods: Decimal = ZERO  # less the cost of items put back in stock
-    postage: Decimal = ZERO  # what shipping cost us
-    fees: Decimal = ZERO  # the payment processor's fees known so far
-    refunded_orders: int = 0  # refunded in full: left out of every figure above
-    # Refunded, tax excluded: what the orders refunded in full had paid, plus
-    # the partial refunds already taken off `goods` and `shipping` above.
-    refunded: Decimal = ZERO
-
-
 def sales_by_month(
     *, start: date | datetime | None = None, end: date | datetime | None = None
 ) -> list[MonthSales]:
     """Paid, not fully refunded orders grouped by the month they were paid in
-    (site time zone), oldest first, with the refunds of each month beside them:
-    two queries whatever the number of months. Each row adds up: goods +
-    shipping - cost_of_goods - postage - fees = proceeds, partial refunds being
-    taken off goods and shipping (and their sales tax off tax)."""
-    rows = (
-        _sales(start, end)
-        .with_proceeds()
-        .annotate(month=TruncMonth("paid_at"))
-        .order_by()
-        .values("month")
-        .annotate(
-            count=Count("pk"),
-            goods_sum=Sum(
-                F("subtotal") - F("discount_amount") - F("refunded_goods"),
-                output_field=MONEY_SUM,
-            ),
-            tax_sum=Sum(F("tax_amount") - F("refunded_tax"), output_field=MONEY_SUM),
-            shipping_sum=Sum(
-                F("shipping_amount") - F("refunded_shipping"), output_field=MONEY_SUM
-            ),
-            partly_refunded=Sum(
-                F("refunded_goods") + F("refunded_shipping"), output_field=MONEY_SUM
-            ),
-            cost_sum=Sum("goods_cost"),
-            postage_sum=Sum("shipping_cost"),
-            fees_sum=Sum("payment_fee"),
-            proceeds_sum=Sum("proceeds"),
-            pending=Count("pk", filter=Q(payment_fee__isnull=True)),
-        )
-        .order_by("month")
+    (site time zone), oldest first, with the orders refunded in full of each
+    month beside them (shop.sales.monthly_sales)."""
+    refunded = _paid_between(
+        Order.objects.filter(status=Order.Status.REFUNDED, paid_at__isnull=False),
+        start,
+        end,
     )
-    refunds = _refunds_by_month(start, end)
-    months: dict[date, MonthSales] = {}
-    for row in rows:
-        month = _as_month(row["month"])
-        refunded = refunds.pop(month, (0, ZERO))
-        months[month] = MonthSales(
-            month=month,
-            orders=row["count"],
-            goods=_cents(row["goods_sum"]),
-            tax=_cents(row["tax_sum"]),
-            proceeds=_cents(row["proceeds_sum"]),
-            fees_pending=row["pending"],
-            shipping=_cents(row["shipping_sum"]),
-            cost_of_goods=_cents(row["cost_sum"]),
-            postage=_cents(row["postage_sum"]),
-            fees=_cents(row["fees_sum"]),
-            refunded_orders=refunded[0],
-            refunded=refunded[1] + _cents(row["partly_refunded"]),
-        )
-    for month, (count, amount) in refunds.items():  # months of refunds only
-        months[month] = MonthSales(
-            month=month,
-            orders=0,
-            goods=ZERO,
-            tax=ZERO,
-            proceeds=ZERO,
-            refunded_orders=count,
-            refunded=amount,
-        )
-    return [months[month] for month in sorted(months)]
-
-
-def _as_month(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _refunds_by_month(
-    start: date | datetime | None, end: date | datetime | None
-) -> dict[date, tuple[int, Decimal]]:
-    """Orders refunded in full, by the month they had been paid in."""
-    orders = Order.objects.filter(status=Order.Status.REFUNDED, paid_at__isnull=False)
-    start_at, end_at = _as_datetime(start), _as_datetime(end)
-    if start_at is not None:
-        orders = orders.filter(paid_at__gte=start_at)
-    if end_at is not None:
-        orders = orders.filter(paid_at__lt=end_at)
-    rows = (
-        orders.annotate(month=TruncMonth("paid_at"))
-        .order_by()
-        .values("month")
-        .annotate(
-            count=Count("pk"),
-            amount=Sum(
-                F("subtotal") - F("discount_amount") + F("shipping_amount"),
-                output_field=MONEY_SUM,
-            ),
-        )
-    )
-    return {
-        _as_month(row["month"]): (row["count"], _cents(row["amount"])) for row in rows
-    }
+    return monthly_sales(_sales(start, end), refunded)
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from core import pagecache
+from core.images import forget_process_pictures
 
 pytest_plugins = ["tests.payments.fixtures"]
 
@@ -33,6 +34,7 @@ def _no_cached_pages():
     rate-limit count, left by an earlier test in the same worker."""
     cache.clear()
     pagecache.forget_process_copies()
+    forget_process_pictures()
     yield
     cache.clear()
 

@@ -3,6 +3,7 @@
 import io
 import re
 import struct
+import time
 import zlib
 from unittest import mock
 
@@ -21,17 +22,24 @@ from PIL import Image
 from core.images import (
     Picture,
     Rendition,
+    forget_process_pictures,
     picture_for,
     validate_image_file,
 )
 from tests.html import assert_valid_html
 
 
+def forget_renditions():
+    """Forget which renditions exist: the shared cache and this process's copy."""
+    cache.clear()
+    forget_process_pictures()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    forget_renditions()
     yield
-    cache.clear()
+    forget_renditions()
 
 
 def image_bytes(
@@ -334,7 +342,7 @@ def test_picture_for_uses_jpeg_for_an_opaque_image_with_an_alpha_channel():
 
     assert picture.default.mime_type == "image/jpeg"
     # Asked again with the cache gone: the JPEG found is used, nothing rewritten.
-    cache.clear()
+    forget_renditions()
     with mock.patch.object(
         FileSystemStorage, "save", autospec=True, side_effect=FileSystemStorage.save
     ) as save:
@@ -397,7 +405,7 @@ def test_picture_for_names_are_deterministic():
     original = stored(image_bytes((1000, 600)))
 
     first = picture_for(original, widths=[480, 800])
-    cache.clear()
+    forget_renditions()
     second = picture_for(original, widths=[480, 800])
     cropped = picture_for(original, widths=[480, 800], crop_ratio=(1, 1))
 
@@ -419,7 +427,7 @@ def test_picture_for_writes_each_file_once():
         picture_for(original, widths=[480, 800])
         assert save.call_count == 4  # two widths, WebP + JPEG
 
-        cache.clear()  # forget what exists: the storage is asked, nothing rewritten
+        forget_renditions()  # the storage is asked, nothing rewritten
         picture_for(original, widths=[480, 800])
         assert save.call_count == 4
 
@@ -447,6 +455,20 @@ def test_picture_for_caches_the_existence_check():
     exists.assert_not_called()
     save.assert_not_called()
     open_.assert_not_called()
+
+
+def test_picture_for_asks_the_shared_cache_once_per_process_for_a_while():
+    original = stored(image_bytes((1000, 600)))
+    first = picture_for(original, widths=[480, 800])
+    with mock.patch.object(cache, "get", wraps=cache.get) as shared:
+        assert picture_for(original, widths=[480, 800]) == first
+        shared.assert_not_called()
+        # Later, the process asks the shared cache again (which still knows).
+        with mock.patch(
+            "core.images.time.monotonic", return_value=time.monotonic() + 301
+        ):
+            assert picture_for(original, widths=[480, 800]) == first
+        shared.assert_called_once()
 
 
 def test_picture_for_an_empty_field_is_none():

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from donations.models import Donation, Donor
 from donations.statements import statement_token
@@ -270,3 +271,29 @@ def test_the_limit_holds_per_address_across_visitors(presets, gift_data, setting
     url = reverse("donations:donate")
     codes = [Client().post(url, gift_data).status_code for _ in range(3)]
     assert codes[-1] == 429 and 429 not in codes[:2]
+
+
+@pytest.mark.parametrize("gifts", [10, 1000])
+def test_the_fund_page_reads_the_stores_months_once(
+    client, gifts, django_assert_max_num_queries
+):
+    """/the-home/ shows the store's months in its chart and in its table: one
+    read of them serves both (three queries), whatever the number of gifts."""
+    HomeFundFactory(goal_amount=Decimal("100000.00"))
+    donor = DonorFactory()
+    Donation.objects.bulk_create(
+        Donation(
+            donor=donor,
+            amount=Decimal("10.00"),
+            processor_fee=Decimal("0"),
+            status=Donation.Status.PAID,
+            date=timezone.localdate().replace(day=1),
+            livemode=True,
+            reference=f"gift-{n}",
+        )
+        for n in range(gifts)
+    )
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("the-home"))
+    assert response.status_code == 200
+    assert f"${gifts * 10:,}.00" in response.content.decode()

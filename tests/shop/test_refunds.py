@@ -371,3 +371,39 @@ def test_a_refund_whose_answer_was_lost_is_completed_by_the_webhook(
     assert refund.status == OrderRefund.Status.SUCCEEDED
     assert stripe_paid.refunds.count() == 1
     assert Variant.objects.get(pk=mug.variant_id).stock == 5  # put back once
+
+
+def test_totals_summed_part_by_part_match_each_orders_proceeds(paid, items):
+    """The fund and the monthly rows sum the proceeds formula table by table
+    (shop.sales): with partial refunds, restocked or not, a failed refund and
+    orders that are not sales, they still equal `with_proceeds()` added up."""
+    from django.db.models import Sum
+
+    from shop.selectors import order_proceeds_total
+    from shop.services import order_create_from_cart
+    from tests.shop.factories import checkout_data
+
+    order_refund(order=paid, quantities={lines(paid)["Hope mug"].pk: 1})
+    order_refund(
+        order=paid, quantities={lines(paid)["Hope T-shirt"].pk: 1}, restock=True
+    )
+    OrderRefund.objects.create(
+        order=paid,
+        status=OrderRefund.Status.FAILED,
+        source=OrderRefund.Source.STAFF,
+        amount=D("9.00"),
+        goods_amount=D("9.00"),
+        cumulative_amount=D("99.00"),
+        restocked_cost=D("3.00"),
+    )
+    shirt, _mug = items
+    order_create_from_cart(cart={shirt.pk: 1}, customer=checkout_data())  # unpaid
+    summed = Order.objects.with_proceeds().aggregate(total=Sum("proceeds"))["total"]
+
+    paid.refresh_from_db()
+    assert summed == paid.proceeds  # only the sale has proceeds
+    assert shop_proceeds() == summed
+    assert order_proceeds_total(Order.objects.all()) == summed
+    [row] = sales_by_month()
+    assert row.proceeds == summed
+    assert row.cost_of_goods == Order.objects.with_proceeds().get(pk=paid.pk).goods_cost
