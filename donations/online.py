@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.pagecache import invalidate_public_pages_on_commit
 from donations.fees import fee_to_cover
 from donations.models import Donation, Frequency
 from donations.services import (
@@ -213,9 +214,12 @@ def donation_record_fee(*, outcome: CheckoutOutcome) -> bool:
         charges.filter(payment_intent_id="").update(
             payment_intent_id=outcome.payment_intent_id
         )
-    return bool(
-        charges.filter(processor_fee__isnull=True).update(processor_fee=outcome.fee)
+    recorded = charges.filter(processor_fee__isnull=True).update(
+        processor_fee=outcome.fee
     )
+    if recorded:  # the fee comes off the gift in the fund's total
+        invalidate_public_pages_on_commit()
+    return bool(recorded)
 
 
 def donation_mark_refunded(*, outcome: CheckoutOutcome) -> Donation:

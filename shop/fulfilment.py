@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
 from shop.models import Order, OrderEvent, Variant
 from shop.services import SoldOut, return_stock
@@ -253,6 +254,8 @@ def order_record_fee(*, order_number: str, fee: Decimal | None) -> bool:
         recorded = Order.objects.filter(
             number=order_number, payment_fee__isnull=True
         ).update(payment_fee=fee)
+        if recorded:  # the fee lowers the proceeds the fund shows
+            invalidate_public_pages_on_commit()
     return bool(recorded)
 
 

@@ -204,3 +204,24 @@ def test_an_unpaid_order_gives_its_stock_back(client, local_gateway):
     assert "Only 2 left" in cached(visitor, product_url)
     local_gateway.cancel(client, started.url, follow=True)
     assert "Only 3 left" in fresh(visitor, product_url)
+
+
+def test_a_fee_learned_later_changes_the_fund(
+    client, django_capture_on_commit_callbacks
+):
+    """The processor's fee arrives after the payment (a background task) and is
+    written with update(), which sends no signal: the service drops the pages."""
+    from donations.online import DONATION_KIND, donation_record_fee
+    from payments.registry import CheckoutOutcome
+
+    HomeFundFactory(goal_amount=Decimal("1000.00"))
+    gift = DonationFactory(amount=Decimal("40.00"), processor_fee=None, reference="g1")
+    url = reverse("the-home")
+    assert 'value="40.00"' in cached(client, url)
+    outcome = CheckoutOutcome(
+        action="fee_known", kind=DONATION_KIND, reference=gift.reference,
+        fee=Decimal("1.46"),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert donation_record_fee(outcome=outcome)
+    assert 'value="38.54"' in fresh(client, url)
