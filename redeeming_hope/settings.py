@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django_tasks_db",
+    "core.task_apps.BackgroundTasksConfig",  # django-tasks-db, under a plain name
     # Admin sign-in: lockout after failed attempts, two-step sign-in (TOTP).
     "staff.signin_apps.SignInAttemptsConfig",  # django-axes
     "django_otp",
