@@ -21,18 +21,16 @@ These functions are named in the settings (AXES_*_CALLABLE):
   that says in plain words when to try again.
 """
 
-import hashlib
-import hmac
 import ipaddress
 import math
 from datetime import timedelta
 
 from axes.helpers import get_cool_off
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.privacy_logging import pseudonym as core_pseudonym
 from core.ratelimit import client_ip
 
 
@@ -48,15 +46,8 @@ def axes_client_ip(request: HttpRequest) -> str | None:
 
 
 def pseudonym(value: str | None) -> str:
-    """A short keyed hash: the same value always gives the same pseudonym, and
-    without the secret key nobody can tell which value it was (not even by
-    trying every IPv4 address)."""
-    if not value:
-        return "-"
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"staff-signin\0{value}".encode(), hashlib.sha256
-    )
-    return digest.hexdigest()[:12]
+    """An account or address in django-axes's log lines, as a keyed hash."""
+    return core_pseudonym(value, purpose="staff-signin")
 
 
 def axes_client_str(
