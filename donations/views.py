@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.charts import stacked_bar_chart
-from core.pagecache import public_page
+from core.pagecache import public_page, public_value
 from core.ratelimit import ratelimit_request
 from donations import monthly, online, selectors, statements
 from donations.fees import fee_rates
@@ -170,7 +170,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def fund_detail(request: HttpRequest) -> HttpResponse:
     """/the-home/: the goal, what has been raised and how, month by month."""
-    progress = selectors.fund_progress()
+    # The same figure the progress bar shows elsewhere, kept under the public
+    # pages' version (donations/templatetags/fund.py).
+    progress = public_value("fund-progress", selectors.fund_progress)
     history = selectors.fund_history(months=12)
     months = history.months
     chart = stacked_bar_chart(
