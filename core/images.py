@@ -383,9 +383,9 @@ def _existing_fallback(
 
 
 def _write(storage: Storage, name: str, image: Image.Image, image_format: str) -> None:
-    """Encode and store one rendition; only the colour profile is kept."""
+    """Encode and store one rendition; only the color profile is kept."""
     image_format = {"jpg": "JPEG", "png": "PNG"}.get(image_format, image_format)
-    # `image` comes from _prepare(), whose info holds the colour profile only.
+    # `image` comes from _prepare(), whose info holds the color profile only.
     options: dict[str, Any] = {"icc_profile": image.info.get("icc_profile")}
     if image_format == "WEBP":
         options.update(quality=WEBP_QUALITY, method=4)
