@@ -20,12 +20,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
 
 from payments import subscription_events
-from payments.dispatch import checkout_dispatch, payment_outcome
+from payments.dispatch import MONEY_ARRIVED, checkout_dispatch, payment_outcome
 from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 from payments.registry import CheckoutOutcome
 from payments.validation import (
@@ -188,16 +189,98 @@ def _plan_session_expired(
     return _ended_session_outcome(obj, "expired", event)
 
 
+class RefundNotYetMatched(Exception):
+    """A refund of a customer of ours whose charge we cannot name yet (its
+    month's invoice, or the ids that name it, are not recorded yet): the event
+    is not recorded, the webhook answers 500 and Stripe sends it again later."""
+
+
+def _checkout_of_charge(
+    obj: Mapping[str, Any], payment_intent_id: str
+) -> CheckoutSession | None:
+    """Our one-time checkout a charge paid: by its payment intent, else by the
+    kind and reference we put in its metadata (a record that does not know its
+    payment intent yet learns it here)."""
+    records = CheckoutSession.objects.all()
+    if payment_intent_id:
+        record = records.filter(payment_intent_id=payment_intent_id).first()
+        if record is not None:
+            return record
+    kind, reference = _identity({"metadata": obj.get("metadata")}, None)
+    if not kind or not reference:
+        return None
+    record = (
+        records.filter(kind=kind, reference=reference, payment_intent_id="")
+        .filter(recurring_interval="")
+        .filter(status__in=MONEY_ARRIVED)
+        .first()
+    )
+    if record is not None and payment_intent_id:
+        CheckoutSession.objects.filter(pk=record.pk, payment_intent_id="").update(
+            payment_intent_id=payment_intent_id
+        )
+        record.payment_intent_id = payment_intent_id
+    return record
+
+
+def _invoice_of_charge(
+    obj: Mapping[str, Any], charge_id: str, payment_intent_id: str, amount: Decimal
+) -> InvoicePayment | None:
+    """The monthly charge (our `InvoicePayment`) a refunded charge paid: by its
+    payment intent or charge id, which the fee task stores; before it has, the
+    one charge of that customer and amount whose ids are not known yet, which
+    learns them here. Raises `RefundNotYetMatched` for a customer of ours when
+    neither finds it."""
+    invoices = InvoicePayment.objects.all()
+    invoice = (
+        invoices.filter(payment_intent_id=payment_intent_id).first()
+        if payment_intent_id
+        else None
+    ) or (invoices.filter(charge_id=charge_id).first() if charge_id else None)
+    customer_id = clean_expandable_id(obj.get("customer"), prefix="cus_")
+    if invoice is not None or not customer_id:
+        return invoice
+    unnamed = list(
+        invoices.filter(
+            customer_id=customer_id, amount=amount, payment_intent_id="", charge_id=""
+        ).exclude(invoice_id__startswith="in_local_")[:2]
+    )
+    if len(unnamed) == 1:
+        [invoice] = unnamed
+        InvoicePayment.objects.filter(pk=invoice.pk, payment_intent_id="").update(
+            payment_intent_id=payment_intent_id
+        )
+        InvoicePayment.objects.filter(pk=invoice.pk, charge_id="").update(
+            charge_id=charge_id
+        )
+        return invoice
+    ours = (
+        invoices.filter(customer_id=customer_id).exists()
+        or CheckoutSession.objects.filter(customer_id=customer_id).exists()
+    )
+    if ours:
+        raise RefundNotYetMatched(
+            f"Refund of {charge_id} (payment {payment_intent_id!r}) is of our "
+            f"customer {customer_id}, but its charge is not recorded yet "
+            f"({len(unnamed)} unnamed charges of that amount); Stripe will retry."
+        )
+    return None
+
+
 def _plan_charge_refunded(
     obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     """
-    A refund, full or partial, of a payment we took: found by its payment intent
-    id (or charge id) in our own records, a one-time checkout or a monthly
-    charge; Stripe is not asked. `amount_total` is what the charge took and
+    A refund, full or partial, of a payment we took: found in our own records,
+    a one-time checkout (by payment intent id, else by the metadata we gave
+    the payment) or a monthly charge (by payment intent or charge id, else by
+    customer and amount while the fee task has not stored those ids yet);
+    Stripe is not asked. `amount_total` is what the charge took and
     `amount_refunded` what is refunded of it so far (Stripe reports it
     cumulatively, so a later partial refund carries the earlier ones too).
-    Payments we have no record of are logged and acknowledged.
+    A refund of a customer of ours whose charge we cannot name yet is left for
+    Stripe to send again (`RefundNotYetMatched`); payments we have no record of
+    are logged and acknowledged.
     """
     charge_id = clean_id(obj.get("id"), prefix="ch_")
     payment_intent_id = clean_expandable_id(obj.get("payment_intent"), prefix="pi_")
@@ -214,11 +297,7 @@ def _plan_charge_refunded(
             obj.get("amount"),
         )
         return None
-    record = (
-        CheckoutSession.objects.filter(payment_intent_id=payment_intent_id).first()
-        if payment_intent_id
-        else None
-    )
+    record = _checkout_of_charge(obj, payment_intent_id)
     common: dict[str, Any] = {
         "action": "refunded",
         "amount_total": amount,
@@ -233,18 +312,13 @@ def _plan_charge_refunded(
             kind=record.kind,
             reference=record.reference,
             session_id=record.session_id,
-            payment_intent_id=payment_intent_id,
+            payment_intent_id=payment_intent_id or record.payment_intent_id,
             subscription_id=record.subscription_id,
             customer_id=record.customer_id,
             amount_expected=record.amount_total,
             **common,
         )
-    invoices = InvoicePayment.objects.all()
-    invoice = (
-        invoices.filter(payment_intent_id=payment_intent_id).first()
-        if payment_intent_id
-        else None
-    ) or (invoices.filter(charge_id=charge_id).first() if charge_id else None)
+    invoice = _invoice_of_charge(obj, charge_id, payment_intent_id, amount)
     if invoice is None:
         logger.warning(
             "Refund of %r (payment %r) matches no checkout of ours; ignored.",

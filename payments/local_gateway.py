@@ -258,6 +258,51 @@ def local_checkout_complete(
     return LocalCheckoutResult(session=session, applied=applied)
 
 
+def local_payment_record(
+    *,
+    kind: str,
+    reference: str,
+    amount: Decimal,
+    customer_email: str,
+    session_id: str = "",
+) -> CheckoutSession:
+    """
+    Our record of a payment taken by the local test gateway without its page:
+    the demo's orders, paid as if their buyers had pressed Pay. It is what
+    the page leaves behind (a paid local session, no fee), so these payments
+    are refunded like any other local one. Made once per `session_id` (a new
+    one when empty); the caller tells its app that it was paid.
+    """
+    if not isinstance(amount, Decimal) or amount <= 0:
+        raise ValueError(f"A payment needs a positive Decimal amount, not {amount!r}.")
+    base = settings.SITE_URL or "http://127.0.0.1:8000"
+    local = local_session_new(base_url=base)
+    now = timezone.now()
+    record, _created = CheckoutSession.objects.get_or_create(
+        session_id=session_id or local.session_id,
+        defaults={
+            "kind": kind,
+            "reference": reference,
+            "payment_intent_id": local.payment_intent_id,
+            "gateway": CheckoutSession.Gateway.LOCAL,
+            "status": Status.PAID,
+            "currency": settings.CURRENCY,
+            "currency_received": settings.CURRENCY.lower(),
+            "amount_total": amount,
+            "amount_received": amount,
+            "fee": Decimal("0"),
+            "customer_email": customer_email,
+            "url": local.url,
+            "success_url": base,
+            "cancel_url": base,
+            "idempotency_key": f"local-{kind}-{reference}",
+            "expires_at": now,
+            "completed_at": now,
+        },
+    )
+    return record
+
+
 def local_checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
     """For success pages: the paid outcome of a paid local session, else None."""
     if not local_gateway_enabled():

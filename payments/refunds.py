@@ -42,18 +42,42 @@ class RefundResult:
     status: str  # Stripe's: succeeded, pending, requires_action, failed, canceled
 
 
-def _payment(*, session_id: str, payment_intent_id: str) -> CheckoutSession:
+def _payment(*, session_id: str, payment_intent_id: str) -> CheckoutSession | None:
     records = CheckoutSession.objects.all()
     record = None
     if session_id:
         record = records.filter(session_id=session_id).first()
     if record is None and payment_intent_id:
         record = records.filter(payment_intent_id=payment_intent_id).first()
-    if record is None:
-        raise PaymentError(
-            _("We have no record of this payment, so it cannot be refunded.")
-        )
     return record
+
+
+def _blocker(record: CheckoutSession | None, payment_intent_id: str = "") -> str:
+    """Why this payment cannot be refunded from here ("" when it can)."""
+    if record is None:
+        return _("We have no record of this payment, so it cannot be refunded here.")
+    if record.status not in REFUNDABLE:
+        return _("This payment was never taken, so it cannot be refunded.")
+    if record.amount_refunded >= (record.amount_received or record.amount_total):
+        return _("This payment is already refunded in full.")
+    if record.gateway == CheckoutSession.Gateway.LOCAL:
+        return ""  # refunded here, by the local test gateway
+    if not clean_id(record.payment_intent_id or payment_intent_id, prefix="pi_"):
+        return _("This payment has no payment intent to refund.")
+    if not gateways.stripe_enabled():
+        return _(
+            "This payment was taken by Stripe, and this site has no Stripe key: "
+            "refund it in Stripe's dashboard."
+        )
+    return ""
+
+
+def refund_blocker(*, session_id: str = "", payment_intent_id: str = "") -> str:
+    """Why the payment of a checkout (named by its session or its payment
+    intent) cannot be refunded through `refund_create`, or "" when it can: for
+    a form to say so before anyone fills it in. Asks no one (no network)."""
+    record = _payment(session_id=session_id, payment_intent_id=payment_intent_id)
+    return _blocker(record, payment_intent_id)
 
 
 def refund_create(
@@ -65,18 +89,22 @@ def refund_create(
     metadata: dict[str, str] | None = None,
 ) -> RefundResult:
     """Refund `amount` of the payment of a checkout (named by its session or its
-    payment intent). Raises `PaymentError` (a message for staff) when the
-    gateway refuses or cannot be reached, or the amount is more than is left."""
+    payment intent). A payment taken by the local test gateway is refunded
+    here, without the network, and told to the app at once; one taken by
+    Stripe goes to its Refunds API. Raises `PaymentError` (a message for staff)
+    when the gateway refuses or cannot be reached, or the amount is more than
+    is left."""
     if not isinstance(amount, Decimal) or amount <= 0:
         raise ValueError(f"A refund needs a positive Decimal amount, not {amount!r}.")
     if not idempotency_key:
         raise ValueError("A refund needs an idempotency key.")
     record = _payment(session_id=session_id, payment_intent_id=payment_intent_id)
+    blocker = _blocker(record, payment_intent_id)
+    if record is None or blocker:
+        raise PaymentError(blocker)
     if record.gateway == CheckoutSession.Gateway.LOCAL:
         return _local_refund(record, amount, idempotency_key)
     intent = record.payment_intent_id or payment_intent_id
-    if not clean_id(intent, prefix="pi_"):
-        raise PaymentError(_("This payment has no payment intent to refund."))
     try:
         answer = gateways.create_refund(
             payment_intent_id=intent,

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.demo_images import product_image_file
+from payments.local_gateway import local_payment_record
+from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
 from shop.fulfilment import order_mark_paid
 from shop.models import (
@@ -285,7 +287,12 @@ def _seed_orders() -> int:
     """Paid demo orders through the shop's own services (as the local test
     gateway pays them: no fee), backdated over the last year. Made once: when
     any demo order exists, nothing is added."""
-    if Order.objects.filter(email__endswith=DEMO_ORDER_DOMAIN).exists():
+    demo_orders = Order.objects.filter(email__endswith=DEMO_ORDER_DOMAIN)
+    if demo_orders.exists():
+        # Demo orders made before they had a payment record get one, so that
+        # staff can try a refund on them too.
+        for order in demo_orders.filter(checkout_session_id__startswith="cs_demo_"):
+            _record_demo_payment(order)
         return 0
     skus = dict(Variant.objects.values_list("sku", "pk"))
     today = timezone.localdate()
@@ -314,16 +321,29 @@ def _seed_orders() -> int:
     return made
 
 
+def _record_demo_payment(order: Order) -> CheckoutSession:
+    """The local test gateway's record of a demo order's payment."""
+    return local_payment_record(
+        kind="order",
+        reference=order.number or "",
+        amount=order.total,
+        customer_email=order.email,
+        session_id=order.checkout_session_id or f"cs_demo_{order.pk}",
+    )
+
+
 def _pay_demo_order(order: Order, *, months_ago: int, today: date) -> None:
     """Pay a demo order as the local test gateway would (no fee), then date it
     `months_ago` months back."""
+    payment = _record_demo_payment(order)
     order_mark_paid(
         order_number=order.number or "",
         outcome=CheckoutOutcome(
             action="paid",
             kind="order",
             reference=order.number or "",
-            session_id=f"cs_demo_{order.pk}",
+            session_id=payment.session_id,
+            payment_intent_id=payment.payment_intent_id,
             amount_total=order.total,
             amount_expected=order.total,
             currency="usd",

@@ -255,67 +255,6 @@ class FulfilmentForm(forms.Form):
         return data
 
 
-class RefundForm(forms.Form):
-    """Staff refund a whole order or chosen quantities of its lines (admin)."""
-
-    WHOLE, LINES = "whole", "lines"
-    scope = forms.ChoiceField(
-        label=_("What to refund"),
-        widget=forms.RadioSelect,
-        choices=[
-            (WHOLE, _("The whole order: everything not refunded yet, with shipping")),
-            (LINES, _("Only the items below (with their sales tax)")),
-        ],
-        initial=WHOLE,
-    )
-    restock = forms.BooleanField(
-        label=_("Put the refunded items back in stock"),
-        required=False,
-        help_text=_("Only when they came back and can be sold again."),
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For staff: why the money went back."),
-    )
-
-    def __init__(self, *args: Any, lines: list[tuple[Any, int]], **kwargs: Any) -> None:
-        """`lines`: (order line, how many can still be refunded)."""
-        super().__init__(*args, **kwargs)
-        self.line_fields: list[tuple[str, Any, int]] = []
-        for line, left in lines:
-            if left <= 0:
-                continue
-            name = f"line_{line.pk}"
-            self.fields[name] = forms.IntegerField(
-                label=_("%(item)s (SKU %(sku)s): how many, of %(left)s")
-                % {"item": line.description, "sku": line.sku, "left": left},
-                min_value=0,
-                max_value=left,
-                initial=0,
-                required=False,
-            )
-            self.line_fields.append((name, line, left))
-
-    def quantities(self) -> dict[int, int] | None:
-        """None for the whole order, else line id -> quantity."""
-        if self.cleaned_data["scope"] == self.WHOLE:
-            return None
-        return {
-            line.pk: self.cleaned_data.get(name) or 0
-            for name, line, _left in self.line_fields
-        }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("scope") == self.LINES and not any(
-            data.get(name) for name, _line, _left in self.line_fields
-        ):
-            raise forms.ValidationError(_("Enter how many of which items to refund."))
-        return data
-
-
 class ReportPeriodForm(forms.Form):
     """The period of the sales report (admin): both days included."""
 

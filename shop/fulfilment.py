@@ -268,7 +268,7 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
     refunded while its payment was under review was never sent: a full refund
     releases its stock, a partial one is left to staff. Stock of a sale is not
     put back automatically (staff restock what actually comes back)."""
-    from shop.refunds import order_record_processor_refund
+    from shop.refunds import RefundRefused, order_record_processor_refund
 
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
@@ -276,7 +276,12 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
         if order.status in Order.SALE_STATUSES or (
             order.status == Order.Status.REFUNDED and order.refunds.exists()
         ):
-            order_record_processor_refund(order_number=order_number, outcome=outcome)
+            try:
+                order_record_processor_refund(
+                    order_number=order_number, outcome=outcome
+                )
+            except RefundRefused as error:  # more than the order was charged
+                _flag(order, str(error))
         elif order.status == Order.Status.NEEDS_REVIEW:
             if refunded is not None and charged is not None and refunded < charged:
                 _flag(

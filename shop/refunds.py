@@ -21,7 +21,7 @@ Why it is shaped like this:
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from core.money import format_money, round_money
 from core.tasks import enqueue_on_commit
 from payments.exceptions import PaymentError
-from payments.refunds import refund_create
+from payments.refunds import refund_blocker, refund_create
 from shop.models import (
     ZERO,
     Order,
@@ -102,29 +102,9 @@ def _refunded_parts(order: Order) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     )
 
 
-def refund_plan(
-    *, order: Order, quantities: Mapping[int, int] | None = None
-) -> RefundPlan:
-    """What a refund gives back. `quantities` (line id -> how many): those
-    items with their share of the sales tax; None: everything not refunded
-    yet (goods, shipping and tax), to the cent of what was charged."""
-    goods_done, shipping_done, tax_done, _cumulative = _refunded_parts(order)
-    paid_goods = order.subtotal - order.discount_amount
-    left_goods = paid_goods - goods_done
-    left_shipping = order.shipping_amount - shipping_done
-    left_tax = order.tax_amount - tax_done
-    if quantities is None:
-        left = refundable_quantities(order)
-        return RefundPlan(
-            goods=max(left_goods, ZERO),
-            shipping=max(left_shipping, ZERO),
-            tax=max(left_tax, ZERO),
-            quantities={pk: q for pk, q in left.items() if q > 0},
-        )
-    left = refundable_quantities(order)
-    prices = dict(order.lines.values_list("pk", "unit_price"))
+def _chosen(quantities: Mapping[int, int], left: Mapping[int, int]) -> dict[int, int]:
+    """The lines and quantities asked for, checked against what is left."""
     chosen: dict[int, int] = {}
-    goods = ZERO
     for line_id, quantity in quantities.items():
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
             raise RefundRefused(_("Enter whole numbers of items to refund."))
@@ -138,30 +118,141 @@ def refund_plan(
                 % {"left": left[line_id]}
             )
         chosen[line_id] = quantity
-        goods += prices[line_id] * quantity
-    if order.discount_amount and order.subtotal:
-        # What those items were paid, after their share of the promo discount.
-        goods = round_money(goods * paid_goods / order.subtotal)
-    goods = min(goods, max(left_goods, ZERO))
-    # The sales tax on those goods, in the order's own proportion.
+    return chosen
+
+
+def refund_plan(
+    *,
+    order: Order,
+    quantities: Mapping[int, int] | None = None,
+    shipping: bool = False,
+) -> RefundPlan:
+    """What a refund gives back. `quantities` (line id -> how many): those
+    items with their share of the sales tax, and with `shipping` the shipping
+    not refunded yet with its share of the tax. None: everything not refunded
+    yet (goods, shipping and tax), to the cent of what was charged; so is
+    choosing every item left with the shipping."""
+    goods_done, shipping_done, tax_done, _cumulative = _refunded_parts(order)
+    paid_goods = order.subtotal - order.discount_amount
+    left = refundable_quantities(order)
+    everything = RefundPlan(
+        goods=max(paid_goods - goods_done, ZERO),
+        shipping=max(order.shipping_amount - shipping_done, ZERO),
+        tax=max(order.tax_amount - tax_done, ZERO),
+        quantities={pk: q for pk, q in left.items() if q > 0},
+    )
+    if quantities is None:
+        return everything
+    chosen = _chosen(quantities, left)
+    every_item = chosen == everything.quantities
+    if every_item and (shipping or not everything.shipping) and (chosen or shipping):
+        return everything
+    if every_item:
+        goods = everything.goods
+    else:
+        prices = dict(order.lines.values_list("pk", "unit_price"))
+        goods = sum((prices[pk] * q for pk, q in chosen.items()), ZERO)
+        if order.discount_amount and order.subtotal:
+            # What those items were paid, after their share of the promo discount.
+            goods = round_money(goods * paid_goods / order.subtotal)
+        goods = min(goods, everything.goods)
+    shipping_back = everything.shipping if shipping else ZERO
+    # The sales tax on what goes back, in the order's own proportion.
     taxable = paid_goods + order.shipping_amount
-    tax = round_money(goods * order.tax_amount / taxable) if taxable else ZERO
-    tax = min(tax, max(left_tax, ZERO))
-    return RefundPlan(goods=goods, shipping=ZERO, tax=tax, quantities=chosen)
+    tax = (
+        round_money((goods + shipping_back) * order.tax_amount / taxable)
+        if taxable
+        else ZERO
+    )
+    return RefundPlan(
+        goods=goods,
+        shipping=shipping_back,
+        tax=min(tax, everything.tax),
+        quantities=chosen,
+    )
+
+
+@dataclass(frozen=True)
+class RefundState:
+    """An order's refunds so far and what is left, for the refund form.
+    `blocker` says, before staff fill anything in, why it cannot be refunded
+    now ("" when it can)."""
+
+    charged: Decimal
+    refunded: Decimal
+    left: RefundPlan
+    blocker: str
+
+    @property
+    def whole_amount(self) -> Decimal:
+        return self.left.amount
+
+
+def order_refund_state(*, order: Order) -> RefundState:
+    """What the refund form shows: charged, refunded so far, what is left,
+    and whether a refund can be made at all (the order is a sale, no refund is
+    under way, something is left, and the payment can be refunded where it
+    was taken)."""
+    left = refund_plan(order=order)
+    _goods, _shipping, _tax, cumulative = _refunded_parts(order)
+    blocker = ""
+    if order.status not in REFUNDABLE:
+        blocker = _(
+            "This order is %(status)s: only a paid order can be refunded."
+        ) % {"status": str(order.get_status_display()).lower()}
+    elif OrderRefund.objects.filter(
+        order=order, status=OrderRefund.Status.PENDING
+    ).exists():
+        blocker = _("Another refund of this order is still under way: check it first.")
+    elif left.amount <= 0 or cumulative >= order.amount_charged:
+        blocker = _("There is nothing left to refund on this order.")
+    else:
+        blocker = refund_blocker(
+            session_id=order.checkout_session_id,
+            payment_intent_id=order.payment_intent_id,
+        )
+    return RefundState(
+        charged=order.amount_charged, refunded=cumulative, left=left, blocker=blocker
+    )
+
+
+def refund_figures(order: Order, state: RefundState) -> dict[str, int]:
+    """The order's figures in cents, from which the refund form's script
+    (static/js/refund-form.js) works out the amount as `refund_plan` does, as
+    staff type; the confirmation page shows the server's own."""
+
+    def cents(amount: Decimal) -> int:
+        return int(amount * 100)
+
+    return {
+        "subtotal": cents(order.subtotal),
+        "discount": cents(order.discount_amount),
+        "shipping": cents(order.shipping_amount),
+        "tax": cents(order.tax_amount),
+        "left-goods": cents(state.left.goods),
+        "left-shipping": cents(state.left.shipping),
+        "left-tax": cents(state.left.tax),
+    }
 
 
 def order_refund(
     *,
     order: Order,
     quantities: Mapping[int, int] | None = None,
-    restock: bool = False,
+    shipping: bool = False,
+    restock: bool | Collection[int] = False,
     reason: str = "",
+    expected_amount: Decimal | None = None,
+    refunded_before: Decimal | None = None,
     by: "Actor" = None,
 ) -> OrderRefund:
-    """Refund a whole order (`quantities` None) or chosen lines, through the
-    processor that took the payment, optionally putting the items back in
-    stock. Raises `RefundRefused` (nothing refunded) when there is nothing left
-    to refund, it would be more than was paid, another refund of the order is
+    """Refund a whole order (`quantities` None) or chosen lines (and, with
+    `shipping`, the shipping), through the processor that took the payment.
+    `restock`: the ids of the refunded lines whose items go back in stock (True:
+    all of them). `expected_amount`: what staff confirmed; a refund that would
+    now give back another amount (the order changed meanwhile) is refused.
+    Raises `RefundRefused` (nothing refunded) when there is nothing left to
+    refund, it would be more than was paid, another refund of the order is
     still under way, or the processor refuses."""
     from shop.fulfilment import _user
 
@@ -181,12 +272,33 @@ def order_refund(
             raise RefundRefused(
                 _("Another refund of this order is still under way: check it first.")
             )
-        plan = refund_plan(order=locked, quantities=quantities)
+        plan = refund_plan(order=locked, quantities=quantities, shipping=shipping)
         _goods, _shipping, _tax, cumulative = _refunded_parts(locked)
         if plan.amount <= 0:
             raise RefundRefused(_("There is nothing left to refund on this order."))
         if cumulative + plan.amount > locked.amount_charged:
             raise RefundRefused(_("That is more than was paid for this order."))
+        if refunded_before is not None and cumulative != refunded_before:
+            raise RefundRefused(
+                _(
+                    "The order's refunds changed since this refund was reviewed. "
+                    "Nothing was refunded: review it again."
+                )
+            )
+        if expected_amount is not None and plan.amount != expected_amount:
+            raise RefundRefused(
+                _(
+                    "This refund would now be %(amount)s, not the %(expected)s you "
+                    "confirmed: the order changed meanwhile. Nothing was refunded."
+                )
+                % {
+                    "amount": format_money(plan.amount),
+                    "expected": format_money(expected_amount),
+                }
+            )
+        restocked = set(plan.quantities) if restock is True else set(restock or ())
+        if not restocked <= set(plan.quantities):
+            raise RefundRefused(_("Only items being refunded can go back in stock."))
         costs = dict(locked.lines.values_list("pk", "unit_cost"))
         refund = OrderRefund.objects.create(
             order=locked,
@@ -196,18 +308,16 @@ def order_refund(
             shipping_amount=plan.shipping,
             tax_amount=plan.tax,
             cumulative_amount=cumulative + plan.amount,
-            restock=restock,
-            restocked_cost=(
-                sum((costs[pk] * q for pk, q in plan.quantities.items()), ZERO)
-                if restock
-                else ZERO
+            restock=bool(restocked),
+            restocked_cost=sum(
+                (costs[pk] * plan.quantities[pk] for pk in restocked), ZERO
             ),
             idempotency_key=f"order-refund-{uuid.uuid4()}",
             reason=reason.strip(),
             created_by=_user(by),
         )
         OrderRefundLine.objects.bulk_create(
-            OrderRefundLine(refund=refund, line_id=pk, quantity=q)
+            OrderRefundLine(refund=refund, line_id=pk, quantity=q, restock=pk in restocked)
             for pk, q in plan.quantities.items()
         )
 
@@ -251,12 +361,10 @@ def _complete(refund_id: int, *, gateway_refund_id: str = "") -> bool:
                 gateway_refund_id=gateway_refund_id
             )
         return False
-    if refund.restock:
-        for line_id, quantity in refund.lines.values_list("line", "quantity"):
-            variant_id = OrderLine.objects.values_list("variant", flat=True).get(
-                pk=line_id
-            )
-            Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+    restocked = refund.lines.filter(restock=True).values_list("line", "quantity")
+    for line_id, quantity in restocked:
+        variant_id = OrderLine.objects.values_list("variant", flat=True).get(pk=line_id)
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
     _after_refund(order, refund)
     return True
 
@@ -296,15 +404,14 @@ def order_record_processor_refund(
     goods, shipping and tax in the order's proportions; a report we already
     know (our own refund coming back, a repeated or older event) changes
     nothing, but completes a staff refund still pending for that amount.
-    Returns the refund recorded or completed, if any. Refunds of orders that are not
-    sales (under review, unpaid) are for `shop.fulfilment`."""
+    Returns the refund recorded or completed, if any. Raises `RefundRefused`
+    (nothing recorded) when the processor reports more refunded than the order
+    was charged: that is not this order's money to book (never as sales tax),
+    and a person must look. Refunds of orders that are not sales (under review,
+    unpaid) are for `shop.fulfilment`."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
-        charged = (
-            outcome.amount_total
-            if outcome.amount_total is not None
-            else order.amount_charged
-        )
+        charged = order.amount_charged
         cumulative = (
             outcome.amount_refunded if outcome.amount_refunded is not None else charged
         )
@@ -327,15 +434,27 @@ def order_record_processor_refund(
             return ours
         if cumulative <= known:
             return None
+        if cumulative > charged:
+            raise RefundRefused(
+                f"The payment processor reports {format_money(cumulative)} "
+                f"refunded in all, more than the {format_money(charged)} this "
+                f"order was charged ({format_money(max(charged - known, ZERO))} "
+                "was left to refund): nothing was booked. Compare the payment "
+                "at the processor with this order."
+            )
         new = cumulative - known
         goods_done, shipping_done, tax_done, _c = _refunded_parts(order)
-        if cumulative >= charged:
+        if cumulative == charged:
             # All of it: whatever is left of each part.
             goods = max(order.subtotal - order.discount_amount - goods_done, ZERO)
             shipping = max(order.shipping_amount - shipping_done, ZERO)
-            tax = new - goods - shipping
-            if tax < 0:  # charged differed from our total: keep the parts sane
-                goods, shipping, tax = new, ZERO, ZERO
+            tax = min(new - goods - shipping, max(order.tax_amount - tax_done, ZERO))
+            if tax < 0 or goods + shipping + tax != new:
+                # The parts recorded so far do not add up to what was charged:
+                # keep them sane, the amount is what the processor says.
+                tax = max(tax, ZERO)
+                goods = max(new - shipping - tax, ZERO)
+                shipping = new - goods - tax
         else:
             total = order.total or new
             tax = min(round_money(new * order.tax_amount / total), new)

@@ -1,12 +1,14 @@
 """The order tools behind the order admin: the next fulfilment step, refunds,
 the sales report, packing slips and CSV exports, each a view or an action."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     QuerySet,
 )
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -18,10 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.charts import stacked_bar_chart
 from core.money import format_money
+from shop.admin.refund_form import (
+    ConfirmationRefused,
+    RefundChoice,
+    RefundForm,
+    confirmation_read,
+    confirmation_token,
+)
 from shop.exports import orders_csv
 from shop.forms import (
     FulfilmentForm,
-    RefundForm,
     ReportPeriodForm,
 )
 from shop.fulfilment import (
@@ -33,7 +41,16 @@ from shop.fulfilment import (
 from shop.models import (
     Order,
 )
-from shop.refunds import RefundRefused, order_refund, refundable_quantities
+from shop.refunds import (
+    RefundPlan,
+    RefundRefused,
+    RefundState,
+    order_refund,
+    order_refund_state,
+    refund_figures,
+    refund_plan,
+    refundable_quantities,
+)
 from shop.reports import (
     order_lines_csv,
     report_csv,
@@ -161,44 +178,133 @@ class OrderToolsAdmin(admin.ModelAdmin):
         return format_money(obj.refunded)
 
     def refund_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """Refund the whole order or chosen items, through the processor that
-        took the payment, optionally putting the items back in stock."""
+        """Refund chosen items (and the shipping, or the whole order) in two
+        steps: the form, where nothing is chosen until staff choose it, then a
+        confirmation page that repeats the amount. Only the confirmation's
+        signed copy of the choice refunds, and only while the order's refunds
+        are as they were shown; a changed or stale one is refused."""
         if not request.user.has_perm(REFUND):
             raise PermissionDenied
         order = get_object_or_404(Order, pk=object_id)
-        change_url = reverse("admin:shop_order_change", args=[order.pk])
-        left = refundable_quantities(order)
-        lines = [(line, left.get(line.pk, 0)) for line in order.lines.all()]
-        form = RefundForm(request.POST or None, lines=lines)
-        if request.method == "POST" and form.is_valid():
-            try:
-                refund = order_refund(
-                    order=order,
-                    quantities=form.quantities(),
-                    restock=form.cleaned_data["restock"],
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except RefundRefused as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("%(amount)s refunded for order %(number)s.")
-                    % {"amount": format_money(refund.amount), "number": order.number},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(change_url)
-        context = {
+        state = order_refund_state(order=order)
+        context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "title": _("Refund order %(number)s") % {"number": order.number},
             "order": order,
-            "form": form,
-            "refundable": order.status in Order.SALE_STATUSES,
+            "state": state,
             "opts": self.opts,
-            "change_url": change_url,
+            "change_url": reverse("admin:shop_order_change", args=[order.pk]),
         }
-        return TemplateResponse(request, "admin/shop/order/refund.html", context)
+        posted = request.POST if request.method == "POST" else None
+        if posted is not None and "token" in posted and "edit" not in posted:
+            return self._refund_confirmed(request, order, context)
+        form = self._refund_form(order, state, posted)
+        if posted is not None and "edit" not in posted and not state.blocker:
+            if form.is_valid():
+                choice = form.choice()
+                try:
+                    plan = refund_plan(
+                        order=order,
+                        quantities=choice.quantities,
+                        shipping=choice.shipping,
+                    )
+                except RefundRefused as error:
+                    form.add_error(None, str(error))
+                else:
+                    return self._refund_review(request, form, choice, plan, context)
+        return TemplateResponse(
+            request,
+            "admin/shop/order/refund.html",
+            {**context, "form": form, "figures": refund_figures(order, state)},
+        )
+
+    @staticmethod
+    def _refund_form(
+        order: Order, state: RefundState, data: QueryDict | None
+    ) -> RefundForm:
+        left = refundable_quantities(order)
+        return RefundForm(
+            data,
+            lines=[(line, left.get(line.pk, 0)) for line in order.lines.all()],
+            whole_amount=state.whole_amount,
+            shipping_left=state.left.shipping,
+        )
+
+    def _refund_review(
+        self,
+        request: HttpRequest,
+        form: RefundForm,
+        choice: RefundChoice,
+        plan: RefundPlan,
+        context: dict[str, Any],
+    ) -> HttpResponse:
+        """The confirmation page: nothing is refunded yet."""
+        order: Order = context["order"]
+        lines = {line.pk: line for line in order.lines.all()}
+        token = confirmation_token(
+            order=order,
+            choice=choice,
+            amount=plan.amount,
+            refunded=context["state"].refunded,
+        )
+        context = {
+            **context,
+            "title": _("Refund %(amount)s for order %(number)s?")
+            % {"amount": format_money(plan.amount), "number": order.number},
+            "form": form,
+            "plan": plan,
+            "choice": choice,
+            "items": [
+                (lines[pk], quantity, pk in choice.restock)
+                for pk, quantity in plan.quantities.items()
+            ],
+            "token": token,
+        }
+        return TemplateResponse(
+            request, "admin/shop/order/refund_confirm.html", context
+        )
+
+    def _refund_confirmed(
+        self, request: HttpRequest, order: Order, context: dict[str, Any]
+    ) -> HttpResponse:
+        refund_url = reverse("admin:shop_order_refund", args=[order.pk])
+        try:
+            confirmation = confirmation_read(request.POST["token"], order=order)
+        except ConfirmationRefused as error:
+            self.message_user(request, str(error), messages.ERROR)
+            state = context["state"]
+            return TemplateResponse(
+                request,
+                "admin/shop/order/refund.html",
+                {
+                    **context,
+                    "form": self._refund_form(order, state, None),
+                    "figures": refund_figures(order, state),
+                },
+                status=400,
+            )
+        choice = confirmation.choice
+        try:
+            refund = order_refund(
+                order=order,
+                quantities=choice.quantities,
+                shipping=choice.shipping,
+                restock=choice.restock,
+                reason=choice.reason,
+                expected_amount=confirmation.amount,
+                refunded_before=confirmation.refunded,
+                by=request.user,
+            )
+        except RefundRefused as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(refund_url)
+        self.message_user(
+            request,
+            _("%(amount)s refunded for order %(number)s.")
+            % {"amount": format_money(refund.amount), "number": order.number},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(context["change_url"])
 
     # -- Report -------------------------------------------------------------
     def report_view(self, request: HttpRequest) -> HttpResponse:

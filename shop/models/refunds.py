@@ -43,6 +43,7 @@ class OrderRefund(models.Model):
     shipping_amount = models.DecimalField(_("shipping"), **MONEY, default=ZERO)
     tax_amount = models.DecimalField(_("sales tax"), **MONEY, default=ZERO)
     cumulative_amount = models.DecimalField(_("refunded in all"), **MONEY)
+    # Some of its lines went back in stock (each line says which).
     restock = models.BooleanField(_("put back in stock"), default=False)
     restocked_cost = models.DecimalField(
         _("cost of goods put back"), **MONEY, default=ZERO
@@ -99,7 +100,8 @@ class OrderRefund(models.Model):
 
 
 class OrderRefundLine(models.Model):
-    """How many of one order line a staff refund covers."""
+    """How many of one order line a staff refund covers, and whether they went
+    back in stock (staff choose it line by line: only what came back)."""
 
     refund = models.ForeignKey(
         OrderRefund,
@@ -114,6 +116,7 @@ class OrderRefundLine(models.Model):
         related_name="refund_lines",
     )
     quantity = models.PositiveIntegerField(_("quantity"))
+    restock = models.BooleanField(_("put back in stock"), default=False)
 
     class Meta:
         ordering = ["pk"]

@@ -139,3 +139,202 @@ def test_a_stripe_refusal_is_a_payment_error(fake_stripe):
         refund_create(
             amount=D("5.00"), idempotency_key="k", session_id=record.session_id
         )
+
+
+# ---------------------------------------------------------------------------
+# Said before anyone fills in a form
+# ---------------------------------------------------------------------------
+def test_what_cannot_be_refunded_is_said_before_asking(settings):
+    from payments.refunds import refund_blocker
+
+    settings.STRIPE_SECRET_KEY = ""
+    assert "no record" in refund_blocker(session_id="cs_demo_1")
+    local = payment()
+    assert refund_blocker(session_id=local.session_id) == ""
+    stripe = payment(
+        "stripe", session_id="cs_stripe_paid", idempotency_key="open-stripe-2"
+    )
+    assert "Stripe's dashboard" in refund_blocker(session_id=stripe.session_id)
+    local.amount_refunded = local.amount_total
+    local.save()
+    assert "already refunded in full" in refund_blocker(session_id=local.session_id)
+
+
+def test_a_payment_recorded_for_the_local_gateway_is_refunded_here(
+    recording_handler, fake_stripe
+):
+    """The demo's orders are paid without the test page: their record is what
+    the page would leave, so a refund of them stays here (no request to
+    Stripe, even with Stripe keys) and is told like any other."""
+    from payments.local_gateway import local_payment_record
+
+    record = local_payment_record(
+        kind=TEST_KIND,
+        reference="R-9",
+        amount=D("54.06"),
+        customer_email="rosa@demo.example.org",
+        session_id="cs_demo_9",
+    )
+    again = local_payment_record(
+        kind=TEST_KIND,
+        reference="R-9",
+        amount=D("54.06"),
+        customer_email="rosa@demo.example.org",
+        session_id="cs_demo_9",
+    )
+    assert again.pk == record.pk and record.is_local
+    result = refund_create(
+        amount=D("14.00"), idempotency_key="k-demo", session_id="cs_demo_9"
+    )
+    assert result.refund_id.startswith("re_local_")
+    assert fake_stripe.requests == []
+    [(name, outcome)] = recording_handler.calls
+    assert (name, outcome.reference, outcome.amount_refunded) == (
+        "refunded",
+        "R-9",
+        D("14.00"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Every charge.refunded is booked (signed webhook events)
+# ---------------------------------------------------------------------------
+CUSTOMER = "cus_QmOnThLyDoNoR1"
+SUBSCRIPTION = "sub_1QmOnThLyGiFt0000000001"
+
+
+@pytest.fixture
+def monthly(db):
+    """A monthly gift's checkout, its subscription started."""
+    from tests.payments.factories import CheckoutSessionFactory
+
+    return CheckoutSessionFactory(
+        payment_intent_id="",
+        reference="MG-1001",
+        amount_total=D("25.00"),
+        recurring_interval="month",
+        status=CheckoutSession.Status.PAID,
+        subscription_id=SUBSCRIPTION,
+        customer_id=CUSTOMER,
+    )
+
+
+def month(invoice_id: str, **values):
+    """One month's charge as invoice.paid records it, before the fee task has
+    stored the payment intent and charge that paid it."""
+    from payments.models import InvoicePayment
+
+    return InvoicePayment.objects.create(
+        kind=TEST_KIND,
+        reference="MG-1001",
+        invoice_id=invoice_id,
+        subscription_id=SUBSCRIPTION,
+        customer_id=CUSTOMER,
+        amount=D("25.00"),
+        currency="usd",
+        **values,
+    )
+
+
+def refund_event(post_stripe_event, **values):
+    return post_stripe_event(
+        "charge_refunded_partial",
+        **{
+            "id": "ch_3QmOnThLyChArGe000002",
+            "payment_intent": "pi_3QmOnThLyPaYmEnT00002",
+            "customer": CUSTOMER,
+            "amount": 2500,
+            "amount_captured": 2500,
+            "amount_refunded": 1000,
+            **values,
+        },
+    )
+
+
+def test_a_months_refund_before_the_fee_task_is_booked_by_customer_and_amount(
+    post_stripe_event, monthly, subscription_handler
+):
+    """The fee task had not yet stored which payment paid the month: the
+    refund was answered "ignored" and lost (the fund stayed $10 too high)."""
+    invoice = month("in_1QmOnThLyInVoIcE0000002")
+    response = refund_event(post_stripe_event)
+    assert response.status_code == 200 and response.content == b"refunded"
+    [(name, outcome)] = subscription_handler.calls
+    assert (name, outcome.invoice_id, outcome.amount_refunded) == (
+        "refunded",
+        invoice.invoice_id,
+        D("10.00"),
+    )
+    invoice.refresh_from_db()
+    assert invoice.amount_refunded == D("10.00")
+    # It learned the ids, so the next refund of that charge finds it directly.
+    assert invoice.payment_intent_id == "pi_3QmOnThLyPaYmEnT00002"
+    assert invoice.charge_id == "ch_3QmOnThLyChArGe000002"
+    assert refund_event(post_stripe_event, amount_refunded=2500).content == (
+        b"refunded"
+    )
+    invoice.refresh_from_db()
+    assert invoice.amount_refunded == D("25.00")
+
+
+def test_a_refund_that_cannot_be_named_yet_is_retried_not_lost(
+    post_stripe_event, monthly, subscription_handler
+):
+    """Two months of the same amount with no ids yet (or none recorded): which
+    one is refunded is not known, so the event is not recorded and Stripe
+    sends it again; once the fee task has named the charge, it is booked."""
+    from payments.models import ProcessedEvent
+
+    first = month("in_1QmOnThLyInVoIcE0000002")
+    second = month("in_1QmOnThLyInVoIcE0000003")
+    response = refund_event(post_stripe_event)
+    assert response.status_code == 500
+    assert not ProcessedEvent.objects.exists()
+    assert subscription_handler.calls == []
+
+    second.payment_intent_id = "pi_3QmOnThLyPaYmEnT00002"  # the fee task ran
+    second.save()
+    retried = post_stripe_event(response.stripe_event)  # Stripe's retry
+    assert retried.status_code == 200 and retried.content == b"refunded"
+    [(_name, outcome)] = subscription_handler.calls
+    assert outcome.invoice_id == second.invoice_id
+    first.refresh_from_db()
+    assert first.amount_refunded == 0
+
+
+def test_a_refund_before_its_months_invoice_arrived_is_retried(
+    post_stripe_event, monthly, subscription_handler
+):
+    response = refund_event(post_stripe_event)
+    assert response.status_code == 500
+    month("in_1QmOnThLyInVoIcE0000002")  # invoice.paid arrives
+    assert post_stripe_event(response.stripe_event).content == b"refunded"
+
+
+def test_a_refund_of_someone_elses_customer_is_acknowledged(
+    post_stripe_event, monthly, subscription_handler
+):
+    response = refund_event(post_stripe_event, customer="cus_NotOurs0000001")
+    assert response.status_code == 200 and response.content == b"ignored"
+
+
+def test_a_one_time_payment_is_found_by_its_metadata_when_its_intent_is_not_known(
+    post_stripe_event, recording_handler
+):
+    """Paid, but our record did not learn its payment intent: the metadata we
+    gave the payment names the checkout."""
+    record = payment("stripe", payment_intent_id="")
+    response = post_stripe_event(
+        "charge_refunded_partial",
+        kind=TEST_KIND,
+        reference=record.reference,
+        payment_intent="pi_3QoNeTiMe000000000001",
+        amount=4000,
+        amount_refunded=1500,
+    )
+    assert response.content == b"refunded"
+    [(_name, outcome)] = recording_handler.calls
+    assert outcome.reference == record.reference
+    record.refresh_from_db()
+    assert record.amount_refunded == D("15.00")
+    assert record.payment_intent_id == "pi_3QoNeTiMe000000000001"

@@ -298,41 +298,320 @@ def test_an_older_refund_event_arriving_late_changes_nothing(
     assert [r.amount for r in stripe_paid.refunds.all()] == [D("30.00")]
 
 
+def test_a_refund_larger_than_what_is_left_is_refused_never_booked_as_tax(
+    stripe_paid, post_stripe_event
+):
+    """Stripe reports $1,000 refunded of a payment our order says was $75.26:
+    it used to be booked as $988-odd of refunded sales tax."""
+    post_stripe_event(
+        "charge_refunded_partial",
+        payment_intent="pi_test_refund_1",
+        amount=7526,
+        amount_refunded=1000,
+    )
+    response = post_stripe_event(
+        "charge_refunded_full",
+        payment_intent="pi_test_refund_1",
+        amount=100000,
+        amount_refunded=100000,
+    )
+    assert response.status_code == 200
+    stripe_paid.refresh_from_db()
+    assert [r.amount for r in stripe_paid.refunds.all()] == [D("10.00")]
+    assert sum(r.tax_amount for r in stripe_paid.refunds.all()) <= D("4.26")
+    assert stripe_paid.status == S.PAID and stripe_paid.refunded == D("10.00")
+    assert stripe_paid.needs_attention
+    assert "$1,000.00 refunded in all" in stripe_paid.attention_note
+    assert "$65.26 was left" in stripe_paid.attention_note
+
+
 # ---------------------------------------------------------------------------
 # The admin
 # ---------------------------------------------------------------------------
-def test_staff_refund_chosen_items_from_the_admin(
+def refund_url(order):
+    return reverse("admin:shop_order_refund", args=[order.pk])
+
+
+def review(admin_client, order, data):
+    """The form's POST: the confirmation page, nothing refunded yet."""
+    return admin_client.post(refund_url(order), data)
+
+
+def token_of(response) -> str:
+    import re
+
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_the_form_starts_with_nothing_chosen(admin_client, paid):
+    change = admin_client.get(reverse("admin:shop_order_change", args=[paid.pk]))
+    assert refund_url(paid) in change.content.decode()
+    page = admin_client.get(refund_url(paid))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "checked" not in html  # not the whole order, no shipping, no restock
+    for line in paid.lines.all():
+        assert f'name="line_{line.pk}"' in html
+        field = page.context["form"][f"line_{line.pk}"]
+        assert field.value() in (None, "")
+    assert "Refund the whole order" in html and "$75.26" in html
+    assert "Refund the shipping too ($6.00" in html
+    assert "js/refund-form.js" in html
+
+
+def test_quantities_give_the_amount_on_the_confirmation_page_and_nothing_is_refunded(
+    admin_client, paid
+):
+    mug = lines(paid)["Hope mug"]
+    response = review(admin_client, paid, {f"line_{mug.pk}": 1})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # $15 + its share of the tax (15 x 4.26 / 71 = $0.90).
+    assert "<strong>$15.90</strong> will go back" in html
+    assert "Refund $15.90</button>" in html
+    assert "1 × Hope mug" in html
+    assert not paid.refunds.exists()
+
+
+def test_one_item_with_the_whole_order_checked_is_refused_not_the_whole_order(
+    admin_client, paid
+):
+    """The old form preselected "The whole order": typing 1 for one item
+    refunded everything ($54.06 of a $54.06 order)."""
+    shirt = lines(paid)["Hope T-shirt"]  # 2 bought
+    response = review(admin_client, paid, {f"line_{shirt.pk}": 1, "whole": "on"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You checked the whole order but typed fewer items" in html
+    assert "will go back" not in html
+    assert not paid.refunds.exists()
+    # Nothing typed and nothing checked is a question, not a refund either.
+    empty = review(admin_client, paid, {"reason": "oops"})
+    assert "Choose what to refund" in empty.content.decode()
+
+
+def test_a_whole_order_refund_is_a_deliberate_choice_to_the_cent(
+    admin_client, paid, items
+):
+    shirt, mug = items
+    data = {"whole": "on", f"restock_{lines(paid)['Hope mug'].pk}": "on"}
+    confirm = review(admin_client, paid, data)
+    assert "<strong>$75.26</strong> will go back" in confirm.content.decode()
+    admin_client.post(refund_url(paid), {"token": token_of(confirm), "confirm": ""})
+    paid.refresh_from_db()
+    assert paid.status == S.REFUNDED and paid.refunded == D("75.26")
+    assert (stock(shirt), stock(mug)) == (3, 5)  # only the mug came back
+
+
+def test_the_shipping_is_refunded_only_when_chosen(admin_client, paid):
+    shirt = lines(paid)["Hope T-shirt"]
+    without = review(admin_client, paid, {f"line_{shirt.pk}": 1})
+    assert "<strong>$26.50</strong>" in without.content.decode()
+    # $25 shirt + $6 shipping, with their tax: 31 x 4.26 / 71 = $1.86.
+    both = review(admin_client, paid, {f"line_{shirt.pk}": 1, "shipping": "on"})
+    assert "<strong>$32.86</strong>" in both.content.decode()
+    only = review(admin_client, paid, {"shipping": "on"})
+    assert "<strong>$6.36</strong>" in only.content.decode()
+
+
+def test_staff_refund_after_confirming_with_stock_line_by_line(
     admin_client, paid, items, django_capture_on_commit_callbacks
 ):
-    shirt, _mug = items
-    change = admin_client.get(reverse("admin:shop_order_change", args=[paid.pk]))
-    url = reverse("admin:shop_order_refund", args=[paid.pk])
-    assert url in change.content.decode()
-    page = admin_client.get(url)
-    assert page.status_code == 200
-    line = lines(paid)["Hope T-shirt"]
-    nothing = admin_client.post(url, {"scope": "lines", f"line_{line.pk}": 0})
-    assert "Enter how many of which items to refund." in nothing.content.decode()
-    too_many = admin_client.post(url, {"scope": "lines", f"line_{line.pk}": 3})
-    assert too_many.status_code == 200 and not paid.refunds.exists()
+    shirt, mug = items
+    shirt_line, mug_line = lines(paid)["Hope T-shirt"], lines(paid)["Hope mug"]
+    too_many = review(admin_client, paid, {f"line_{shirt_line.pk}": 3})
+    assert "Only 2 can still be refunded." in too_many.content.decode()
+    stray = review(
+        admin_client,
+        paid,
+        {f"line_{shirt_line.pk}": 1, f"restock_{mug_line.pk}": "on"},
+    )
+    assert "only refunded items go back in stock" in stray.content.decode()
+
+    data = {
+        f"line_{shirt_line.pk}": 2,
+        f"restock_{shirt_line.pk}": "on",
+        f"line_{mug_line.pk}": 1,
+        "reason": "Too big",
+    }
+    confirm = review(admin_client, paid, data)
+    html = confirm.content.decode()
+    assert "<strong>$68.90</strong> will go back" in html
+    assert "Goes back in stock" in html and "Not put back in stock" in html
+    assert not paid.refunds.exists() and stock(shirt) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            url,
-            {
-                "scope": "lines",
-                f"line_{line.pk}": 2,
-                "restock": "on",
-                "reason": "Too big",
-            },
+            refund_url(paid),
+            {"token": token_of(confirm), "confirm": "", **data},
             follow=True,
         )
-    html = response.content.decode()
-    assert "$53.00 refunded for order" in html
-    assert stock(shirt) == 5
+    assert "$68.90 refunded for order" in response.content.decode()
     refund = paid.refunds.get()
-    assert refund.created_by.is_superuser and refund.reason == "Too big"
-    assert "$53.00" in html  # in the refunds table
+    assert refund.amount == D("68.90") and refund.reason == "Too big"
+    assert refund.created_by.is_superuser
+    assert (stock(shirt), stock(mug)) == (5, 4)  # the shirts came back, not the mug
+    assert [(r.line_id, r.restock) for r in refund.lines.all()] == [
+        (shirt_line.pk, True),
+        (mug_line.pk, False),
+    ]
+    assert refund.restocked_cost == shirt_line.unit_cost * 2
+
+
+def test_changed_hidden_fields_do_not_change_what_is_refunded(admin_client, paid):
+    mug, shirt = lines(paid)["Hope mug"], lines(paid)["Hope T-shirt"]
+    confirm = review(admin_client, paid, {f"line_{mug.pk}": 1})
+    admin_client.post(
+        refund_url(paid),
+        {"token": token_of(confirm), "whole": "True", f"line_{shirt.pk}": "2"},
+    )
+    assert [r.amount for r in paid.refunds.all()] == [D("15.90")]
+
+
+def test_a_tampered_or_stale_confirmation_is_refused(admin_client, paid, items):
+    mug = lines(paid)["Hope mug"]
+    confirm = review(admin_client, paid, {f"line_{mug.pk}": 1})
+    token = token_of(confirm)
+
+    tampered = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+    response = admin_client.post(refund_url(paid), {"token": tampered})
+    assert response.status_code == 400
+    assert "changed or is not valid" in response.content.decode()
+
+    other = paid.__class__.objects.create(**{
+        f.name: getattr(paid, f.name)
+        for f in paid._meta.concrete_fields
+        if f.name
+        not in ("id", "number", "token", "checkout_session_id", "payment_intent_id")
+    })
+    wrong_order = admin_client.post(refund_url(other), {"token": token})
+    assert wrong_order.status_code == 400
+    assert "for another order" in wrong_order.content.decode()
+
+    import shop.admin.refund_form as refund_form
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(refund_form, "CONFIRM_MAX_AGE_SECONDS", -1)  # 30 minutes on
+        old = admin_client.post(refund_url(paid), {"token": token})
+    assert old.status_code == 400 and "30 minutes old" in old.content.decode()
+    assert not paid.refunds.exists()
+
+    # Another refund since the review: this one is refused, not made twice.
+    order_refund(order=paid, quantities={mug.pk: 1})
+    shirt = lines(paid)["Hope T-shirt"]
+    confirm = review(admin_client, paid, {f"line_{shirt.pk}": 1})
+    order_refund(order=paid, quantities={shirt.pk: 1})
+    stale = admin_client.post(
+        refund_url(paid), {"token": token_of(confirm)}, follow=True
+    )
+    assert "changed since this refund was reviewed" in stale.content.decode()
+    assert paid.refunds.count() == 2
+
+
+def test_the_confirmed_amount_must_still_be_the_amount(paid):
+    mug = lines(paid)["Hope mug"]
+    with pytest.raises(RefundRefused, match="not the \\$9.00 you confirmed"):
+        order_refund(order=paid, quantities={mug.pk: 1}, expected_amount=D("9.00"))
+    assert not paid.refunds.exists()
+
+
+def test_refunds_need_their_permission(client, paid, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user(
+        "packer", password="a long volunteer password", is_staff=True
+    )
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_order", "change_order"])
+    )
+    client.force_login(staff)
+    mug = lines(paid)["Hope mug"]
+    assert client.get(refund_url(paid)).status_code == 403
+    assert client.post(refund_url(paid), {f"line_{mug.pk}": 1}).status_code == 403
+    assert not paid.refunds.exists()
+
+
+def test_a_payment_we_cannot_refund_is_said_before_the_form(admin_client, items):
+    """An order paid as the demo's were (no record of its payment): the page
+    says so instead of a form that fails after it is filled in."""
+    from payments.registry import CheckoutOutcome
+    from shop.fulfilment import order_mark_paid
+    from shop.services import order_create_from_cart
+    from tests.shop.factories import checkout_data
+
+    shirt, _mug = items
+    order = order_create_from_cart(cart={shirt.pk: 1}, customer=checkout_data())
+    order_mark_paid(
+        order_number=order.number,
+        outcome=CheckoutOutcome(
+            action="paid",
+            kind="order",
+            reference=order.number,
+            session_id=f"cs_demo_{order.pk}",
+            amount_total=order.total,
+            currency="usd",
+            fee=D("0"),
+        ),
+    )
+    html = admin_client.get(refund_url(order)).content.decode()
+    assert "We have no record of this payment" in html
+    assert 'name="whole"' not in html
+
+
+def test_demo_orders_are_refundable_through_the_local_gateway(
+    admin_client, items, settings, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from shop import demo
+    from shop.services import order_create_from_cart
+    from tests.shop.factories import checkout_data
+
+    settings.STRIPE_SECRET_KEY = ""
+    shirt, _mug = items
+    order = order_create_from_cart(
+        cart={shirt.pk: 2},
+        customer=checkout_data(email=f"rosa{demo.DEMO_ORDER_DOMAIN}"),
+    )
+    demo._pay_demo_order(order, months_ago=1, today=date(2026, 11, 1))
+    order.refresh_from_db()
+    assert order.status == S.PAID
+    line = order.lines.get()
+    confirm = review(admin_client, order, {f"line_{line.pk}": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(refund_url(order), {"token": token_of(confirm)})
+    refund = order.refunds.get()
+    assert refund.status == OrderRefund.Status.SUCCEEDED
+    assert refund.gateway_refund_id.startswith("re_local_")
+
+
+def test_demo_orders_made_before_get_their_payment_record(admin_client, items):
+    from payments.registry import CheckoutOutcome
+    from shop import demo
+    from shop.fulfilment import order_mark_paid
+    from shop.services import order_create_from_cart
+    from tests.shop.factories import checkout_data
+
+    shirt, _mug = items
+    order = order_create_from_cart(
+        cart={shirt.pk: 1},
+        customer=checkout_data(email=f"ken{demo.DEMO_ORDER_DOMAIN}"),
+    )
+    order_mark_paid(
+        order_number=order.number,
+        outcome=CheckoutOutcome(
+            action="paid",
+            kind="order",
+            reference=order.number,
+            session_id=f"cs_demo_{order.pk}",
+            amount_total=order.total,
+            currency="usd",
+            fee=D("0"),
+        ),
+    )
+    assert demo._seed_orders() == 0  # made nothing new
+    html = admin_client.get(refund_url(order)).content.decode()
+    assert "no record" not in html and 'name="whole"' in html
 
 
 def test_the_buyer_sees_the_refund_in_the_history(client, paid):
