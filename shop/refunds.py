@@ -197,9 +197,9 @@ def order_refund_state(*, order: Order) -> RefundState:
     _goods, _shipping, _tax, cumulative = _refunded_parts(order)
     blocker = ""
     if order.status not in REFUNDABLE:
-        blocker = _(
-            "This order is %(status)s: only a paid order can be refunded."
-        ) % {"status": str(order.get_status_display()).lower()}
+        blocker = _("This order is %(status)s: only a paid order can be refunded.") % {
+            "status": str(order.get_status_display()).lower()
+        }
     elif OrderRefund.objects.filter(
         order=order, status=OrderRefund.Status.PENDING
     ).exists():
@@ -317,7 +317,9 @@ def order_refund(
             created_by=_user(by),
         )
         OrderRefundLine.objects.bulk_create(
-            OrderRefundLine(refund=refund, line_id=pk, quantity=q, restock=pk in restocked)
+            OrderRefundLine(
+                refund=refund, line_id=pk, quantity=q, restock=pk in restocked
+            )
             for pk, q in plan.quantities.items()
         )
 

@@ -143,7 +143,7 @@ class RefundForm(forms.Form):
                     "shipping, or check the whole order."
                 )
             )
-        for line, _left, quantity, restock in self.line_fields:
+        for line, _left, _quantity, restock in self.line_fields:
             if data.get(restock) and not typed[line.pk] and not data.get("whole"):
                 self.add_error(
                     restock,

@@ -478,12 +478,14 @@ def test_a_tampered_or_stale_confirmation_is_refused(admin_client, paid, items):
     assert response.status_code == 400
     assert "changed or is not valid" in response.content.decode()
 
-    other = paid.__class__.objects.create(**{
-        f.name: getattr(paid, f.name)
-        for f in paid._meta.concrete_fields
-        if f.name
-        not in ("id", "number", "token", "checkout_session_id", "payment_intent_id")
-    })
+    other = paid.__class__.objects.create(
+        **{
+            f.name: getattr(paid, f.name)
+            for f in paid._meta.concrete_fields
+            if f.name
+            not in ("id", "number", "token", "checkout_session_id", "payment_intent_id")
+        }
+    )
     wrong_order = admin_client.post(refund_url(other), {"token": token})
     assert wrong_order.status_code == 400
     assert "for another order" in wrong_order.content.decode()
