@@ -6,11 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from payments.local_gateway import local_payment_record
-from payments.registry import CheckoutOutcome
-from shop.fulfilment import order_mark_paid
+from shop import demo
 from shop.models import Order, OrderRefund
 from shop.services import order_create_from_cart
 from tests.shop.factories import VariantFactory, checkout_data
@@ -27,25 +26,8 @@ def paid_order(live_server) -> Order:
     order = order_create_from_cart(
         cart={shirt.pk: 2}, customer=checkout_data(email="ada@example.org")
     )
-    payment = local_payment_record(
-        kind="order",
-        reference=order.number or "",
-        amount=order.total,
-        customer_email=order.email,
-    )
-    order_mark_paid(
-        order_number=order.number or "",
-        outcome=CheckoutOutcome(
-            action="paid",
-            kind="order",
-            reference=order.number or "",
-            session_id=payment.session_id,
-            payment_intent_id=payment.payment_intent_id,
-            amount_total=order.total,
-            currency="usd",
-            fee=Decimal("0"),
-        ),
-    )
+    # Paid through the local test gateway, as the demo's orders are.
+    demo._pay_demo_order(order, months_ago=0, today=timezone.localdate())
     order.refresh_from_db()
     assert order.total == Decimal("59.36")
     return order

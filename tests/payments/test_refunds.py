@@ -168,19 +168,15 @@ def test_a_payment_recorded_for_the_local_gateway_is_refunded_here(
     Stripe, even with Stripe keys) and is told like any other."""
     from payments.local_gateway import local_payment_record
 
-    record = local_payment_record(
-        kind=TEST_KIND,
-        reference="R-9",
-        amount=D("54.06"),
-        customer_email="rosa@demo.example.org",
-        session_id="cs_demo_9",
-    )
-    again = local_payment_record(
-        kind=TEST_KIND,
-        reference="R-9",
-        amount=D("54.06"),
-        customer_email="rosa@demo.example.org",
-        session_id="cs_demo_9",
+    record, again = (
+        local_payment_record(
+            kind=TEST_KIND,
+            reference="R-9",
+            amount=D("54.06"),
+            customer_email="rosa@demo.example.org",
+            session_id="cs_demo_9",
+        )
+        for _twice in range(2)
     )
     assert again.pk == record.pk and record.is_local
     result = refund_create(

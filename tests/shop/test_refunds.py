@@ -538,16 +538,16 @@ def test_refunds_need_their_permission(client, paid, django_user_model):
     assert not paid.refunds.exists()
 
 
-def test_a_payment_we_cannot_refund_is_said_before_the_form(admin_client, items):
-    """An order paid as the demo's were (no record of its payment): the page
-    says so instead of a form that fails after it is filled in."""
+def paid_without_a_payment_record(variant, email="buyer@example.org"):
+    """An order paid as the demo's used to be: no record of its payment."""
     from payments.registry import CheckoutOutcome
     from shop.fulfilment import order_mark_paid
     from shop.services import order_create_from_cart
     from tests.shop.factories import checkout_data
 
-    shirt, _mug = items
-    order = order_create_from_cart(cart={shirt.pk: 1}, customer=checkout_data())
+    order = order_create_from_cart(
+        cart={variant.pk: 1}, customer=checkout_data(email=email)
+    )
     order_mark_paid(
         order_number=order.number,
         outcome=CheckoutOutcome(
@@ -560,6 +560,13 @@ def test_a_payment_we_cannot_refund_is_said_before_the_form(admin_client, items)
             fee=D("0"),
         ),
     )
+    return order
+
+
+def test_a_payment_we_cannot_refund_is_said_before_the_form(admin_client, items):
+    """The page says so instead of a form that fails after it is filled in
+    ("We have no record of this payment")."""
+    order = paid_without_a_payment_record(items[0])
     html = admin_client.get(refund_url(order)).content.decode()
     assert "We have no record of this payment" in html
     assert 'name="whole"' not in html
@@ -593,28 +600,10 @@ def test_demo_orders_are_refundable_through_the_local_gateway(
 
 
 def test_demo_orders_made_before_get_their_payment_record(admin_client, items):
-    from payments.registry import CheckoutOutcome
     from shop import demo
-    from shop.fulfilment import order_mark_paid
-    from shop.services import order_create_from_cart
-    from tests.shop.factories import checkout_data
 
-    shirt, _mug = items
-    order = order_create_from_cart(
-        cart={shirt.pk: 1},
-        customer=checkout_data(email=f"ken{demo.DEMO_ORDER_DOMAIN}"),
-    )
-    order_mark_paid(
-        order_number=order.number,
-        outcome=CheckoutOutcome(
-            action="paid",
-            kind="order",
-            reference=order.number,
-            session_id=f"cs_demo_{order.pk}",
-            amount_total=order.total,
-            currency="usd",
-            fee=D("0"),
-        ),
+    order = paid_without_a_payment_record(
+        items[0], email=f"ken{demo.DEMO_ORDER_DOMAIN}"
     )
     assert demo._seed_orders() == 0  # made nothing new
     html = admin_client.get(refund_url(order)).content.decode()
