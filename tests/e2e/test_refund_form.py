@@ -77,7 +77,8 @@ def test_the_amount_follows_the_quantities_and_is_confirmed(
     assert_accessible(page)
 
     page.get_by_role("button", name="Refund $26.50").click()
-    expect(page.get_by_text(f"$26.50 refunded for order {paid_order.number}.")).to_be_visible()
+    done = f"$26.50 refunded for order {paid_order.number}."
+    expect(page.get_by_text(done)).to_be_visible()
     refund = OrderRefund.objects.get()
     assert refund.amount == Decimal("26.50")
     assert refund.status == OrderRefund.Status.SUCCEEDED

@@ -449,9 +449,7 @@ def test_staff_refund_after_confirming_with_stock_line_by_line(
     html = response.content.decode()
     assert "$68.90 refunded for order" in html
     # The order's refunds table says which line went back in stock.
-    assert (
-        f"2 × {shirt_line.sku} (back in stock), 1 × {mug_line.sku}</td>" in html
-    )
+    assert f"2 × {shirt_line.sku} (back in stock), 1 × {mug_line.sku}</td>" in html
     refund = paid.refunds.get()
     assert refund.amount == D("68.90") and refund.reason == "Too big"
     assert refund.created_by.is_superuser
