@@ -3,6 +3,7 @@ the local gateway or Stripe), refunds made in Stripe's dashboard arrive as
 `charge.refunded`; each is recorded once, never more than was paid, and its
 goods and shipping leave the proceeds."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -338,8 +339,6 @@ def review(admin_client, order, data):
 
 
 def token_of(response) -> str:
-    import re
-
     return re.search(r'name="token" value="([^"]+)"', response.content.decode())[1]
 
 
@@ -370,6 +369,12 @@ def test_quantities_give_the_amount_on_the_confirmation_page_and_nothing_is_refu
     assert "<strong>$15.90</strong> will go back" in html
     assert "Refund $15.90</button>" in html
     assert "1 × Hope mug" in html
+    assert not paid.refunds.exists()
+    # "Change the refund" goes back to the form as it was filled in.
+    hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    back = admin_client.post(refund_url(paid), {**hidden, "edit": ""})
+    assert back.context["form"][f"line_{mug.pk}"].value() == "1"
+    assert "will go back" not in back.content.decode()
     assert not paid.refunds.exists()
 
 
