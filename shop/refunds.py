@@ -16,7 +16,10 @@ Why it is shaped like this:
   split between goods, shipping and tax in the order's proportions.
 - When the refunds reach what was charged, the order is "Refunded" and leaves
   the sales; a partial refund keeps its fulfilment status.
-- Stock goes back only when staff say the items came back.
+- Stock goes back only when staff say the items came back, line by line.
+- The processor's report of more refunded than the order was charged is not
+  booked (`RefundRefused`): split by the order's proportions it would become
+  sales tax the order never had; a person compares the two.
 """
 
 import logging
@@ -172,6 +175,19 @@ def refund_plan(
     )
 
 
+def _refusal(order: Order) -> str:
+    """Why no refund of this order can start now ("" when one can)."""
+    if order.status not in REFUNDABLE:
+        return _(
+            "Order %(number)s is %(status)s: only a paid order can be refunded."
+        ) % {"number": order.number, "status": str(order.get_status_display()).lower()}
+    if OrderRefund.objects.filter(
+        order=order, status=OrderRefund.Status.PENDING
+    ).exists():
+        return _("Another refund of this order is still under way: check it first.")
+    return ""
+
+
 @dataclass(frozen=True)
 class RefundState:
     """An order's refunds so far and what is left, for the refund form.
@@ -195,22 +211,15 @@ def order_refund_state(*, order: Order) -> RefundState:
     was taken)."""
     left = refund_plan(order=order)
     _goods, _shipping, _tax, cumulative = _refunded_parts(order)
-    blocker = ""
-    if order.status not in REFUNDABLE:
-        blocker = _("This order is %(status)s: only a paid order can be refunded.") % {
-            "status": str(order.get_status_display()).lower()
-        }
-    elif OrderRefund.objects.filter(
-        order=order, status=OrderRefund.Status.PENDING
-    ).exists():
-        blocker = _("Another refund of this order is still under way: check it first.")
-    elif left.amount <= 0 or cumulative >= order.amount_charged:
-        blocker = _("There is nothing left to refund on this order.")
-    else:
-        blocker = refund_blocker(
+    nothing_left = left.amount <= 0 or cumulative >= order.amount_charged
+    blocker = (
+        _refusal(order)
+        or (_("There is nothing left to refund on this order.") if nothing_left else "")
+        or refund_blocker(
             session_id=order.checkout_session_id,
             payment_intent_id=order.payment_intent_id,
         )
+    )
     return RefundState(
         charged=order.amount_charged, refunded=cumulative, left=left, blocker=blocker
     )
@@ -249,8 +258,10 @@ def order_refund(
     """Refund a whole order (`quantities` None) or chosen lines (and, with
     `shipping`, the shipping), through the processor that took the payment.
     `restock`: the ids of the refunded lines whose items go back in stock (True:
-    all of them). `expected_amount`: what staff confirmed; a refund that would
-    now give back another amount (the order changed meanwhile) is refused.
+    all of them). `expected_amount` and `refunded_before`: the amount staff
+    confirmed and the order's refunds they saw then; a refund that would now
+    give back another amount, or come after other refunds (the order changed
+    meanwhile), is refused.
     Raises `RefundRefused` (nothing refunded) when there is nothing left to
     refund, it would be more than was paid, another refund of the order is
     still under way, or the processor refuses."""
@@ -258,20 +269,9 @@ def order_refund(
 
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status not in REFUNDABLE:
-            raise RefundRefused(
-                _("Order %(number)s is %(status)s: only a paid order can be refunded.")
-                % {
-                    "number": locked.number,
-                    "status": str(locked.get_status_display()).lower(),
-                }
-            )
-        if OrderRefund.objects.filter(
-            order=locked, status=OrderRefund.Status.PENDING
-        ).exists():
-            raise RefundRefused(
-                _("Another refund of this order is still under way: check it first.")
-            )
+        refusal = _refusal(locked)
+        if refusal:
+            raise RefundRefused(refusal)
         plan = refund_plan(order=locked, quantities=quantities, shipping=shipping)
         _goods, _shipping, _tax, cumulative = _refunded_parts(locked)
         if plan.amount <= 0:
