@@ -73,3 +73,44 @@ def test_the_command_refuses_a_future_year():
 
     with pytest.raises(CommandError):
         call_command("donations_send_statements", year=3000)
+
+
+CHARITY_WITH_EIN = (
+    "Redeeming Hope, Inc. is a 501(c)(3) public charity, EIN 12-3456789. Gifts are "
+    "tax-deductible as the law allows."
+)
+CHARITY_WITHOUT_EIN = (
+    "Redeeming Hope, Inc. is a 501(c)(3) public charity. Gifts are tax-deductible "
+    "as the law allows."
+)
+
+
+def _statement_link(body: str) -> str:
+    return next(
+        word for word in body.split() if "/donate/statement/" in word
+    ).removeprefix("http://testserver")
+
+
+def test_the_statement_says_who_received_the_gifts(year_of_gifts, settings, client):
+    settings.ORGANIZATION_LEGAL_NAME = "Redeeming Hope, Inc."
+    settings.ORGANIZATION_EIN = "12-3456789"
+    settings.SITE_URL = "http://testserver"
+    statements_send(year=2025)
+    message = next(m for m in mail.outbox if m.to == ["ann@example.org"])
+    assert CHARITY_WITH_EIN in message.body
+    assert CHARITY_WITH_EIN in message.alternatives[0].content
+    page = client.get(_statement_link(message.body))
+    assert page.status_code == 200
+    assert CHARITY_WITH_EIN in page.content.decode()
+
+
+def test_without_an_ein_the_statement_shows_no_blank(year_of_gifts, settings, client):
+    settings.ORGANIZATION_LEGAL_NAME = "Redeeming Hope, Inc."
+    settings.ORGANIZATION_EIN = ""
+    settings.SITE_URL = "http://testserver"
+    statements_send(year=2025)
+    message = next(m for m in mail.outbox if m.to == ["ann@example.org"])
+    page = client.get(_statement_link(message.body)).content.decode()
+    for text in (message.body, message.alternatives[0].content, page):
+        assert CHARITY_WITHOUT_EIN in text
+        assert "EIN" not in text
