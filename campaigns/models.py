@@ -248,7 +248,10 @@ class Campaign(models.Model):
         _("theme line"),
         max_length=250,
         blank=True,
-        help_text=_("e.g. “HHS 2024 theme: Activate Connections to Prevent …”."),
+        help_text=_(
+            "Say whose theme it is and of which year, e.g. “In 2024, HHS's theme "
+            "was …”, so it is not read as this year's."
+        ),
     )
     hero_image = StrippedImageField(
         _("hero image"),

@@ -171,3 +171,8 @@ def test_a_timed_day_goes_to_google_in_utc():
     )
     # 6:30 pm in Louisville in January is 23:30 UTC; one hour long, as the .ics.
     assert query["dates"] == ["20270111T233000Z/20270112T003000Z"]
+
+
+def test_the_theme_field_asks_whose_theme_and_which_year(admin_client):
+    html = admin_client.get(reverse("admin:campaigns_campaign_add")).content.decode()
+    assert "Say whose theme it is and of which year" in html
