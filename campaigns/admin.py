@@ -2,15 +2,23 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.fields.related import ManyToManyField
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import ActionDay, Campaign, Statistic
+from campaigns.models import (
+    STATISTIC_STALE_AFTER_YEARS,
+    ActionDay,
+    Campaign,
+    Statistic,
+)
 from core.admin_editing import (
     EDITING_CSS,
     MarkdownTextarea,
@@ -33,29 +41,86 @@ class ActionDayInline(admin.StackedInline):
     ]
 
 
+def _over_years_old() -> str:
+    return gettext("Over %(years)s years old") % {"years": STATISTIC_STALE_AFTER_YEARS}
+
+
 class StatisticChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Statistic) -> str:
         when = obj.as_of.isoformat() if obj.as_of else obj.year
         source = f"{obj.source_name}, {when}" if when else obj.source_name
-        return f"{obj.figure} {obj.description} ({source})"
+        label = f"{obj.figure} {obj.description} ({source})"
+        if obj.is_stale():
+            label = f"{label} ⚠ {_over_years_old()}"
+        return label
+
+
+class StaleStatisticFilter(admin.SimpleListFilter):
+    title = _("age of the source")
+    parameter_name = "age"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("stale", _over_years_old()),
+            ("recent", _("Recent enough")),
+        ]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Statistic]
+    ) -> QuerySet[Statistic]:
+        stale = Statistic.objects.stale()
+        if self.value() == "stale":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "recent":
+            return queryset.exclude(pk__in=stale)
+        return queryset
 
 
 @admin.register(Statistic)
 class StatisticAdmin(admin.ModelAdmin):
-    list_display = ["figure", "description", "source_name", "year", "display_order"]
+    list_display = [
+        "figure",
+        "description",
+        "source_name",
+        "year",
+        "age_warning",
+        "display_order",
+    ]
     list_editable = ["display_order"]
-    list_filter = ["year"]
+    list_filter = [StaleStatisticFilter, "year"]
     search_fields = ["figure", "description", "source_name", "slug", "caveat"]
     prepopulated_fields = {"slug": ["figure", "description"]}
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["age_warning", "updated_at"]
     fieldsets = [
         (None, {"fields": ["figure", "description", "slug", "display_order"]}),
         (
             _("Source"),
-            {"fields": ["source_name", "source_url", "year", "as_of", "caveat"]},
+            {
+                "fields": [
+                    "source_name",
+                    "source_url",
+                    "year",
+                    "as_of",
+                    "age_warning",
+                    "caveat",
+                ]
+            },
         ),
         (_("History"), {"fields": ["updated_at"]}),
     ]
+
+    @admin.display(description=_("Age"))
+    def age_warning(self, obj: Statistic) -> SafeString | str:
+        if obj.pk is None or not obj.is_stale():
+            return ""
+        return format_html(
+            "<strong>⚠ {}</strong>: {}",
+            _over_years_old(),
+            gettext(
+                "look for newer figures from the source, then update or replace "
+                "this statistic."
+            ),
+        )
 
 
 @admin.register(Campaign)
@@ -123,6 +188,24 @@ class CampaignAdmin(admin.ModelAdmin):
 
     class Media:
         css = EDITING_CSS
+        # Shows a statistic added with "Add a new statistic" in the list, checked.
+        # It extends a function of Django's popup script: named first, so that
+        # Django's media merging keeps it before.
+        js = ["admin/js/admin/RelatedObjectLookups.js", "js/admin-checkbox-related.js"]
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # The "+" beside the statistics says what it does, in words (the widget
+        # template is in campaigns/templates/: form widgets render with the
+        # form renderer, which reads the apps' template folders).
+        if db_field.name == "statistics" and formfield is not None:
+            if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+                formfield.widget.template_name = (
+                    "admin/campaigns/campaign/statistics_widget.html"
+                )
+        return formfield
 
     def formfield_for_manytomany(
         self,

@@ -6,6 +6,7 @@ second run changes nothing and never overwrites what staff have edited since.
 """
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ def seed() -> int:
     statistics, created = _seed_statistics()
     created += _seed_campaign(statistics)
     _replace_earlier_hero_image()
+    _update_earlier_words()
     return created
 
 
@@ -61,8 +63,9 @@ def _replace_earlier_hero_image() -> None:
 
 
 # Each statistic from the content brief: a number, the source that states it, and
-# its year or "as of" date. Statements without a number (Kentucky's rising cases,
-# the duty to report, the hotline's hours) are in the campaign's text instead.
+# its year or "as of" date. Statements without a number (the duty to report, the
+# hotline's hours) are in the campaign's text instead; a claim that needs a
+# figure and has no sourced one (Kentucky's rising case counts) is left out.
 # Keyed by slug so staff may correct any of them in the admin without the next seed
 # undoing or doubling it.
 GLOBAL_ESTIMATES = (
@@ -140,6 +143,50 @@ STATISTICS: list[dict[str, Any]] = [
 ]
 
 CAMPAIGN_SLUG = "human-trafficking-prevention-month"
+# HHS's theme is HHS's, and of the year it chose it: not this year's theme.
+THEME = "In 2024, HHS's theme was “Activate Connections to Prevent Human Trafficking”"
+META_DESCRIPTION = (
+    "January is National Human Trafficking Prevention Month: #WearBlue on January "
+    "11, learn the signs, facts with their sources, and Kentucky's duty to report."
+)
+
+# What earlier demos wrote. A campaign still carrying these words exactly gets
+# today's (the action first, HHS's theme with its year, no Kentucky claim
+# without a sourced figure); words staff changed are left as they are.
+EARLIER_THEME = "HHS theme for 2024: Activate Connections to Prevent Human Trafficking"
+EARLIER_META_DESCRIPTION = (
+    "January is National Human Trafficking Prevention Month. Facts with "
+    "their sources, the Kentucky picture, and #WearBlue day on January 11."
+)
+# SHA-256 of the earlier body as written in demo_content (placeholders unfilled).
+EARLIER_BODY_SHA256 = "fa27237909d9e792b05240d79f9ded0aef1f493dfdb000ea3b1d6cc33a38bdd4"
+
+
+def _fill(body: str) -> str:
+    return body.replace("{get_help_url}", reverse("get-help"))
+
+
+def _body_template() -> str:
+    return (CONTENT_DIR / f"{CAMPAIGN_SLUG}.md").read_text(encoding="utf-8")
+
+
+def _update_earlier_words() -> None:
+    campaign = Campaign.objects.filter(slug=CAMPAIGN_SLUG).first()
+    if campaign is None:
+        return
+    changed = []
+    unfilled = campaign.body.replace(reverse("get-help"), "{get_help_url}")
+    if hashlib.sha256(unfilled.encode()).hexdigest() == EARLIER_BODY_SHA256:
+        campaign.body = _fill(_body_template())
+        changed.append("body")
+    if campaign.theme == EARLIER_THEME:
+        campaign.theme = THEME
+        changed.append("theme")
+    if campaign.meta_description == EARLIER_META_DESCRIPTION:
+        campaign.meta_description = META_DESCRIPTION
+        changed.append("meta_description")
+    if changed:
+        campaign.save(update_fields=[*changed, "updated_at"])
 
 
 def _seed_statistics() -> tuple[list[Statistic], int]:
@@ -165,7 +212,7 @@ def _seed_campaign(statistics: list[Statistic]) -> int:
     if Campaign.objects.filter(slug=CAMPAIGN_SLUG).exists():
         return 0
     year = _next_january(timezone.localdate())
-    body = (CONTENT_DIR / f"{CAMPAIGN_SLUG}.md").read_text(encoding="utf-8")
+    body = _body_template()
     campaign = Campaign(
         slug=CAMPAIGN_SLUG,
         title="Human Trafficking Prevention Month",
@@ -173,18 +220,15 @@ def _seed_campaign(statistics: list[Statistic]) -> int:
             "January is National Human Trafficking Prevention Month: learn how "
             "trafficking works, how to spot it in Kentucky, and how to help stop it."
         ),
-        body=body.replace("{get_help_url}", reverse("get-help")),
-        theme=("HHS theme for 2024: Activate Connections to Prevent Human Trafficking"),
+        body=_fill(body),
+        theme=THEME,
         hero_image_alt=HERO_IMAGE_ALT,
         start_date=dt.date(year, 1, 1),
         end_date=dt.date(year, 1, 31),
         status=Campaign.Status.PUBLISHED,
         is_featured=True,
         hashtag="#WearBlue",
-        meta_description=(
-            "January is National Human Trafficking Prevention Month. Facts with "
-            "their sources, the Kentucky picture, and #WearBlue day on January 11."
-        ),
+        meta_description=META_DESCRIPTION,
     )
     campaign.hero_image.save(f"{CAMPAIGN_SLUG}.jpg", _hero_image_file(), save=False)
     campaign.full_clean()

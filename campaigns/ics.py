@@ -43,7 +43,7 @@ def action_day_calendar(
     else:
         event.add("dtstart", starts_at)
         event.add("dtend", starts_at + TIMED_EVENT_LENGTH)
-    event.add("description", _description(day, page_url=page_url))
+    event.add("description", event_description(day, page_url=page_url))
     event.add("url", page_url)
     calendar.add_component(event)
     # Only the years around the event, so the VTIMEZONE stays a few lines long.
@@ -54,7 +54,9 @@ def action_day_calendar(
     return calendar.to_ical()
 
 
-def _description(day: ActionDay, *, page_url: str) -> str:
+def event_description(day: ActionDay, *, page_url: str) -> str:
+    """What a calendar shows under the event's title: the day's words, the
+    hashtag and the campaign page's address."""
     parts = [day.description.strip(), day.call_to_action.strip()]
     hashtag = day.hashtag_text or day.campaign.hashtag_text
     if hashtag:

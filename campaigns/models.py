@@ -112,6 +112,30 @@ class CampaignQuerySet(models.QuerySet):
         )
 
 
+# A statistic whose source is older than this is flagged in the admin: newer
+# figures have probably been published.
+STATISTIC_STALE_AFTER_YEARS = 5
+
+
+def _stale_cutoff(today: dt.date) -> dt.date:
+    """The day STATISTIC_STALE_AFTER_YEARS years before `today` (Feb 29 -> 28)."""
+    year = today.year - STATISTIC_STALE_AFTER_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
+
+
+class StatisticQuerySet(models.QuerySet):
+    def stale(self, *, today: dt.date | None = None) -> "StatisticQuerySet":
+        """Statistics whose source is older than STATISTIC_STALE_AFTER_YEARS: an
+        "as of" date before the cutoff, or (without one) an earlier year."""
+        cutoff = _stale_cutoff(today or timezone.localdate())
+        return self.filter(
+            Q(as_of__lt=cutoff) | Q(as_of__isnull=True, year__lt=cutoff.year)
+        )
+
+
 class Statistic(models.Model):
     """
     One sourced fact ("27.6 million people in forced labor"). Several campaigns
@@ -168,6 +192,8 @@ class Statistic(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = StatisticQuerySet.as_manager()
+
     class Meta:
         ordering = ["display_order", "pk"]
         verbose_name = _("statistic")
@@ -181,6 +207,13 @@ class Statistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.description}"
+
+    def is_stale(self, *, today: dt.date | None = None) -> bool:
+        """The same rule as `Statistic.objects.stale()`, for one row in hand."""
+        cutoff = _stale_cutoff(today or timezone.localdate())
+        if self.as_of is not None:
+            return self.as_of < cutoff
+        return self.year is not None and self.year < cutoff.year
 
 
 class Campaign(models.Model):
@@ -215,7 +248,10 @@ class Campaign(models.Model):
         _("theme line"),
         max_length=250,
         blank=True,
-        help_text=_("e.g. “HHS 2024 theme: Activate Connections to Prevent …”."),
+        help_text=_(
+            "Say whose theme it is and of which year, e.g. “In 2024, HHS's theme "
+            "was …”, so it is not read as this year's."
+        ),
     )
     hero_image = StrippedImageField(
         _("hero image"),

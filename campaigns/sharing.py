@@ -6,6 +6,7 @@ Share links are ordinary URLs of each network's share endpoint, so no third-part
 script is loaded and nothing is sent anywhere until the visitor clicks.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -13,6 +14,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from campaigns import ics
 from campaigns.models import ActionDay, Campaign
 from core.images import picture_for
 
@@ -97,6 +99,36 @@ def social_image(
         height=default.height,
         mime_type=default.mime_type,
         alt=alt,
+    )
+
+
+GOOGLE_CALENDAR_TEMPLATE = "https://calendar.google.com/calendar/render"
+
+
+def google_calendar_url(day: ActionDay, *, page_url: str) -> str:
+    """An "Add to Google Calendar" link: Google's event template URL with the
+    day filled in. A plain link, like the share links: nothing reaches Google
+    unless the visitor follows it. All-day dates end the next day (exclusive,
+    as in the .ics file); a timed day lasts as long as in the .ics file, in UTC."""
+    starts_at = day.starts_at
+    if starts_at is None:
+        end = day.date + dt.timedelta(days=1)
+        dates = f"{day.date:%Y%m%d}/{end:%Y%m%d}"
+    else:
+        start = starts_at.astimezone(dt.UTC)
+        end_at = start + ics.TIMED_EVENT_LENGTH
+        dates = f"{start:%Y%m%dT%H%M%SZ}/{end_at:%Y%m%dT%H%M%SZ}"
+    return (
+        GOOGLE_CALENDAR_TEMPLATE
+        + "?"
+        + _query(
+            {
+                "action": "TEMPLATE",
+                "text": day.title,
+                "dates": dates,
+                "details": ics.event_description(day, page_url=page_url),
+            }
+        )
     )
 
 

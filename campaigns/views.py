@@ -107,6 +107,7 @@ def _render_campaign(
         campaign, build_absolute_uri=request.build_absolute_uri
     )
     action_days = list(campaign.action_days.all())
+    today = timezone.localdate()
     action_day_events = [
         sharing.action_day_event(
             day,
@@ -123,6 +124,19 @@ def _render_campaign(
             "campaign": campaign,
             "statistics": campaign.statistics.all(),
             "action_days": action_days,
+            # The next day to act on leads the page, with a link down to its card.
+            "lead_action_day": next(
+                (day for day in action_days if day.date >= today), None
+            ),
+            "action_day_links": [
+                {
+                    "day": day,
+                    "google_calendar_url": sharing.google_calendar_url(
+                        day, page_url=page_url
+                    ),
+                }
+                for day in action_days
+            ],
             "action_day_events": action_day_events,
             "canonical_url": page_url,
             "social_image": image,

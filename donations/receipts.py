@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.tasks import EmailNotSent, locked_for_send
 from donations.models import Donation, RecurringGift
@@ -29,6 +30,31 @@ def manage_url(gift: RecurringGift) -> str:
     from donations.monthly import manage_url as url
 
     return url(gift)
+
+
+def charity_status() -> str:
+    """Who receives the gift, in one line for the donate page, every receipt and
+    every statement: a 501(c)(3) public charity, with its EIN when one is set
+    (never an empty "EIN:"), and that gifts are tax-deductible as the law allows."""
+    values = {
+        "name": settings.ORGANIZATION_LEGAL_NAME,
+        "ein": settings.ORGANIZATION_EIN.strip(),
+    }
+    if values["ein"]:
+        return (
+            gettext(
+                "%(name)s is a 501(c)(3) public charity, EIN %(ein)s. Gifts are "
+                "tax-deductible as the law allows."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "%(name)s is a 501(c)(3) public charity. Gifts are tax-deductible as "
+            "the law allows."
+        )
+        % values
+    )
 
 
 # IRS Publication 1771, "Written Acknowledgments".

@@ -1,12 +1,12 @@
 """
 Demo content for the standing pages (Home's introduction, Get help, Browsing
-safely, About, Privacy), written from the content brief.
+safely, About, Privacy, Contact, Shipping and returns), written from the content
+brief.
 
 `seed_demo` calls `seed()`. It only creates what is missing (keyed by slug), so a
 second run changes nothing and never overwrites what staff have edited since.
 """
 
-from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +15,17 @@ from django.urls import reverse
 from pages.models import Page
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+
+CONTACT_TITLE = "Contact us"
+CONTACT_DESCRIPTION = (
+    "How to reach Redeeming Hope by email, phone or mail, about an order, a gift, "
+    "volunteering or a talk."
+)
+SHIPPING_TITLE = "Shipping and returns"
+SHIPPING_DESCRIPTION = (
+    "What shipping costs, free local pickup in Louisville, and how returns and "
+    "refunds work in the Redeeming Hope store."
+)
 
 PAGES = [
     {
@@ -60,6 +71,17 @@ PAGES = [
             "it, how long we keep it, and how to get a copy or have it erased."
         ),
     },
+    # These two are also created by a data migration (pages 0003).
+    {
+        "slug": "contact",
+        "title": CONTACT_TITLE,
+        "meta_description": CONTACT_DESCRIPTION,
+    },
+    {
+        "slug": "shipping-returns",
+        "title": SHIPPING_TITLE,
+        "meta_description": SHIPPING_DESCRIPTION,
+    },
 ]
 
 
@@ -67,19 +89,39 @@ def fill_placeholders(body: str) -> str:
     """The site's own links and figures in a page's Markdown."""
     return (
         body.replace("{browsing_safely_url}", reverse("browsing-safely"))
+        .replace("{privacy_url}", reverse("privacy"))
+        .replace("{the_home_url}", reverse("the-home"))
         .replace("{contact_email}", contact_email())
         .replace("{retention_days}", str(settings.SHOP_UNPAID_ORDER_RETENTION_DAYS))
     )
 
 
 def contact_email() -> str:
-    """Where people write to us: the address our emails come from."""
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    """Where people write to us (ORGANIZATION_EMAIL)."""
+    return settings.ORGANIZATION_EMAIL
 
 
 def seed() -> int:
     """Create the standing pages that do not exist yet; returns how many."""
-    return _seed_pages()
+    created = _seed_pages()
+    _link_earlier_about_promise()
+    return created
+
+
+# What earlier demos wrote on About, without the link to the numbers.
+EARLIER_ABOUT_PROMISE = "We publish the numbers behind this promise."
+
+
+def _link_earlier_about_promise() -> None:
+    """A database seeded by an earlier demo gets About's promise linked to the
+    Home fund's page; words staff changed are left as they are."""
+    about = Page.objects.filter(slug="about", body__contains=EARLIER_ABOUT_PROMISE)
+    page = about.first()
+    if page is None:
+        return
+    linked = f"[{EARLIER_ABOUT_PROMISE[:-1]}]({reverse('the-home')})."
+    page.body = page.body.replace(EARLIER_ABOUT_PROMISE, linked)
+    page.save(update_fields=["body", "updated_at"])
 
 
 def _seed_pages() -> int:

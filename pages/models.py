@@ -11,8 +11,10 @@ class PageQuerySet(models.QuerySet):
 class Page(models.Model):
     """
     A standing page whose words staff edit in the admin: Home's introduction,
-    Get help, Browsing safely, About, Privacy. The URL of each is fixed by the site (see
-    `PAGE_URL_NAMES`), so a slug names which page a row is.
+    Get help, Browsing safely, About, Privacy, Contact, Shipping and returns. The URL
+    of each is fixed by the site (see `PAGE_URL_NAMES`), so a slug names which page a
+    row is: a standing page keeps its slug, stays published and is never deleted
+    (the admin refuses), or every link to it would answer "Page not found".
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -41,6 +43,11 @@ class Page(models.Model):
     def get_absolute_url(self) -> str:
         return reverse(PAGE_URL_NAMES.get(self.slug, "home"))
 
+    @property
+    def is_standing(self) -> bool:
+        """One of the pages the site links to at a fixed address (footer, menus)."""
+        return is_standing_slug(self.slug)
+
 
 # Slug of a page row -> the URL name that shows it.
 PAGE_URL_NAMES = {
@@ -49,4 +56,10 @@ PAGE_URL_NAMES = {
     "browsing-safely": "browsing-safely",
     "about": "about",
     "privacy": "privacy",
+    "contact": "contact",
+    "shipping-returns": "shipping-returns",
 }
+
+
+def is_standing_slug(slug: str) -> bool:
+    return slug in PAGE_URL_NAMES

@@ -15,8 +15,9 @@ from core.faults import (
     service_unavailable,
 )
 from core.pagecache import public_page
+from pages.contact import organization_contact
 from pages.models import Page
-from shop.selectors import featured_products
+from shop.selectors import featured_products, shop_settings
 
 
 @public_page
@@ -43,8 +44,39 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Get help, Browsing safely, About: fixed URLs, words from the admin."""
+    return _standing_page(request, slug, {})
+
+
+@public_page
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    """The words from the admin, then the ways to reach us, from settings."""
+    return _standing_page(request, "contact", {"contact": organization_contact()})
+
+
+@public_page
+@require_GET
+def shipping_returns(request: HttpRequest) -> HttpResponse:
+    """The words from the admin, then what delivery costs today, read from the
+    shop's settings (so the figures are always the ones checkout charges).
+    Editing the shop's settings drops this cached page (shop.signals)."""
+    rates = shop_settings(request)
+    return _standing_page(
+        request,
+        "shipping-returns",
+        {
+            "shop_rates": rates,
+            "sales_tax_percent": f"{(rates.sales_tax_rate * 100).normalize():f}",
+            "taxed_states": sorted(rates.taxed_state_codes),
+        },
+    )
+
+
+def _standing_page(
+    request: HttpRequest, slug: str, context: dict[str, object]
+) -> HttpResponse:
     page = get_object_or_404(Page.objects.published(), slug=slug)
-    return render(request, "pages/page_detail.html", {"page": page})
+    return render(request, "pages/page_detail.html", {"page": page, **context})
 
 
 @require_GET

@@ -8,6 +8,7 @@ the process environment wins over it. `.env.example` documents every variable.
 
 from datetime import timedelta
 from decimal import Decimal
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -379,11 +380,6 @@ DONATION_FEE_FIXED = Decimal(env.str("DONATION_FEE_FIXED", default="0.30"))
 # Below the minimum, card testers probe stolen cards; above the maximum, a typo.
 DONATION_MINIMUM = Decimal(env.str("DONATION_MINIMUM", default="5.00"))
 DONATION_MAXIMUM = Decimal(env.str("DONATION_MAXIMUM", default="25000.00"))
-# For receipts: the legal name and the Employer Identification Number.
-ORGANIZATION_LEGAL_NAME = env.str(
-    "ORGANIZATION_LEGAL_NAME", default="Redeeming Hope, Inc."
-)
-ORGANIZATION_EIN = env.str("ORGANIZATION_EIN", default="")
 
 # ---------------------------------------------------------------------------
 # Static files and media
@@ -568,6 +564,32 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Staff told of each new paid shop order (comma-separated). Empty: nobody.
 SHOP_STAFF_EMAILS = env.list("SHOP_STAFF_EMAILS", default=[])
+
+# ---------------------------------------------------------------------------
+# The organization: who stands behind the site (the Contact page, the donate
+# page, receipts and statements)
+# ---------------------------------------------------------------------------
+ORGANIZATION_LEGAL_NAME = env.str(
+    "ORGANIZATION_LEGAL_NAME", default="Redeeming Hope, Inc."
+)
+# The Employer Identification Number, printed on receipts, statements and the
+# donate page beside the 501(c)(3) line. Empty: no EIN is shown (and
+# `check --deploy` warns). With DEBUG on, a demo number that says it is one.
+DEMO_ORGANIZATION_EIN = "00-0000000 (demo, not a real EIN)"
+ORGANIZATION_EIN = env.str("ORGANIZATION_EIN", default="").strip() or (
+    DEMO_ORGANIZATION_EIN if DEBUG else ""
+)
+# Where people write to us: the address our emails come from unless set.
+ORGANIZATION_EMAIL = env.str("ORGANIZATION_EMAIL", default="").strip() or (
+    parseaddr(DEFAULT_FROM_EMAIL)[1] or DEFAULT_FROM_EMAIL
+)
+# The Contact page's phone number and mailing address. Empty: not shown. The
+# address's lines are separated by \n, e.g.
+# "Redeeming Hope, Inc.\nPO Box 1\nLouisville, KY 40201".
+ORGANIZATION_PHONE = env.str("ORGANIZATION_PHONE", default="")
+ORGANIZATION_MAILING_ADDRESS = env.str(
+    "ORGANIZATION_MAILING_ADDRESS", default="", multiline=True
+)
 
 # ---------------------------------------------------------------------------
 # Logging: everything to the console (standard error), where the process

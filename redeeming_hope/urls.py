@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("about/", views.page_detail, {"slug": "about"}, name="about"),
     path("privacy/", views.page_detail, {"slug": "privacy"}, name="privacy"),
+    path("contact/", views.contact, name="contact"),
+    path("shipping-returns/", views.shipping_returns, name="shipping-returns"),
     path("the-home/", donation_views.fund_detail, name="the-home"),
     path("donate/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),

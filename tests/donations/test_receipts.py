@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from donations.models import Donation
 from donations.receipts import NO_GOODS_OR_SERVICES, donation_send_receipt
@@ -113,3 +114,62 @@ def test_an_anonymous_donor_stays_anonymous_to_the_person_named(organization):
     dedication_send_notice(donation_id=donation.pk)
     assert "Someone has made a gift" in mail.outbox[0].body
     assert donation.donor.name not in mail.outbox[0].body
+
+
+CHARITY_WITH_EIN = (
+    "Redeeming Hope, Inc. is a 501(c)(3) public charity, EIN 12-3456789. Gifts are "
+    "tax-deductible as the law allows."
+)
+CHARITY_WITHOUT_EIN = (
+    "Redeeming Hope, Inc. is a 501(c)(3) public charity. Gifts are tax-deductible "
+    "as the law allows."
+)
+
+
+def test_the_receipt_says_who_received_the_gift(organization):
+    donation_send_receipt(donation_id=_paid().pk)
+    message = mail.outbox[0]
+    assert CHARITY_WITH_EIN in message.body
+    assert CHARITY_WITH_EIN in message.alternatives[0].content
+
+
+def test_without_an_ein_the_receipt_shows_no_blank(organization, settings):
+    settings.ORGANIZATION_EIN = ""
+    donation_send_receipt(donation_id=_paid().pk)
+    message = mail.outbox[0]
+    for body in (message.body, message.alternatives[0].content):
+        assert CHARITY_WITHOUT_EIN in body
+        assert "EIN" not in body
+
+
+@pytest.mark.parametrize(
+    ("ein", "line"), [("12-3456789", CHARITY_WITH_EIN), ("", CHARITY_WITHOUT_EIN)]
+)
+def test_the_donate_page_says_who_receives_the_gift(
+    organization, settings, client, ein, line
+):
+    settings.ORGANIZATION_EIN = ein
+    html = client.get(reverse("donations:donate")).content.decode()
+    assert line in html
+    assert ("EIN" in html) == bool(ein)
+
+
+def test_the_demo_sets_an_ein_marked_as_a_demo(tmp_path):
+    """`make run` (DEBUG on) shows the line with a demo EIN that says it is one;
+    production (DEBUG off) has none unless ORGANIZATION_EIN is set."""
+    from tests.test_settings import manage
+
+    show = "from django.conf import settings; print(settings.ORGANIZATION_EIN)"
+    demo = manage(
+        "shell", "--no-imports", "-c", show, env={"DEBUG": "1"}, tmp_path=tmp_path
+    )
+    assert demo.stdout.strip() == "00-0000000 (demo, not a real EIN)", demo.stderr
+    production = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        env={"DEBUG": "0", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "example.org"},
+        tmp_path=tmp_path,
+    )
+    assert production.stdout.strip() == "", production.stderr

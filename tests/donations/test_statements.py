@@ -10,6 +10,7 @@ from django.core.management import call_command
 from donations.models import AnnualStatement, Donation
 from donations.statements import statement_for, statements_send
 from tests.donations.factories import DonationFactory, DonorFactory
+from tests.donations.test_receipts import CHARITY_WITH_EIN, CHARITY_WITHOUT_EIN
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,27 @@ def test_the_command_refuses_a_future_year():
 
     with pytest.raises(CommandError):
         call_command("donations_send_statements", year=3000)
+
+
+def _ann_statement(settings, client, *, ein: str) -> tuple[str, str, str]:
+    """Ann's 2025 statement: the email's text, its HTML and the printable page."""
+    settings.ORGANIZATION_LEGAL_NAME = "Redeeming Hope, Inc."
+    settings.ORGANIZATION_EIN = ein
+    settings.SITE_URL = "http://testserver"
+    statements_send(year=2025)
+    message = next(m for m in mail.outbox if m.to == ["ann@example.org"])
+    link = next(word for word in message.body.split() if "/donate/statement/" in word)
+    page = client.get(link.removeprefix("http://testserver"))
+    assert page.status_code == 200
+    return message.body, message.alternatives[0].content, page.content.decode()
+
+
+def test_the_statement_says_who_received_the_gifts(year_of_gifts, settings, client):
+    for text in _ann_statement(settings, client, ein="12-3456789"):
+        assert CHARITY_WITH_EIN in text
+
+
+def test_without_an_ein_the_statement_shows_no_blank(year_of_gifts, settings, client):
+    for text in _ann_statement(settings, client, ein=""):
+        assert CHARITY_WITHOUT_EIN in text
+        assert "EIN" not in text

@@ -97,12 +97,18 @@ def test_visitor_reads_the_campaign_and_downloads_the_calendar_file(
     expect(un_protocol.get_by_role("link")).to_have_attribute(
         "href", re.compile(r"^https://treaties\.un\.org/")
     )
-    # Hotline figures are reports, not people: the text says so beside Kentucky's.
+    # The page leads with the action: the next action day, linked to its card.
+    lead = page.get_by_role("complementary", name=re.compile("#WearBlue day"))
+    expect(lead).to_be_visible()
+    lead.get_by_role("link", name="How to take part, and a calendar reminder").click()
     expect(
-        page.locator(".campaign__body .prose").get_by_text(
-            re.compile(r"not\s+how\s+many\s+people\s+are\s+trafficked")
-        )
-    ).to_be_visible()
+        page.locator(f"#action-day-{ActionDay.objects.get().pk}")
+    ).to_be_in_viewport()
+    google = page.get_by_role("link", name="Add to Google Calendar for #WearBlue day")
+    expect(google).to_have_attribute(
+        "href", re.compile(r"^https://calendar\.google\.com/calendar/render\?")
+    )
+    expect(google).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
 
     share = page.get_by_role("region", name="Share this campaign")
     expect(share.get_by_role("link", name="Facebook")).to_be_visible()

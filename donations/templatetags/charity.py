@@ -1,0 +1,13 @@
+"""`{% charity_status %}`: the 501(c)(3) line (donations.receipts.charity_status)
+on the donate page, in receipts and in statements, without each view passing it."""
+
+from django import template
+
+from donations.receipts import charity_status as charity_status_line
+
+register = template.Library()
+
+
+@register.simple_tag
+def charity_status() -> str:
+    return charity_status_line()
