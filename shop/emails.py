@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.links import absolute_url
 from core.tasks import EmailNotSent, locked_for_send
 from shop.models import Order, OrderEvent, OrderRefund
+from shop.order_status import order_status_text
 from shop.selectors import shop_settings
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def _send_confirmation(order: Order, *, raise_on_failure: bool) -> bool:
         "lines": list(order.lines.all()),
         "status_url": absolute_url(order.get_absolute_url()),
         "pickup_instructions": shop_settings().pickup_instructions,
+        "status_text": order_status_text(order=order, status=Order.Status.PAID),
     }
     try:
         message = EmailMultiAlternatives(
@@ -135,6 +137,7 @@ def order_send_step_email(*, event_id: int, raise_on_failure: bool = False) -> b
         "event": event,
         "status_url": absolute_url(order.get_absolute_url()),
         "pickup_instructions": shop_settings().pickup_instructions,
+        "status_text": order_status_text(order=order, status=event.status),
     }
     try:
         _send(
@@ -212,6 +215,7 @@ def _send_refund(refund: OrderRefund, *, raise_on_failure: bool) -> bool:
             for item in refund.lines.select_related("line")
         ],
         "status_url": absolute_url(order.get_absolute_url()),
+        "status_text": order_status_text(order=order, up_to_refund=refund),
     }
     try:
         _send(
