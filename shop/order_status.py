@@ -127,6 +127,21 @@ def _fulfilment(order: Order, status: str) -> tuple[str, str, list[str]]:
     )
 
 
+def _the_rest(order: Order, status: str) -> str:
+    """What becomes of the part of a paid order that was not refunded."""
+    if status == Order.Status.PAID:
+        if order.delivery_method == Order.Delivery.PICKUP:
+            return _("We get the rest of your order ready for pickup as usual.")
+        return _("We pack and ship the rest of your order as usual.")
+    return {
+        Order.Status.PACKED: _("The rest of your order is packed and ships soon."),
+        Order.Status.SHIPPED: _("The rest of your order is on its way."),
+        Order.Status.DELIVERED: _("The rest of your order was delivered."),
+        Order.Status.READY_FOR_PICKUP: _("The rest of your order is ready for pickup."),
+        Order.Status.PICKED_UP: _("You picked up the rest of your order."),
+    }[Order.Status(status)]
+
+
 def order_status_text(
     *,
     order: Order,
@@ -186,12 +201,11 @@ def order_status_text(
         if refunds:
             state = "partly_refunded"
             heading = _("Part of your order was refunded")
-            lead = _(
-                "We refunded %(amount)s. The rest of your order stands: %(status)s."
-            ) % {
-                "amount": format_money(refunded),
-                "status": str(Order.Status(status).label).lower(),
-            }
+            lead = (
+                _("We refunded %(amount)s.") % {"amount": format_money(refunded)}
+                + " "
+                + _the_rest(order, status)
+            )
             steps = [*_refund_steps(), *steps]
     return OrderStatusText(
         state=state,

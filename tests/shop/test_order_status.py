@@ -175,7 +175,7 @@ def test_the_page_lists_each_partial_refund_and_the_net_paid(client):
     refund(order, "5.50", cumulative="15.50")
     text = page(client, order)
     assert "Part of your order was refunded" in text
-    assert "We refunded $15.50. The rest of your order stands: shipped." in text
+    assert "We refunded $15.50. The rest of your order is on its way." in text
     assert text.count("Refund, ") == 2
     assert "−$10.00" in text and "−$5.50" in text
     assert f"Net paid {'$' + str(total - D('15.50'))}" in text
