@@ -52,8 +52,10 @@ def _refund_steps() -> list[str]:
 
 def _fulfilment(order: Order, status: str) -> tuple[str, str, list[str]]:
     """Heading, lead and next steps of a paid order at one fulfilment step."""
-    keep_link = _(
-        "Keep the link to this page: it shows your order's status at any time."
+    # Read on the status page and in emails alike: no "this page" here.
+    tracking = _(
+        "When it ships we email you a tracking link, and your order's status "
+        "page shows it too."
     )
     questions = _("Something not right? Reply to any of our emails and we will help.")
     if status == Order.Status.PAID:
@@ -69,27 +71,18 @@ def _fulfilment(order: Order, status: str) -> tuple[str, str, list[str]]:
         else:
             steps = [
                 _("Volunteers pack your order, usually within a few business days."),
-                _(
-                    "When it ships we email you a tracking link, and this page "
-                    "shows it too."
-                ),
+                tracking,
             ]
         return (
             _("Thank you for your order"),
             lead % {"email": order.email},
-            [*steps, keep_link],
+            steps,
         )
     if status == Order.Status.PACKED:
         return (
             _("Your order is packed"),
             _("Volunteers have packed your order and it is waiting for the carrier."),
-            [
-                _(
-                    "When it ships we email you a tracking link, and this page "
-                    "shows it too."
-                ),
-                keep_link,
-            ],
+            [tracking],
         )
     if status == Order.Status.SHIPPED:
         lead = _("Your order shipped with %(carrier)s.")

@@ -223,6 +223,8 @@ def assert_tells(order, body, html, status=None, **kwargs):
         assert words.heading in text
         for step in words.next_steps:
             assert step in text
+        # An email is not a page.
+        assert "this page" not in text
     return words
 
 
