@@ -87,34 +87,50 @@ class BarChart:
     row_height: int = 0
 
 
+def _totals(values: Sequence[Sequence[Decimal]]) -> list[Decimal]:
+    """Each bar's total, negative amounts (a month of refunds) counted as zero."""
+    return [sum((max(v, Decimal(0)) for v in row), Decimal(0)) for row in values]
+
+
+def _stack(
+    row: Sequence[Decimal], *, full: Decimal, length: float
+) -> list[tuple[int, Decimal, float, float]]:
+    """A bar's amounts laid end to end from its base, `full` dollars drawn
+    `length` units long: (series, value, start, size) for each one drawn.
+    Nothing is drawn for zero or a negative amount."""
+    pieces = []
+    start = 0.0
+    for s, value in enumerate(row):
+        amount = max(value, Decimal(0))
+        size = float(amount / full) * length if full > 0 else 0.0
+        if size <= 0:
+            continue
+        pieces.append((s, value, start, size))
+        start += size
+    return pieces
+
+
 def _rows(
     labels: Sequence[str], series: Sequence[str], values: Sequence[Sequence[Decimal]]
 ) -> tuple[tuple[Row, ...], int]:
     """The narrow layout: a row per label, its bar as long as its share of the
     largest total. Returns the rows and the drawing's height."""
-    totals = [sum((max(v, Decimal(0)) for v in row), Decimal(0)) for row in values]
+    totals = _totals(values)
     largest = max(totals, default=Decimal(0))
     room = ROW_WIDTH - ROW_LABEL - ROW_TOTAL
     rows = []
     for i, (label, row) in enumerate(zip(labels, values, strict=True)):
         top = 4 + ROW_HEIGHT * i + (ROW_HEIGHT - ROW_BAR) / 2
-        x = ROW_LABEL
-        segments = []
-        for s, value in enumerate(row):
-            amount = max(value, Decimal(0))
-            width = float(amount / largest) * room if largest > 0 else 0.0
-            if width <= 0:
-                continue
-            segments.append(
-                RowSegment(
-                    series=s,
-                    label=series[s],
-                    value=value,
-                    x=round(x, 2),
-                    width=round(width, 2),
-                )
+        segments = [
+            RowSegment(
+                series=s,
+                label=series[s],
+                value=value,
+                x=round(ROW_LABEL + start, 2),
+                width=round(size, 2),
             )
-            x += width
+            for s, value, start, size in _stack(row, full=largest, length=room)
+        ]
         rows.append(
             Row(
                 label=label,
@@ -154,32 +170,25 @@ def stacked_bar_chart(
     left, top, bottom_gap = 64.0, 12.0, 28.0
     bottom = height - bottom_gap
     plot_height = bottom - top
-    totals = [sum((max(v, Decimal(0)) for v in row), Decimal(0)) for row in values]
+    totals = _totals(values)
     ceiling = _nice_ceiling(max(totals, default=Decimal(0)))
     slot = (width - left) / max(len(labels), 1)
     bar_width = slot * 0.6
     bars = []
     for i, (label, row) in enumerate(zip(labels, values, strict=True)):
         x = left + slot * i + (slot - bar_width) / 2
-        y = bottom
-        segments = []
-        for s, value in enumerate(row):
-            amount = max(value, Decimal(0))
-            h = float(amount / ceiling) * plot_height
-            if h <= 0:
-                continue
-            y -= h
-            segments.append(
-                Segment(
-                    series=s,
-                    label=series[s],
-                    value=value,
-                    x=round(x, 2),
-                    y=round(y, 2),
-                    width=round(bar_width, 2),
-                    height=round(h, 2),
-                )
+        segments = [
+            Segment(
+                series=s,
+                label=series[s],
+                value=value,
+                x=round(x, 2),
+                y=round(bottom - start - size, 2),
+                width=round(bar_width, 2),
+                height=round(size, 2),
             )
+            for s, value, start, size in _stack(row, full=ceiling, length=plot_height)
+        ]
         bars.append(
             Bar(
                 label=label,

@@ -328,19 +328,7 @@ def recurring_gift_mark_cancelled(*, outcome: CheckoutOutcome) -> RecurringGift 
         gift = _gift_for(outcome)
         if gift is None:
             return None
-        was_giving = gift.status in GIVING
-        changed = (
-            RecurringGift.objects.filter(pk=gift.pk)
-            .exclude(status=RecurringGift.Status.CANCELLED)
-            .update(
-                status=RecurringGift.Status.CANCELLED,
-                cancelled_at=timezone.now(),
-                next_charge_date=None,
-                status_changed_at=outcome.occurred_at or timezone.now(),
-            )
-        )
-        if changed and was_giving:
-            _tell_donor_it_ended(gift)
+        _mark_ended(gift, status_changed_at=outcome.occurred_at or timezone.now())
         gift.refresh_from_db()
     return gift
 
@@ -374,23 +362,12 @@ def recurring_gift_cancel(*, gift: RecurringGift) -> bool:
     email; returns whether this call cancelled it."""
     if gift.status == RecurringGift.Status.CANCELLED:
         return False
-    was_giving = gift.status in GIVING
     if gift.subscription_id:
         subscription_cancel(subscription_id=gift.subscription_id)
     with transaction.atomic():
-        changed = (
-            RecurringGift.objects.filter(pk=gift.pk)
-            .exclude(status=RecurringGift.Status.CANCELLED)
-            .update(
-                status=RecurringGift.Status.CANCELLED,
-                cancelled_at=timezone.now(),
-                next_charge_date=None,
-            )
-        )
-        if changed and was_giving:
-            _tell_donor_it_ended(gift)
+        changed = _mark_ended(gift)
     gift.refresh_from_db()
-    return bool(changed)
+    return changed
 
 
 # A gift that was charging (or trying to): its end is news to the donor. One
@@ -398,10 +375,25 @@ def recurring_gift_cancel(*, gift: RecurringGift) -> bool:
 GIVING = (RecurringGift.Status.ACTIVE, RecurringGift.Status.PAST_DUE)
 
 
-def _tell_donor_it_ended(gift: RecurringGift) -> None:
+def _mark_ended(gift: RecurringGift, **fields: object) -> bool:
+    """Mark the gift cancelled, once (a guarded update), and when it was giving,
+    queue the donor's email for after the commit. Inside a transaction; returns
+    whether this call ended it."""
     from donations.tasks import send_monthly_gift_cancelled  # tasks imports us
 
-    enqueue_on_commit(send_monthly_gift_cancelled, gift_id=gift.pk)
+    changed = (
+        RecurringGift.objects.filter(pk=gift.pk)
+        .exclude(status=RecurringGift.Status.CANCELLED)
+        .update(
+            status=RecurringGift.Status.CANCELLED,
+            cancelled_at=timezone.now(),
+            next_charge_date=None,
+            **fields,
+        )
+    )
+    if changed and gift.status in GIVING:
+        enqueue_on_commit(send_monthly_gift_cancelled, gift_id=gift.pk)
+    return bool(changed)
 
 
 def recurring_gift_send_cancelled(

@@ -36,6 +36,17 @@ def cancellation_emails() -> list:
     return [m for m in mail.outbox if "is canceled" in m.subject]
 
 
+def ended_at_the_processor(gift) -> None:
+    recurring_gift_handler.subscription_cancelled(
+        CheckoutOutcome(
+            action="subscription_cancelled",
+            kind="recurring_gift",
+            reference=gift.reference,
+            subscription_status="canceled",
+        )
+    )
+
+
 def test_the_first_press_asks_and_cancels_nothing(client, gift):
     response = client.post(manage(gift), {"action": "cancel"})
     assert response.status_code == 200
@@ -78,14 +89,7 @@ def test_the_processor_reporting_the_end_afterwards_sends_nothing_more(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         monthly.recurring_gift_cancel(gift=gift)
-        recurring_gift_handler.subscription_cancelled(
-            CheckoutOutcome(
-                action="subscription_cancelled",
-                kind="recurring_gift",
-                reference=gift.reference,
-                subscription_status="canceled",
-            )
-        )
+        ended_at_the_processor(gift)
     assert len(cancellation_emails()) == 1
 
 
@@ -93,14 +97,7 @@ def test_an_end_at_the_processor_emails_the_donor(
     gift, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        recurring_gift_handler.subscription_cancelled(
-            CheckoutOutcome(
-                action="subscription_cancelled",
-                kind="recurring_gift",
-                reference=gift.reference,
-                subscription_status="canceled",
-            )
-        )
+        ended_at_the_processor(gift)
     assert len(cancellation_emails()) == 1
 
 

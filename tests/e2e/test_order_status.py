@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from shop.models import Order, OrderRefund
-from shop.services import order_create_from_cart
-from tests.shop.factories import VariantFactory, checkout_data
+from shop.models import Order
+from tests.shop.test_order_status import make_order, refund
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,22 +20,10 @@ PHONE = {"width": 390, "height": 844}
 def test_the_status_page_after_a_partial_refund_on_a_phone(
     page, live_server, assert_accessible
 ):
-    variant = VariantFactory(stock=5, product__name="Hope T-shirt", price=Decimal("25"))
-    order = order_create_from_cart(
-        cart={variant.pk: 2}, customer=checkout_data(delivery_method="ship")
+    order = make_order(
+        Order.Status.SHIPPED, carrier="usps", tracking_number="9400111899"
     )
-    Order.objects.filter(pk=order.pk).update(
-        status=Order.Status.SHIPPED, carrier="usps", tracking_number="9400111899"
-    )
-    OrderRefund.objects.create(
-        order=order,
-        status=OrderRefund.Status.SUCCEEDED,
-        source=OrderRefund.Source.STAFF,
-        amount=Decimal("26.50"),
-        goods_amount=Decimal("25.00"),
-        tax_amount=Decimal("1.50"),
-        cumulative_amount=Decimal("26.50"),
-    )
+    refund(order, "26.50", cumulative="26.50")
     order.refresh_from_db()
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + order.get_absolute_url())

@@ -243,24 +243,34 @@ def test_the_confirmation_tells_what_happens_next(delivery):
     assert expected in body and expected in html
 
 
-def test_the_shipped_email_tells_what_happens_next():
-    order = make_order(S.SHIPPED, **SHIPPED)
-    event = OrderEvent.objects.create(order=order, status=S.SHIPPED)
+@pytest.mark.parametrize(
+    ("status", "delivery", "fields", "heading", "step"),
+    [
+        (
+            S.SHIPPED,
+            "ship",
+            SHIPPED,
+            "Your order is on its way",
+            "Follow your package with the carrier's tracking link.",
+        ),
+        (
+            S.READY_FOR_PICKUP,
+            "pickup",
+            {},
+            "Your order is ready for pickup",
+            "Bring your order number",
+        ),
+    ],
+)
+def test_each_step_email_tells_what_happens_next(
+    status, delivery, fields, heading, step
+):
+    order = make_order(status, delivery, **fields)
+    event = OrderEvent.objects.create(order=order, status=status)
     assert emails.order_send_step_email(event_id=event.pk)
     body, html = sent()
-    assert_tells(order, body, html, status=S.SHIPPED)
-    assert "Your order is on its way" in body
-    assert "Follow your package with the carrier's tracking link." in html
-
-
-def test_the_ready_for_pickup_email_tells_what_happens_next():
-    order = make_order(S.READY_FOR_PICKUP, "pickup")
-    event = OrderEvent.objects.create(order=order, status=S.READY_FOR_PICKUP)
-    assert emails.order_send_step_email(event_id=event.pk)
-    body, html = sent()
-    assert_tells(order, body, html, status=S.READY_FOR_PICKUP)
-    assert "Your order is ready for pickup" in body
-    assert "Bring your order number" in html
+    assert_tells(order, body, html, status=status)
+    assert heading in body and step in html
 
 
 def test_the_partial_refund_email_lists_the_refunds_and_the_net_paid():
