@@ -20,13 +20,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.emails import email_send_templated
 from core.links import absolute_url
 from core.tasks import EmailNotSent, enqueue_on_commit, locked_for_send
 from donations.fees import fee_to_cover
@@ -420,16 +419,12 @@ def recurring_gift_send_cancelled(
             "donate_url": absolute_url(reverse("donations:donate")),
         }
         try:
-            message = EmailMultiAlternatives(
+            email_send_templated(
+                template="monthly_gift_cancelled",
                 subject=_("Your monthly gift to Redeeming Hope is canceled"),
-                body=render_to_string("emails/monthly_gift_cancelled.txt", context),
                 to=[gift.donor.email],
+                context=context,
             )
-            message.attach_alternative(
-                render_to_string("emails/monthly_gift_cancelled.html", context),
-                "text/html",
-            )
-            message.send()
         except Exception as error:
             logger.exception(
                 "Could not send the cancellation of monthly gift %s", gift.pk
