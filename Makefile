@@ -41,7 +41,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	@mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py seed_demo --site http://$(HOST_PORT)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
 
 # The production settings on this machine, to try them (not a deployment): DEBUG

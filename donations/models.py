@@ -159,6 +159,10 @@ class RecurringGift(DonorChoices):
     status_changed_at = models.DateTimeField(_("status as of"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The donor was told it ended: one email, however many times it is cancelled.
+    cancellation_email_sent_at = models.DateTimeField(
+        _("cancellation email sent"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

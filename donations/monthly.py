@@ -23,8 +23,11 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.emails import email_send_templated
 from core.links import absolute_url
+from core.tasks import EmailNotSent, enqueue_on_commit, locked_for_send
 from donations.fees import fee_to_cover
 from donations.models import Donation, Frequency, RecurringGift
 from donations.online import GiftChoice, payment_lines
@@ -324,14 +327,7 @@ def recurring_gift_mark_cancelled(*, outcome: CheckoutOutcome) -> RecurringGift 
         gift = _gift_for(outcome)
         if gift is None:
             return None
-        RecurringGift.objects.filter(pk=gift.pk).exclude(
-            status=RecurringGift.Status.CANCELLED
-        ).update(
-            status=RecurringGift.Status.CANCELLED,
-            cancelled_at=timezone.now(),
-            next_charge_date=None,
-            status_changed_at=outcome.occurred_at or timezone.now(),
-        )
+        _mark_ended(gift, status_changed_at=outcome.occurred_at or timezone.now())
         gift.refresh_from_db()
     return gift
 
@@ -360,12 +356,30 @@ def gift_from_manage_token(token: str) -> RecurringGift | None:
 
 
 def recurring_gift_cancel(*, gift: RecurringGift) -> bool:
-    """Stop a monthly gift at the gateway and here. Cancelling twice changes
-    nothing; returns whether this call cancelled it."""
+    """Stop a monthly gift at the gateway and here, and email the donor that it
+    ended (after the commit). Cancelling twice changes nothing and sends one
+    email; returns whether this call cancelled it."""
     if gift.status == RecurringGift.Status.CANCELLED:
         return False
     if gift.subscription_id:
         subscription_cancel(subscription_id=gift.subscription_id)
+    with transaction.atomic():
+        changed = _mark_ended(gift)
+    gift.refresh_from_db()
+    return changed
+
+
+# A gift that was charging (or trying to): its end is news to the donor. One
+# that never got its first payment ends without an email.
+GIVING = (RecurringGift.Status.ACTIVE, RecurringGift.Status.PAST_DUE)
+
+
+def _mark_ended(gift: RecurringGift, **fields: object) -> bool:
+    """Mark the gift cancelled, once (a guarded update), and when it was giving,
+    queue the donor's email for after the commit. Inside a transaction; returns
+    whether this call ended it."""
+    from donations.tasks import send_monthly_gift_cancelled  # tasks imports us
+
     changed = (
         RecurringGift.objects.filter(pk=gift.pk)
         .exclude(status=RecurringGift.Status.CANCELLED)
@@ -373,10 +387,55 @@ def recurring_gift_cancel(*, gift: RecurringGift) -> bool:
             status=RecurringGift.Status.CANCELLED,
             cancelled_at=timezone.now(),
             next_charge_date=None,
+            **fields,
         )
     )
-    gift.refresh_from_db()
+    if changed and gift.status in GIVING:
+        enqueue_on_commit(send_monthly_gift_cancelled, gift_id=gift.pk)
     return bool(changed)
+
+
+def recurring_gift_send_cancelled(
+    *, gift_id: int, raise_on_failure: bool = False
+) -> bool:
+    """Email the donor that their monthly gift ended (once: the gift's
+    `cancellation_email_sent_at`, checked under a row lock). Returns whether it
+    was sent; a failure is logged and leaves the mark empty."""
+    with locked_for_send():
+        gift = (
+            RecurringGift.objects.select_for_update(of=("self",))
+            .select_related("donor")
+            .get(pk=gift_id)
+        )
+        if (
+            gift.status != RecurringGift.Status.CANCELLED
+            or gift.cancellation_email_sent_at is not None
+            or not gift.donor.email
+        ):
+            return False
+        context = {
+            "gift": gift,
+            "donor": gift.donor,
+            "donate_url": absolute_url(reverse("donations:donate")),
+        }
+        try:
+            email_send_templated(
+                template="monthly_gift_cancelled",
+                subject=_("Your monthly gift to Redeeming Hope is canceled"),
+                to=[gift.donor.email],
+                context=context,
+            )
+        except Exception as error:
+            logger.exception(
+                "Could not send the cancellation of monthly gift %s", gift.pk
+            )
+            if raise_on_failure:
+                raise EmailNotSent(gift.pk) from error
+            return False
+        RecurringGift.objects.filter(pk=gift.pk).update(
+            cancellation_email_sent_at=timezone.now()
+        )
+    return True
 
 
 def recurring_gift_card_change_url(*, gift: RecurringGift, return_url: str) -> str:

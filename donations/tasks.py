@@ -6,7 +6,7 @@ checks the row's "sent" mark under a lock, so a repeated run sends nothing twice
 """
 
 from core.tasks import email_task
-from donations import receipts, statements
+from donations import monthly, receipts, statements
 from donations.models import Donor
 
 
@@ -32,3 +32,8 @@ def send_annual_statement(donor_id: int, year: int, resend: bool = False) -> boo
     return statements.statement_send(
         donor=donor, year=year, resend=resend, raise_on_failure=True
     )
+
+
+@email_task
+def send_monthly_gift_cancelled(gift_id: int) -> bool:
+    return monthly.recurring_gift_send_cancelled(gift_id=gift_id, raise_on_failure=True)

@@ -131,25 +131,30 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     if gift is None:
         raise Http404("No such monthly gift.")
     error = ""
+    confirm_cancel = False
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action == "cancel":
+            if action == "cancel" and gift.status != gift.Status.CANCELLED:
+                # Ask once, on a page of its own (no script needed).
+                confirm_cancel = True
+            elif action in ("cancel", "cancel-confirmed"):
                 monthly.recurring_gift_cancel(gift=gift)
                 messages.success(
                     request,
                     _("Your monthly gift is canceled. Thank you for all you gave."),
                 )
                 return redirect(request.path)
-            if action == "card":
+            elif action == "card":
                 return redirect(
                     monthly.recurring_gift_card_change_url(
                         gift=gift, return_url=request.build_absolute_uri()
                     )
                 )
-            return HttpResponseBadRequest(
-                "Unknown action.", content_type="text/plain; charset=utf-8"
-            )
+            else:
+                return HttpResponseBadRequest(
+                    "Unknown action.", content_type="text/plain; charset=utf-8"
+                )
         except (PaymentError, DonationError) as problem:
             error = str(problem)
     response = render(
@@ -159,6 +164,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "gift": gift,
             "charges": gift.donations.order_by("-date", "-pk")[:24],
             "error": error,
+            "confirm_cancel": confirm_cancel,
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

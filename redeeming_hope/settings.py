@@ -558,6 +558,17 @@ elif _email["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBacken
     # filemail:////var/mail/redeeming-hope: each email is written to a file in
     # that folder instead of being sent (trying a production-like setup).
     MAILERS["default"]["OPTIONS"] = {"file_path": _email["EMAIL_FILE_PATH"]}
+# Development: the console's emails are also kept in DEV_OUTBOX_DIR, where the
+# local page /dev/outbox/ reads them (core.outbox; a 404 with DEBUG off).
+DEV_OUTBOX_DIR = env.str("DEV_OUTBOX_DIR", default=str(BASE_DIR / "var" / "outbox"))
+if (
+    DEBUG
+    and _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+):
+    MAILERS["default"] = {
+        "BACKEND": "core.outbox.OutboxEmailBackend",
+        "OPTIONS": {"directory": DEV_OUTBOX_DIR},
+    }
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redeeming Hope <hello@redeeminghope.org>"
 )

@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from campaigns.sitemaps import SITEMAPS as CAMPAIGN_SITEMAPS
+from core import outbox
 from core.health import healthz
 from donations import views as donation_views
 from pages import views
@@ -45,6 +46,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For load balancers: no trailing slash, the path they are usually given.
     path("healthz", healthz, name="healthz"),
+    # Development only: the emails the site sent (404 unless DEBUG is on).
+    path("dev/outbox/", outbox.outbox_list, name="dev-outbox"),
+    path("dev/outbox/<str:name>/", outbox.outbox_detail, name="dev-outbox-email"),
+    path("dev/outbox/<str:name>/html/", outbox.outbox_html, name="dev-outbox-html"),
 ]
 
 if settings.DEBUG:

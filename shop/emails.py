@@ -14,15 +14,15 @@ actions call them directly.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.emails import email_send_templated
 from core.links import absolute_url
 from core.tasks import EmailNotSent, locked_for_send
 from shop.models import Order, OrderEvent, OrderRefund
+from shop.order_status import order_status_text
 from shop.selectors import shop_settings
 
 logger = logging.getLogger(__name__)
@@ -49,18 +49,16 @@ def _send_confirmation(order: Order, *, raise_on_failure: bool) -> bool:
         "lines": list(order.lines.all()),
         "status_url": absolute_url(order.get_absolute_url()),
         "pickup_instructions": shop_settings().pickup_instructions,
+        "status_text": order_status_text(order=order, status=Order.Status.PAID),
     }
     try:
-        message = EmailMultiAlternatives(
+        email_send_templated(
+            template="order_confirmation",
             subject=_("Your Redeeming Hope order %(number)s")
             % {"number": order.number},
-            body=render_to_string("emails/order_confirmation.txt", context),
             to=[order.email],
+            context=context,
         )
-        message.attach_alternative(
-            render_to_string("emails/order_confirmation.html", context), "text/html"
-        )
-        message.send()
     except Exception as error:
         logger.exception("Could not send the confirmation of order %s", order.number)
         if raise_on_failure:
@@ -70,20 +68,6 @@ def _send_confirmation(order: Order, *, raise_on_failure: bool) -> bool:
         confirmation_sent_at=timezone.now()
     )
     return True
-
-
-def _send(
-    *, template: str, subject: str, to: list[str], context: dict[str, object]
-) -> None:
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}.txt", context),
-        to=to,
-    )
-    message.attach_alternative(
-        render_to_string(f"emails/{template}.html", context), "text/html"
-    )
-    message.send()
 
 
 def _note_failure(event_id: int | None, what: str) -> None:
@@ -135,9 +119,10 @@ def order_send_step_email(*, event_id: int, raise_on_failure: bool = False) -> b
         "event": event,
         "status_url": absolute_url(order.get_absolute_url()),
         "pickup_instructions": shop_settings().pickup_instructions,
+        "status_text": order_status_text(order=order, status=event.status),
     }
     try:
-        _send(
+        email_send_templated(
             template=template,
             subject=subject % {"number": order.number},
             to=[order.email],
@@ -169,7 +154,7 @@ def order_notify_staff(
         "admin_url": absolute_url(reverse("admin:shop_order_change", args=[order.pk])),
     }
     try:
-        _send(
+        email_send_templated(
             template="order_staff_new",
             subject=_("New paid order %(number)s") % {"number": order.number},
             to=recipients,
@@ -212,9 +197,10 @@ def _send_refund(refund: OrderRefund, *, raise_on_failure: bool) -> bool:
             for item in refund.lines.select_related("line")
         ],
         "status_url": absolute_url(order.get_absolute_url()),
+        "status_text": order_status_text(order=order, up_to_refund=refund),
     }
     try:
-        _send(
+        email_send_templated(
             template="order_refunded",
             subject=_("A refund for your Redeeming Hope order %(number)s")
             % {"number": order.number},

@@ -20,9 +20,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.emails import email_send_templated
 from core.links import absolute_url
 from core.tasks import EmailNotSent, enqueue_on_commit
-from shop.emails import _send
 from shop.models import StockAdjustment, Variant
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def variant_send_low_stock(
         ),
     }
     try:
-        _send(
+        email_send_templated(
             template="stock_low",
             subject=_("Low stock: %(item)s") % {"item": variants[0]}
             if len(variants) == 1

@@ -36,6 +36,7 @@ from shop.forms import (
     PromoCodeForm,
 )
 from shop.models import Category, Order, Variant
+from shop.order_status import order_status_text
 from shop.pricing import calculate_totals
 from shop.promos import PromoInvalid, normalize_code, promo_check, promo_find
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
@@ -404,6 +405,7 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
         "shop/order_detail.html",
         {
             "order": order,
+            "status_text": order_status_text(order=order),
             "lines": list(order.lines.all()),
             "events": list(order.events.all()),
             "rates": shop_settings(request),

@@ -78,9 +78,14 @@ BRITISH_TO_AMERICAN = {
     "recognise": "recognize",
     "recognised": "recognized",
     "summarise": "summarize",
+    "tick": "check",
+    "ticked": "checked",
+    "untick": "uncheck",
     "travelled": "traveled",
     "travelling": "traveling",
     "whilst": "while",
+    "working day": "business day",
+    "working days": "business days",
 }
 WORD = re.compile(r"\b(" + "|".join(BRITISH_TO_AMERICAN) + r")\b", re.IGNORECASE)
 

@@ -77,12 +77,12 @@ def test_the_manage_link_shows_and_cancels_the_gift_once(client, monthly_gift):
     assert page.status_code == 200
     assert "$43.57" in html and "Cancel my monthly gift" in html
     assert "Change my card" in html
-    cancelled = client.post(url, {"action": "cancel"}, follow=True)
+    cancelled = client.post(url, {"action": "cancel-confirmed"}, follow=True)
     assert "Your monthly gift is canceled" in cancelled.content.decode()
     monthly_gift.refresh_from_db()
     assert monthly_gift.status == RecurringGift.Status.CANCELLED
     when = monthly_gift.cancelled_at
-    client.post(url, {"action": "cancel"})
+    client.post(url, {"action": "cancel-confirmed"})
     monthly_gift.refresh_from_db()
     assert monthly_gift.cancelled_at == when
     assert "Cancel my monthly gift" not in client.get(url).content.decode()

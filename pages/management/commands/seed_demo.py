@@ -12,8 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 
 from campaigns import demo as campaigns_demo
 from donations import demo as donations_demo
@@ -34,6 +35,13 @@ DEMO_ROLE_ACCOUNTS = {
 class Command(BaseCommand):
     help = "Load the demo content (safe to run again: it only adds what is missing)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--site",
+            default="http://127.0.0.1:8000",
+            help="The address the site is served at, for the links printed.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             awareness = pages_demo.seed() + campaigns_demo.seed()
@@ -47,6 +55,7 @@ class Command(BaseCommand):
 
         if settings.DEBUG:
             self._ensure_demo_staff()
+            self._print_outbox(options["site"])
         else:
             self.stdout.write("DEBUG is off: no demo staff account was created.")
 
@@ -77,3 +86,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo {role} login: {username} / {DEMO_PASSWORD}")
             )
+
+    def _print_outbox(self, site: str) -> None:
+        """Where the emails go in development (core.outbox)."""
+        if settings.MAILERS["default"]["BACKEND"] != "core.outbox.OutboxEmailBackend":
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Emails the site sends (not delivered): "
+                f"{site.rstrip('/')}{reverse('dev-outbox')}"
+            )
+        )
