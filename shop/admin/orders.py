@@ -380,6 +380,8 @@ class OrderAdmin(OrderToolsAdmin):
             return "-"
         url = reverse("admin:shop_order_fulfil", args=[obj.pk])
         labels = ", ".join(str(Order.Status(step).label) for step in steps)
+        if Order.Status.PACKED in steps:
+            labels = str(_("%(step)s, or packed and shipped") % {"step": labels})
         return format_html(
             '<a class="button" href="{}">{}</a>',
             url,
