@@ -14,13 +14,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_lists import PaymentModeFilter, test_payment_display
 from core.money import format_money
 from payments.models import (
+    KIND_NAMES,
     CheckoutSession,
     InvoicePayment,
     ProcessedEvent,
@@ -39,6 +42,21 @@ def money_or_dash(amount: Any, currency: str = "") -> str:
     if currency and currency.lower() != settings.CURRENCY.lower():
         shown = f"{shown} {currency.upper()}"
     return shown
+
+
+class PaymentForFilter(admin.SimpleListFilter):
+    """What the payment was for, in the words of the list's first column."""
+
+    title = _("payment for")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(KIND_NAMES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -96,12 +114,11 @@ class CheckoutSessionAdmin(ReadOnlyAdmin):
         "amount_display",
         "received_display",
         "fee_display",
-        "created_at",
+        "created_on",
     ]
     list_filter = [
         "status",
-        "kind",
-        "recurring_interval",
+        PaymentForFilter,
         "subscription_status",
         PaymentModeFilter,
         "created_at",
@@ -182,6 +199,10 @@ class CheckoutSessionAdmin(ReadOnlyAdmin):
             if title != _("Monthly gift") or obj is None or obj.is_recurring
         ]
 
+    @admin.display(description=_("created"), ordering="created_at")
+    def created_on(self, obj: CheckoutSession) -> str:
+        return date_format(timezone.localtime(obj.created_at), "M j, Y")
+
     @admin.display(description=_("amount"), ordering="amount_total")
     def amount_display(self, obj: CheckoutSession) -> str:
         return money_or_dash(obj.amount_total, obj.currency)
@@ -217,7 +238,7 @@ class InvoicePaymentAdmin(ReadOnlyAdmin):
         "fee_display",
         "paid_at",
     ]
-    list_filter = ["status", "kind", PaymentModeFilter, "created_at"]
+    list_filter = ["status", PaymentForFilter, PaymentModeFilter, "created_at"]
     search_fields = [
         "invoice_id",
         "subscription_id",

@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -314,10 +316,8 @@ class PromoCodeAdmin(admin.ModelAdmin):
         "discount",
         "minimum_display",
         "is_active",
-        "starts_at",
-        "ends_at",
+        "valid_display",
         "uses",
-        "max_uses",
     ]
     list_filter = ["is_active", "kind"]
     search_fields = ["code"]
@@ -350,9 +350,27 @@ class PromoCodeAdmin(admin.ModelAdmin):
     def minimum_display(self, obj: PromoCode) -> str:
         return format_money(obj.minimum_order) if obj.minimum_order else "-"
 
+    @admin.display(description=_("valid"), ordering="starts_at")
+    def valid_display(self, obj: PromoCode) -> str:
+        """The days it works, for the list (the times are on its page)."""
+
+        def day(moment: Any) -> str:
+            return date_format(timezone.localtime(moment), "M j, Y")
+
+        if obj.starts_at and obj.ends_at:
+            return f"{day(obj.starts_at)} – {day(obj.ends_at)}"
+        if obj.starts_at:
+            return str(_("from %(day)s")) % {"day": day(obj.starts_at)}
+        if obj.ends_at:
+            return str(_("until %(day)s")) % {"day": day(obj.ends_at)}
+        return str(_("always"))
+
     @admin.display(description=_("uses (paid orders)"), ordering="_uses")
-    def uses(self, obj: PromoCode) -> int:
-        return int(getattr(obj, "_uses", 0))
+    def uses(self, obj: PromoCode) -> str:
+        used = int(getattr(obj, "_uses", 0))
+        if obj.max_uses is None:
+            return str(used)
+        return str(_("%(used)s of %(limit)s")) % {"used": used, "limit": obj.max_uses}
 
     def has_delete_permission(
         self, request: HttpRequest, obj: PromoCode | None = None
