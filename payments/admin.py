@@ -78,23 +78,19 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        fieldsets = list(super().get_fieldsets(request, obj))
+        fieldsets: list[Any] = list(super().get_fieldsets(request, obj))
         if self.technical_fields and request.user.has_perm(SEES_TECHNICAL_DETAILS):
-            fieldsets.append(
-                (
-                    _("Technical details"),
-                    {"classes": ["collapse"], "fields": self.technical_fields},
-                )
-            )
+            technical = {"classes": ["collapse"], "fields": self.technical_fields}
+            fieldsets.append((_("Technical details"), technical))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        names = [
+        # Every field shown is read-only: these rows are the processor's record.
+        return [
             name
             for _title, options in self.get_fieldsets(request, obj)
             for name in options["fields"]
         ]
-        return names
 
     @admin.display(description=_("test payment"))
     def test_payment(self, obj: Any) -> str:

@@ -84,25 +84,31 @@ def sign_in(page: Page, live_server, django_user_model, role: str) -> None:
     expect(page.locator("#user-tools")).to_be_visible()
 
 
+MEASURE = """(money) => {
+    const doc = document.scrollingElement;
+    const results = document.querySelector(".results");
+    const box = results.getBoundingClientRect();
+    const table = document.querySelector("#result_list").getBoundingClientRect();
+    const cell = money && document.querySelector("#result_list .field-" + money);
+    const row = document.querySelectorAll("#result_list tbody tr:first-child > *");
+    const sidebar = document.querySelector("#nav-sidebar");
+    return {
+        page: doc.scrollWidth - doc.clientWidth,
+        results: results.scrollWidth - results.clientWidth,
+        table: Math.ceil(table.width - box.width),
+        money: cell ? Math.ceil(cell.getBoundingClientRect().right - box.right) : 0,
+        cols: [...row].map(
+            (c) => c.className + ":" + Math.round(c.getBoundingClientRect().width)
+        ).join(", "),
+        sidebar: getComputedStyle(sidebar).visibility,
+    };
+}"""
+
+
 def overflow(page: Page, money_column: str | None) -> dict:
-    return page.evaluate(
-        """(money) => {
-            const doc = document.scrollingElement;
-            const results = document.querySelector('.results');
-            const table = document.querySelector('#result_list');
-            const cell = money && document.querySelector('#result_list .field-' + money);
-            const box = results.getBoundingClientRect();
-            return {
-                page: doc.scrollWidth - doc.clientWidth,
-                results: results.scrollWidth - results.clientWidth,
-                table: Math.ceil(table.getBoundingClientRect().width - box.width),
-                money: cell ? Math.ceil(cell.getBoundingClientRect().right - box.right) : 0,
-                cols: [...document.querySelectorAll("#result_list tbody tr:first-child > *")].map(c => c.className + ":" + Math.round(c.getBoundingClientRect().width) + ":" + c.textContent.trim().slice(0, 40)).join(" , "),
-                sidebar: getComputedStyle(document.querySelector('#nav-sidebar')).visibility,
-            };
-        }""",
-        money_column,
-    )
+    """How far the page, the results and the money column reach past the
+    screen (0 or less: they fit), with each column's width to say why."""
+    return page.evaluate(MEASURE, money_column)
 
 
 @pytest.mark.parametrize("role", [None, *sorted({role for role, _ in LISTS.values()})])
