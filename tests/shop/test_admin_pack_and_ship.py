@@ -5,35 +5,18 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from shop.fulfilment import (
-    PACK_AND_SHIP,
-    TransitionRefused,
-    order_mark_paid,
-    order_pack_and_ship,
-)
+from shop.fulfilment import PACK_AND_SHIP, TransitionRefused, order_pack_and_ship
 from shop.models import Order, OrderEvent
-from shop.services import order_create_from_cart
-from tests.shop.factories import VariantFactory, checkout_data
+from tests.staff.role_users import paid_order
 
 pytestmark = pytest.mark.django_db
 S = Order.Status
 
 
 @pytest.fixture
-def make_paid(outcome, django_capture_on_commit_callbacks):
-    def make(delivery_method: str = "ship") -> Order:
-        variant = VariantFactory(stock=5)
-        order = order_create_from_cart(
-            cart={variant.pk: 1},
-            customer=checkout_data(delivery_method=delivery_method),
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            order_mark_paid(order_number=order.number, outcome=outcome(order))
-        mail.outbox.clear()
-        order.refresh_from_db()
-        return order
-
-    return make
+def make_paid():
+    # Paid outside a captured commit: no confirmation email in the outbox.
+    return paid_order
 
 
 def steps(order: Order) -> list[str]:
