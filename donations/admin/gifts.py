@@ -330,6 +330,13 @@ class DonationAdmin(admin.ModelAdmin):
                     ),
                 )
                 response.context_data["totals"] = {
+                    # The list's default (PaymentFilter) leaves them out: say so.
+                    "unpaid_link": ""
+                    if PaymentFilter.parameter_name in request.GET
+                    or "status__exact" in request.GET
+                    else changelist.get_query_string(
+                        {PaymentFilter.parameter_name: "not_completed"}
+                    ),
                     "gifts": totals["gifts"],
                     "unpaid": totals["unpaid"],
                     "paid": format_money(totals["paid"]),

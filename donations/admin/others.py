@@ -233,6 +233,16 @@ class HomeFundAdmin(admin.ModelAdmin):
 
 @admin.register(DonationPreset)
 class DonationPresetAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "frequency", "amount", "display_order", "is_active"]
+    list_display = [
+        "__str__",
+        "frequency",
+        "amount_display",
+        "display_order",
+        "is_active",
+    ]
     list_editable = ["display_order", "is_active"]
     list_filter = ["frequency", "is_active"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: DonationPreset) -> str:
+        return format_money(obj.amount)

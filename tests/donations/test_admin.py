@@ -78,6 +78,8 @@ def test_the_list_and_its_totals_show_paid_gifts_by_default(admin_client):
     assert "By payment" in html
     assert re.search(r'<li class="selected">\s*<a [^>]*>Paid \(default\)</a>', html)
     assert "Not completed (left or declined)" in html
+    assert "Checkouts that were never paid are hidden:" in html
+    assert '<a href="?payment=not_completed">show them</a>' in html
 
 
 def test_unpaid_attempts_are_one_click_away_and_never_in_the_paid_total(
@@ -91,6 +93,7 @@ def test_unpaid_attempts_are_one_click_away_and_never_in_the_paid_total(
     html = admin_client.get(changelist, {"payment": "all"}).content.decode()
     assert "3 gift(s) shown: $100.00 paid; $98.25 counted" in html
     assert "2 of them were not completed" in html
+    assert "never paid are hidden" not in html
 
 
 def test_choosing_a_status_shows_it_whatever_the_payment_filter(admin_client):
@@ -252,3 +255,13 @@ def test_one_home_fund_only(admin_client):
     HomeFundFactory()
     assert admin_client.get(reverse("admin:donations_homefund_add")).status_code == 403
     assert HomeFund.objects.count() == 1
+
+
+def test_preset_amounts_show_as_money(admin_client):
+    from donations.models import DonationPreset
+
+    DonationPreset.objects.create(frequency="one_time", amount=Decimal("1000"))
+    html = admin_client.get(
+        reverse("admin:donations_donationpreset_changelist")
+    ).content.decode()
+    assert '<td class="field-amount_display">$1,000.00</td>' in html
