@@ -230,7 +230,7 @@ class Campaign(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=80,
         unique=True,
         help_text=_("The last part of the page's address. Changing it breaks links."),

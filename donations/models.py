@@ -58,7 +58,9 @@ class DonationPreset(models.Model):
         _("frequency"), max_length=10, choices=Frequency.choices
     )
     amount = models.DecimalField(_("amount"), **MONEY)
-    display_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    display_order = models.PositiveSmallIntegerField(
+        _("order on the page"), default=0, help_text=_("Lower numbers come first.")
+    )
     is_active = models.BooleanField(
         _("shown on the donate page"),
         default=True,

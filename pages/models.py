@@ -18,7 +18,7 @@ class Page(models.Model):
     """
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
     meta_description = models.CharField(
         _("meta description"),
         max_length=300,

@@ -1,10 +1,12 @@
 """Site-wide pages: home, the standing pages staff edit, error pages, robots.txt."""
 
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -107,6 +109,17 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # A volunteer refused an admin page stays in the admin, with a way back to
+    # its index; everyone else gets the site's own page.
+    user = getattr(request, "user", None)
+    if (
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and request.path.startswith(reverse("admin:index"))
+    ):
+        context = {**admin.site.each_context(request), "title": _("Not allowed")}
+        return render(request, "admin/403.html", context, status=403)
     return render(request, "403.html", status=403)
 
 

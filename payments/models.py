@@ -8,6 +8,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# What each app's checkouts are for (the `kind` they register), in plain words
+# for staff. An order's reference is its order number, which staff know; a
+# gift's is a random token, so a gift's name leaves it out.
+KIND_NAMES = {
+    "order": _("Order"),
+    "donation": _("One-time gift"),
+    "recurring_gift": _("Monthly gift"),
+}
+PLAIN_REFERENCES = {"order"}
+
+
+def payment_name(kind: str, reference: str) -> str:
+    """ "Order RH-1042", "Monthly gift": what staff call a payment."""
+    name = KIND_NAMES.get(kind)
+    if name is None:
+        return f"{kind} {reference}"
+    if kind in PLAIN_REFERENCES:
+        return f"{name} {reference}"
+    return str(name)
+
 
 class CheckoutSession(models.Model):
     """
@@ -125,7 +145,8 @@ class CheckoutSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session_id} ({self.kind} {self.reference})"
+        # Admin titles and breadcrumbs: the processor's id is not a name.
+        return payment_name(self.kind, self.reference)
 
     @property
     def is_local(self) -> bool:
@@ -191,7 +212,7 @@ class InvoicePayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invoice_id} ({self.kind} {self.reference})"
+        return payment_name(self.kind, self.reference)
 
 
 class ProcessedEvent(models.Model):

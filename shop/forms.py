@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import HoneypotForm
 from shop.cart import MAX_QUANTITY
+from shop.fulfilment import PACK_AND_SHIP
 from shop.models import Order, Product, StockAdjustment, Variant
 from shop.services import CheckoutData
 from shop.us import STATE_CHOICES, normalize_zip
@@ -241,13 +242,20 @@ class FulfilmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)
-        status.choices = [(step, Order.Status(step).label) for step in steps]
-        if len(steps) == 1:
+        choices: list[tuple[str, Any]] = [
+            (step, Order.Status(step).label) for step in steps
+        ]
+        if Order.Status.PACKED in steps:
+            choices.append(
+                (PACK_AND_SHIP, _("Packed and shipped (one step, with the tracking)"))
+            )
+        status.choices = choices
+        if len(choices) == 1:
             self.fields["status"].initial = steps[0]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("status") == Order.Status.SHIPPED:
+        if data.get("status") in (Order.Status.SHIPPED, PACK_AND_SHIP):
             if not data.get("carrier"):
                 self.add_error("carrier", _("Choose the carrier."))
             if not (data.get("tracking_number") or "").strip():

@@ -393,6 +393,35 @@ def order_transition(
     return order
 
 
+# The fulfil page's one-step choice for an order about to be packed: the
+# volunteer who packs it often posts it the same hour.
+PACK_AND_SHIP = "packed_and_shipped"
+
+
+def order_pack_and_ship(
+    *,
+    order: Order,
+    carrier: str,
+    tracking_number: str,
+    by: "Actor" = None,
+    note: str = "",
+) -> Order:
+    """Packed and shipped in one step: both steps in the history, in one
+    transaction (a refused shipment leaves the order as it was, not packed),
+    and the buyer's shipped email goes once, after the commit. The note goes
+    with the shipped step, the one the buyer is told of."""
+    with transaction.atomic():
+        order_transition(order=order, status=Order.Status.PACKED, by=by)
+        return order_transition(
+            order=order,
+            status=Order.Status.SHIPPED,
+            by=by,
+            note=note,
+            carrier=carrier,
+            tracking_number=tracking_number,
+        )
+
+
 def orders_transition(
     *, orders: Any, status: str, by: "Actor" = None
 ) -> tuple[list[Order], list[tuple[Order, str]]]:

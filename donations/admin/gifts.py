@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import PaymentModeFilter, test_payment_display
 from core.money import format_money
 from core.spreadsheets import csv_response
 from donations import selectors, services
@@ -33,13 +34,19 @@ EXPORT = "donations.export_donation"
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
 COUNTED = [Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED]
+# Money was taken (some may have been given back since): what the list's
+# "paid" total adds up.
+RECEIVED = [*COUNTED, Donation.Status.REFUNDED]
+# Checkouts a donor opened and never paid (left, or the card was declined):
+# hidden from the list, its totals and its export unless staff ask for them.
+NOT_COMPLETED = [Donation.Status.PENDING, Donation.Status.FAILED]
 
 PAYMENT_FIELDS = [
     "checkout_session_id",
     "invoice_id",
     "payment_intent_id",
     "charge_id",
-    "livemode",
+    "test_payment",
 ]
 MONEY_FIELDS = [
     "amount",
@@ -98,6 +105,46 @@ class OfflineGiftForm(forms.ModelForm):
         return cleaned
 
 
+class PaymentFilter(admin.SimpleListFilter):
+    """Paid gifts by default: a donor who opened the payment page and left is
+    not a gift. A payment under review stays in view (money arrived)."""
+
+    title = _("payment")
+    parameter_name = "payment"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("not_completed", _("Not completed (left or declined)")),
+            ("all", _("All")),
+        ]
+
+    def choices(self, changelist: Any) -> Any:
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Paid (default)"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Donation]
+    ) -> QuerySet[Donation]:
+        if self.value() == "all":
+            return queryset
+        if self.value() == "not_completed":
+            return queryset.filter(status__in=NOT_COMPLETED)
+        if "status__exact" in request.GET:  # a status chosen in the filter below
+            return queryset
+        return queryset.exclude(status__in=NOT_COMPLETED)
+
+
 @admin.register(Donation)
 class DonationAdmin(admin.ModelAdmin):
     list_display = [
@@ -107,7 +154,14 @@ class DonationAdmin(admin.ModelAdmin):
         "source",
         "status",
     ]
-    list_filter = ["status", "frequency", "source", "date", "livemode"]
+    list_filter = [
+        PaymentFilter,
+        "status",
+        "frequency",
+        "source",
+        "date",
+        PaymentModeFilter,
+    ]
     search_fields = [
         "donor__name",
         "donor__email",
@@ -121,7 +175,7 @@ class DonationAdmin(admin.ModelAdmin):
     list_select_related = ["donor"]
     autocomplete_fields = ["donor"]
     date_hierarchy = "date"
-    actions = ["resend_receipts", "export_csv"]
+    actions = ["resend_receipts", "export_csv", "export_all_csv"]
     fieldsets = [
         (None, {"fields": ["donor", "status", "frequency", "source", "method"]}),
         (
@@ -143,7 +197,7 @@ class DonationAdmin(admin.ModelAdmin):
         ),
         (_("Receipt"), {"fields": ["receipt_number", "receipt_sent_at", "note"]}),
         (
-            _("Payment details"),
+            _("Technical details"),
             {
                 "classes": ["collapse"],
                 "fields": ["reference", "recurring_gift", *PAYMENT_FIELDS],
@@ -235,6 +289,10 @@ class DonationAdmin(admin.ModelAdmin):
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(EXPORT)
 
+    @admin.display(description=_("test payment"))
+    def test_payment(self, obj: Donation) -> str:
+        return test_payment_display(obj)
+
     @admin.display(description=_("date"), ordering="date")
     def paid_on(self, obj: Donation) -> str:
         if obj.date:
@@ -255,10 +313,13 @@ class DonationAdmin(admin.ModelAdmin):
         if isinstance(response, TemplateResponse) and response.context_data:
             changelist = response.context_data.get("cl")
             if changelist is not None:
+                received = Q(status__in=RECEIVED)
                 totals = changelist.queryset.aggregate(
                     gifts=Count("pk"),
-                    charged=Coalesce(
-                        Sum("amount") + Sum("fee_covered"),
+                    unpaid=Count("pk", filter=Q(status__in=NOT_COMPLETED)),
+                    paid=Coalesce(
+                        Sum("amount", filter=received)
+                        + Sum("fee_covered", filter=received),
                         Value(ZERO),
                         output_field=MONEY,
                     ),
@@ -269,8 +330,16 @@ class DonationAdmin(admin.ModelAdmin):
                     ),
                 )
                 response.context_data["totals"] = {
+                    # The list's default (PaymentFilter) leaves them out: say so.
+                    "unpaid_link": ""
+                    if PaymentFilter.parameter_name in request.GET
+                    or "status__exact" in request.GET
+                    else changelist.get_query_string(
+                        {PaymentFilter.parameter_name: "not_completed"}
+                    ),
                     "gifts": totals["gifts"],
-                    "charged": format_money(totals["charged"]),
+                    "unpaid": totals["unpaid"],
+                    "paid": format_money(totals["paid"]),
                     "net": format_money(totals["net"]),
                 }
         return response
@@ -291,10 +360,26 @@ class DonationAdmin(admin.ModelAdmin):
             messages.SUCCESS if not skipped else messages.WARNING,
         )
 
-    @admin.action(description=_("Export selected gifts as CSV"), permissions=["export"])
+    @admin.action(
+        description=_("Export selected paid gifts as CSV"), permissions=["export"]
+    )
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[Donation]
     ) -> HttpResponse:
+        """Gifts only: checkouts a donor never paid stay out of the file even
+        when the list shows them."""
+        return self._csv(queryset.exclude(status__in=NOT_COMPLETED))
+
+    @admin.action(
+        description=_("Export selected gifts as CSV, unpaid attempts included"),
+        permissions=["export"],
+    )
+    def export_all_csv(
+        self, request: HttpRequest, queryset: QuerySet[Donation]
+    ) -> HttpResponse:
+        return self._csv(queryset)
+
+    def _csv(self, queryset: QuerySet[Donation]) -> HttpResponse:
         rows = (
             [
                 d.date.isoformat() if d.date else "",
@@ -313,7 +398,7 @@ class DonationAdmin(admin.ModelAdmin):
                 "yes" if d.is_anonymous else "no",
                 d.get_dedication_display() if d.dedication else "",
                 d.dedication_name,
-                "live" if d.livemode else "test",
+                test_payment_display(d),
             ]
             for d in queryset.select_related("donor").order_by("date", "pk")
         )
@@ -336,7 +421,7 @@ class DonationAdmin(admin.ModelAdmin):
                 "anonymous",
                 "dedication",
                 "honoree",
-                "mode",
+                "test payment",
             ],
             rows=rows,
         )

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import PaymentModeFilter, test_payment_display
 from core.money import format_money
 from donations import monthly, selectors
 from donations.admin.gifts import COUNTED, MONEY, ZERO
@@ -83,8 +84,14 @@ class DonorAdmin(admin.ModelAdmin):
 
 @admin.register(RecurringGift)
 class RecurringGiftAdmin(admin.ModelAdmin):
-    list_display = ["donor", "amount_display", "status", "next_charge_date", "livemode"]
-    list_filter = ["status", "livemode"]
+    list_display = [
+        "donor",
+        "amount_display",
+        "status",
+        "next_charge_date",
+        "test_payment",
+    ]
+    list_filter = ["status", PaymentModeFilter]
     search_fields = ["donor__name", "donor__email", "subscription_id", "customer_id"]
     list_select_related = ["donor"]
     readonly_fields = [
@@ -95,12 +102,14 @@ class RecurringGiftAdmin(admin.ModelAdmin):
         "status",
         "subscription_id",
         "customer_id",
-        "livemode",
+        "test_payment",
         "next_charge_date",
         "created_at",
         "cancelled_at",
     ]
 
+    # Shown as "test payment: yes / no" (above), never as a box to tick.
+    exclude = ["livemode"]
     actions = ["cancel_gifts", "charge_next_month", "fail_next_month"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -179,6 +188,10 @@ class RecurringGiftAdmin(admin.ModelAdmin):
     ) -> None:
         self._test_charge(request, queryset, succeed=False)
 
+    @admin.display(description=_("test payment"))
+    def test_payment(self, obj: RecurringGift) -> str:
+        return test_payment_display(obj)
+
     @admin.display(description=_("each month"), ordering="amount")
     def amount_display(self, obj: RecurringGift) -> str:
         return format_money(obj.charged_amount)
@@ -220,6 +233,16 @@ class HomeFundAdmin(admin.ModelAdmin):
 
 @admin.register(DonationPreset)
 class DonationPresetAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "frequency", "amount", "display_order", "is_active"]
+    list_display = [
+        "__str__",
+        "frequency",
+        "amount_display",
+        "display_order",
+        "is_active",
+    ]
     list_editable = ["display_order", "is_active"]
     list_filter = ["frequency", "is_active"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: DonationPreset) -> str:
+        return format_money(obj.amount)

@@ -1,6 +1,7 @@
 """The catalogue in the admin: categories, products with their variants and
 pictures, stock adjusted with a reason, promo codes and the one settings row."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -18,11 +19,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core.images import picture_for
+from core.money import format_money
 from shop.forms import (
     StockAdjustmentForm,
 )
@@ -37,6 +41,12 @@ from shop.models import (
 )
 from shop.promos import PAID_STATUSES
 from shop.stock import StockRefused, variant_adjust_stock
+
+
+def format_percent(value: Decimal) -> str:
+    """10 -> "10%", 6.25 -> "6.25%": a percentage as staff write it."""
+    shown = f"{Decimal(value).normalize():f}"
+    return f"{shown}%"
 
 
 @admin.register(Category)
@@ -212,8 +222,8 @@ class VariantAdmin(admin.ModelAdmin):
         "product",
         "size",
         "colour",
-        "price",
-        "unit_cost",
+        "price_display",
+        "cost_display",
         "stock",
         "low_stock_threshold",
         "is_active",
@@ -234,6 +244,14 @@ class VariantAdmin(admin.ModelAdmin):
     @admin.display(description=_("stock history"))
     def adjust_link(self, obj: Variant) -> str | SafeString:
         return adjust_stock_link(obj)
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj: Variant) -> str:
+        return format_money(obj.price)
+
+    @admin.display(description=_("cost to us"), ordering="unit_cost")
+    def cost_display(self, obj: Variant) -> str:
+        return format_money(obj.unit_cost)
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -295,13 +313,11 @@ class VariantAdmin(admin.ModelAdmin):
 class PromoCodeAdmin(admin.ModelAdmin):
     list_display = [
         "code",
-        "kind",
-        "value",
+        "discount",
+        "minimum_display",
         "is_active",
-        "starts_at",
-        "ends_at",
+        "valid_display",
         "uses",
-        "max_uses",
     ]
     list_filter = ["is_active", "kind"]
     search_fields = ["code"]
@@ -324,9 +340,37 @@ class PromoCodeAdmin(admin.ModelAdmin):
             .annotate(_uses=Count("orders", filter=Q(orders__status__in=PAID_STATUSES)))
         )
 
+    @admin.display(description=_("discount"), ordering="value")
+    def discount(self, obj: PromoCode) -> str:
+        if obj.kind == PromoCode.Kind.PERCENT:
+            return str(_("%(percent)s off")) % {"percent": format_percent(obj.value)}
+        return str(_("%(amount)s off")) % {"amount": format_money(obj.value)}
+
+    @admin.display(description=_("minimum order"), ordering="minimum_order")
+    def minimum_display(self, obj: PromoCode) -> str:
+        return format_money(obj.minimum_order) if obj.minimum_order else "-"
+
+    @admin.display(description=_("valid"), ordering="starts_at")
+    def valid_display(self, obj: PromoCode) -> str:
+        """The days it works, for the list (the times are on its page)."""
+
+        def day(moment: Any) -> str:
+            return date_format(timezone.localtime(moment), "M j, Y")
+
+        if obj.starts_at and obj.ends_at:
+            return f"{day(obj.starts_at)} – {day(obj.ends_at)}"
+        if obj.starts_at:
+            return str(_("from %(day)s")) % {"day": day(obj.starts_at)}
+        if obj.ends_at:
+            return str(_("until %(day)s")) % {"day": day(obj.ends_at)}
+        return str(_("always"))
+
     @admin.display(description=_("uses (paid orders)"), ordering="_uses")
-    def uses(self, obj: PromoCode) -> int:
-        return int(getattr(obj, "_uses", 0))
+    def uses(self, obj: PromoCode) -> str:
+        used = int(getattr(obj, "_uses", 0))
+        if obj.max_uses is None:
+            return str(used)
+        return str(_("%(used)s of %(limit)s")) % {"used": used, "limit": obj.max_uses}
 
     def has_delete_permission(
         self, request: HttpRequest, obj: PromoCode | None = None
@@ -342,12 +386,26 @@ class PromoCodeAdmin(admin.ModelAdmin):
 class ShopSettingsAdmin(admin.ModelAdmin):
     list_display = [
         "__str__",
-        "flat_shipping_rate",
-        "free_shipping_threshold",
-        "sales_tax_rate",
+        "shipping_display",
+        "free_from_display",
+        "tax_rate_display",
         "taxed_states",
         "local_pickup_enabled",
     ]
+
+    @admin.display(description=_("flat shipping rate"))
+    def shipping_display(self, obj: ShopSettings) -> str:
+        return format_money(obj.flat_shipping_rate)
+
+    @admin.display(description=_("free shipping from"))
+    def free_from_display(self, obj: ShopSettings) -> str:
+        if obj.free_shipping_threshold is None:
+            return str(_("never"))
+        return format_money(obj.free_shipping_threshold)
+
+    @admin.display(description=_("sales tax rate"))
+    def tax_rate_display(self, obj: ShopSettings) -> str:
+        return format_percent(obj.sales_tax_rate * 100)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One settings row, added by a role that may add it.

@@ -33,8 +33,10 @@ from shop.forms import (
     ReportPeriodForm,
 )
 from shop.fulfilment import (
+    PACK_AND_SHIP,
     TransitionRefused,
     next_steps,
+    order_pack_and_ship,
     order_transition,
     orders_transition,
 )
@@ -114,15 +116,25 @@ class OrderToolsAdmin(admin.ModelAdmin):
         steps = next_steps(order)
         form = FulfilmentForm(request.POST or None, steps=steps)
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             try:
-                order_transition(
-                    order=order,
-                    status=form.cleaned_data["status"],
-                    by=request.user,
-                    note=form.cleaned_data["note"],
-                    carrier=form.cleaned_data["carrier"],
-                    tracking_number=form.cleaned_data["tracking_number"],
-                )
+                if data["status"] == PACK_AND_SHIP:
+                    order_pack_and_ship(
+                        order=order,
+                        by=request.user,
+                        note=data["note"],
+                        carrier=data["carrier"],
+                        tracking_number=data["tracking_number"],
+                    )
+                else:
+                    order_transition(
+                        order=order,
+                        status=data["status"],
+                        by=request.user,
+                        note=data["note"],
+                        carrier=data["carrier"],
+                        tracking_number=data["tracking_number"],
+                    )
             except TransitionRefused as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

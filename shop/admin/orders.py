@@ -18,6 +18,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -84,10 +86,10 @@ ALWAYS_READ_ONLY = [
 class OrderAdmin(OrderToolsAdmin):
     list_display = [
         "number",
-        "created_at",
+        "created_on",
         "name",
         "status_display",
-        "delivery_method",
+        "delivery_display",
         "item_count",
         "total_display",
         "paid_display",
@@ -251,11 +253,25 @@ class OrderAdmin(OrderToolsAdmin):
             )
         return str(obj.get_status_display())
 
+    @admin.display(description=_("created"), ordering="created_at")
+    def created_on(self, obj: Order) -> str:
+        return date_format(timezone.localtime(obj.created_at), "M j, Y")
+
+    @admin.display(description=_("delivery"), ordering="delivery_method")
+    def delivery_display(self, obj: Order) -> str:
+        if obj.delivery_method == Order.Delivery.PICKUP:
+            return str(_("Pickup"))
+        return str(_("Ship"))
+
     @admin.display(description=_("paid"))
     def paid_display(self, obj: Order) -> str:
+        """What the processor reported, with its currency when it is not ours."""
         if obj.amount_paid is None:
             return "-"
-        return f"{format_money(obj.amount_paid)} {obj.currency_paid}".strip()
+        currency = obj.currency_paid
+        if currency.lower() == settings.CURRENCY.lower():
+            currency = ""
+        return f"{format_money(obj.amount_paid)} {currency}".strip()
 
     @admin.display(description=_("payment check"))
     def payment_check(self, obj: Order) -> str | SafeString:
@@ -380,6 +396,8 @@ class OrderAdmin(OrderToolsAdmin):
             return "-"
         url = reverse("admin:shop_order_fulfil", args=[obj.pk])
         labels = ", ".join(str(Order.Status(step).label) for step in steps)
+        if Order.Status.PACKED in steps:
+            labels = str(_("%(step)s, or packed and shipped") % {"step": labels})
         return format_html(
             '<a class="button" href="{}">{}</a>',
             url,

@@ -23,8 +23,15 @@ MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=80)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=80,
+        unique=True,
+        help_text=_("The last part of the category's address, e.g. t-shirts."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order in the shop"), default=0, help_text=_("Lower numbers come first.")
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -48,12 +55,19 @@ class Product(models.Model):
         related_name="products",
     )
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The last part of the product page's address. Changing it breaks links."
+        ),
+    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown: **bold**, lists, links.")
     )
     is_active = models.BooleanField(
-        _("on sale"), default=True, help_text=_("Untick to hide it from the shop.")
+        _("on sale"), default=True, help_text=_("Uncheck to hide it from the shop.")
     )
     is_featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Shown first and on the home page.")
@@ -94,7 +108,9 @@ class ProductImage(models.Model):
         max_length=250,
         help_text=_("What the image shows, for people who cannot see it."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first.")
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -137,7 +153,9 @@ class Variant(models.Model):
         help_text=_("Staff are warned when the stock falls to this number."),
     )
     is_active = models.BooleanField(_("on sale"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first.")
+    )
 
     objects = VariantQuerySet.as_manager()
 
@@ -168,6 +186,13 @@ class Variant(models.Model):
         return " / ".join(part for part in (self.size, self.colour) if part)
 
 
+# The pickup instructions a new shop starts with (staff edit them).
+PICKUP_INSTRUCTIONS = (
+    "We will email you within two business days to arrange a time to "
+    "collect your order in Louisville."
+)
+
+
 class ShopSettings(models.Model):
     """One row, edited in the admin: what delivery and tax cost the buyer, and
     what postage costs us. Read it with `shop.selectors.shop_settings()`."""
@@ -189,8 +214,7 @@ class ShopSettings(models.Model):
     pickup_instructions = models.TextField(
         _("pickup instructions"),
         blank=True,
-        default="We will email you within two working days to arrange a time to "
-        "collect your order in Louisville.",
+        default=PICKUP_INSTRUCTIONS,
         help_text=_("Shown at checkout and in the confirmation email."),
     )
     sales_tax_rate = models.DecimalField(

@@ -22,7 +22,7 @@ class PromoCode(models.Model):
         unique=True,
         help_text=_("What buyers type, e.g. WEARBLUE10 (capitals do not matter)."),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("type of discount"), max_length=10, choices=Kind.choices)
     value = models.DecimalField(
         _("value"), **MONEY, help_text=_("10 is 10% (percentage) or $10.00 (fixed).")
     )

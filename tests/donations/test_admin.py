@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -46,7 +47,100 @@ def test_the_list_shows_the_total_of_what_it_shows(admin_client):
         reverse("admin:donations_donation_changelist"), {"status__exact": "paid"}
     )
     html = response.content.decode()
-    assert "2 gift(s) shown: $150.00 charged; $145.05 counted" in html
+    assert "2 gift(s) shown: $150.00 paid; $145.05 counted" in html
+
+
+def unpaid_attempts():
+    """Two checkouts never paid (one left, one declined) beside a paid gift."""
+    DonationFactory(amount=Decimal("100.00"), donor=DonorFactory(name="Paid Pat"))
+    DonationFactory(
+        amount=Decimal("5000.00"),
+        status=Donation.Status.PENDING,
+        processor_fee=None,
+        donor=DonorFactory(name="Left Lee"),
+    )
+    DonationFactory(
+        amount=Decimal("50.00"),
+        status=Donation.Status.FAILED,
+        processor_fee=None,
+        donor=DonorFactory(name="Declined Dee"),
+    )
+
+
+def test_the_list_and_its_totals_show_paid_gifts_by_default(admin_client):
+    unpaid_attempts()
+    html = admin_client.get(reverse("admin:donations_donation_changelist")).content
+    html = html.decode()
+    assert "1 gift(s) shown: $100.00 paid; $98.25 counted" in html
+    assert "Paid Pat" in html
+    assert "Left Lee" not in html and "Declined Dee" not in html
+    # The filter that hides them says so, with the default chosen.
+    assert "By payment" in html
+    assert re.search(r'<li class="selected">\s*<a [^>]*>Paid \(default\)</a>', html)
+    assert "Not completed (left or declined)" in html
+    assert "Checkouts that were never paid are hidden:" in html
+    assert '<a href="?payment=not_completed">show them</a>' in html
+
+
+def test_unpaid_attempts_are_one_click_away_and_never_in_the_paid_total(
+    admin_client,
+):
+    unpaid_attempts()
+    changelist = reverse("admin:donations_donation_changelist")
+    html = admin_client.get(changelist, {"payment": "not_completed"}).content.decode()
+    assert "Left Lee" in html and "Declined Dee" in html and "Paid Pat" not in html
+    assert "2 gift(s) shown: $0.00 paid" in html
+    html = admin_client.get(changelist, {"payment": "all"}).content.decode()
+    assert "3 gift(s) shown: $100.00 paid; $98.25 counted" in html
+    assert "2 of them were not completed" in html
+    assert "never paid are hidden" not in html
+
+
+def test_choosing_a_status_shows_it_whatever_the_payment_filter(admin_client):
+    unpaid_attempts()
+    html = admin_client.get(
+        reverse("admin:donations_donation_changelist"), {"status__exact": "pending"}
+    ).content.decode()
+    assert "Left Lee" in html and "Paid Pat" not in html
+
+
+def export(admin_client, action: str) -> list[list[str]]:
+    pks = list(Donation.objects.values_list("pk", flat=True))
+    response = admin_client.post(
+        reverse("admin:donations_donation_changelist") + "?payment=all",
+        {"action": action, "_selected_action": pks},
+    )
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_csv_exports_paid_gifts_unless_asked_for_unpaid_attempts(admin_client):
+    unpaid_attempts()
+    rows = export(admin_client, "export_csv")
+    assert [row[1] for row in rows[1:]] == ["Paid Pat"]
+    rows = export(admin_client, "export_all_csv")
+    assert sorted(row[1] for row in rows[1:]) == [
+        "Declined Dee",
+        "Left Lee",
+        "Paid Pat",
+    ]
+
+
+def test_test_payments_read_as_plain_words(admin_client):
+    DonationFactory(livemode=False, donor=DonorFactory(name="Test Tess"))
+    DonationFactory(livemode=True, donor=DonorFactory(name="Real Rae"))
+    changelist = reverse("admin:donations_donation_changelist")
+    html = admin_client.get(changelist).content.decode()
+    assert "By test payment" in html and "live mode" not in html.lower()
+    html = admin_client.get(changelist, {"test": "yes"}).content.decode()
+    assert "Test Tess" in html and "Real Rae" not in html
+    rows = export(admin_client, "export_csv")
+    assert rows[0][-1] == "test payment"
+    assert sorted(row[-1] for row in rows[1:]) == ["no", "yes"]
+    gift = Donation.objects.get(donor__name="Test Tess")
+    html = admin_client.get(
+        reverse("admin:donations_donation_change", args=[gift.pk])
+    ).content.decode()
+    assert "Test payment:" in html and "Live mode" not in html
 
 
 def test_staff_record_a_check_gift_that_counts_and_is_receipted(
@@ -161,3 +255,13 @@ def test_one_home_fund_only(admin_client):
     HomeFundFactory()
     assert admin_client.get(reverse("admin:donations_homefund_add")).status_code == 403
     assert HomeFund.objects.count() == 1
+
+
+def test_preset_amounts_show_as_money(admin_client):
+    from donations.models import DonationPreset
+
+    DonationPreset.objects.create(frequency="one_time", amount=Decimal("1000"))
+    html = admin_client.get(
+        reverse("admin:donations_donationpreset_changelist")
+    ).content.decode()
+    assert '<td class="field-amount_display">$1,000.00</td>' in html

@@ -14,8 +14,8 @@ def test_sessions_are_searchable_by_stripe_ids(admin_client):
     url = reverse("admin:payments_checkoutsession_changelist")
     for term in ["pi_wanted", wanted.session_id, wanted.reference]:
         html = admin_client.get(url, {"q": term}).content.decode()
-        assert wanted.session_id in html
-        assert other.session_id not in html
+        assert wanted.reference in html
+        assert other.reference not in html
 
 
 def test_events_are_searchable_by_event_id(admin_client):
@@ -62,7 +62,45 @@ def test_monthly_charges_are_searchable_by_stripe_ids(admin_client):
     url = reverse("admin:payments_invoicepayment_changelist")
     for term in ["in_test_1", "sub_test_1", "pi_test_1"]:
         html = admin_client.get(url, {"q": term}).content.decode()
-        assert wanted.invoice_id in html
-        assert other.invoice_id not in html
+        assert wanted.reference in html
+        assert other.reference not in html
     change = reverse("admin:payments_invoicepayment_change", args=[wanted.pk])
     assert admin_client.post(change, {"amount": "1"}).status_code == 403
+
+
+def test_the_session_list_names_payments_plainly_with_money_as_money(admin_client):
+    from decimal import Decimal
+
+    CheckoutSessionFactory(
+        local=True,
+        kind="order",
+        reference="RH-1042",
+        amount_total=Decimal("25"),
+        amount_received=Decimal("25"),
+        currency_received="USD",
+        fee=Decimal("1.03"),
+    )
+    CheckoutSessionFactory(local=True, kind="donation", reference="x" * 24)
+    CheckoutSessionFactory(local=True, kind="recurring_gift", reference="y" * 24)
+    html = admin_client.get(
+        reverse("admin:payments_checkoutsession_changelist")
+    ).content.decode()
+    assert "Order RH-1042" in html
+    assert "One-time gift" in html and "Monthly gift" in html
+    assert "$25.00" in html and "$1.03" in html
+    assert "cs_local_" not in html and "x" * 24 not in html
+    assert "By test payment" in html and "live mode" not in html.lower()
+
+
+def test_only_administrators_see_a_sessions_technical_details(client):
+    from tests.staff.role_users import ADMIN, FINANCE, sign_in, volunteer
+
+    session = CheckoutSessionFactory(local=True, kind="order", reference="RH-7")
+    change = reverse("admin:payments_checkoutsession_change", args=[session.pk])
+    sign_in(client, FINANCE)
+    html = client.get(change).content.decode()
+    assert "Order RH-7" in html and "Test payment" in html
+    assert session.session_id not in html and "Technical details" not in html
+    client.force_login(volunteer(ADMIN))
+    html = client.get(change).content.decode()
+    assert "Technical details" in html and session.session_id in html

@@ -126,7 +126,7 @@ def test_finance_exports_and_resends_but_never_deletes(client):
         .choices
         if name
     }
-    assert actions == {"resend_receipts", "export_csv"}
+    assert actions == {"resend_receipts", "export_csv", "export_all_csv"}
     response = client.post(
         changelist, {"action": "export_csv", "_selected_action": [gift.pk]}
     )
@@ -146,7 +146,7 @@ def test_an_export_without_the_permission_is_refused(client, django_user_model):
     viewer.user_permissions.set(Permission.objects.filter(codename="view_donation"))
     client.force_login(viewer)
     changelist = reverse("admin:donations_donation_changelist")
-    for action in ("export_csv", "resend_receipts"):
+    for action in ("export_csv", "export_all_csv", "resend_receipts"):
         response = client.post(
             changelist, {"action": action, "_selected_action": [gift.pk]}
         )
