@@ -28,6 +28,6 @@ def to_working_days(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shop", "0013_plain_labels_and_business_days")]
+    dependencies = [('shop', '0014_plain_labels_and_business_days')]
 
     operations = [migrations.RunPython(to_business_days, to_working_days)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0003_images_stored_without_metadata'),
+        ('donations', '0004_recurringgift_cancellation_email_sent_at'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0012_images_stored_without_metadata'),
+        ('shop', '0013_refund_line_restock'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0002_privacy_page'),
+        ('pages', '0003_contact_and_shipping_pages'),
     ]
 
     operations = [

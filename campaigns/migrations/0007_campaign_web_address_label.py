@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_images_stored_without_metadata'),
+        ('campaigns', '0006_theme_help_names_whose_and_which_year'),
     ]
 
     operations = [
