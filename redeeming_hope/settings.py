@@ -283,6 +283,8 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # The client address as the rate limits read it (RATELIMIT_CLIENT_IP_HEADER).
 AXES_CLIENT_IP_CALLABLE = "staff.signin.axes_client_ip"
+# The account name as typed, cut to the 255 characters its column holds.
+AXES_USERNAME_CALLABLE = "staff.signin.axes_username"
 AXES_LOCKOUT_CALLABLE = "staff.signin.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Logs name accounts and addresses by a keyed hash only, and the attempts
