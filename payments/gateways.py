@@ -11,7 +11,9 @@ which once held a webhook for half a minute. `STRIPE_TIMEOUT_SECONDS` bounds
 each attempt and `STRIPE_MAX_NETWORK_RETRIES` the attempts.
 """
 
+import json
 import re
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,6 +35,8 @@ DEFAULT_MAX_NETWORK_RETRIES = 1
 
 # "checkout.session.completed", "charge.refunded", "v1.billing.meter...".
 _EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
+# A JSON text's strings and punctuation, for `_top_level_strings`.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
 
 _http_client: stripe.HTTPClient | None = None
 _clients: dict[str, stripe.StripeClient] = {}
@@ -51,6 +55,16 @@ class GatewayError(Exception):
 
 class InvalidEvent(Exception):
     """A webhook body whose signature, timestamp or JSON is not acceptable."""
+
+
+class UnreadableEvent(InvalidEvent):
+    """A signed body too deeply nested to read (`event_id`: "" when its top
+    level names none)."""
+
+    def __init__(self, *, event_id: str, event_type: str) -> None:
+        super().__init__("The body is nested too deeply to read.")
+        self.event_id = event_id
+        self.event_type = event_type
 
 
 def install_http_client(http_client: stripe.HTTPClient | None) -> None:
@@ -224,26 +238,84 @@ def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
     return _plain(subscription)
 
 
+def _signed_at(signature: str) -> int:
+    """The header's timestamp, read as the library reads it (the first `t=`);
+    called after the library verified the header, so it is there."""
+    for item in signature.split(","):
+        name, _equals, value = item.partition("=")
+        if name == "t":
+            return int(value)
+    raise InvalidEvent("The signature header has no timestamp.")
+
+
+def _top_level_strings(text: str) -> dict[str, str]:
+    """
+    The string values of a JSON object's own keys ("id", "type"), read without
+    building the whole value: for a body too deep for `json.loads`, so that
+    its event can still be recorded by id. Keys whose value is not a string
+    are left out; so is anything the text does not say plainly.
+    """
+    found: dict[str, str] = {}
+    depth = 0
+    key: str | None = None
+    previous = ""
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            depth += 1
+        elif token in ("}", "]"):
+            depth -= 1
+        elif token.startswith('"') and depth == 1:
+            if previous == ":" and key is not None:
+                found.setdefault(key, json.loads(token))
+                key = None
+            else:
+                key = json.loads(token)
+        elif depth == 1 and token == ",":
+            key = None
+        previous = token
+    return found
+
+
 def construct_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
     """
     Verify a webhook body against its `Stripe-Signature` header and parse it.
 
     Raises `InvalidEvent` when the header is missing or malformed, no signature
-    matches `secret`, the timestamp is older than the tolerance, or the body is
-    not a JSON event.
+    matches `secret`, the timestamp is more than the tolerance (5 minutes) in
+    the past or in the future (the library checks the past only; a signature
+    dated ahead would stay valid until that time), or the body is not a JSON
+    event. A signed body nested too deeply to parse raises `UnreadableEvent`,
+    with the event's id when its top level names one.
     """
     if not secret:
         raise InvalidEvent("No webhook secret is configured.")
     try:
-        event = stripe.Webhook.construct_event(
+        stripe.WebhookSignature.verify_header(
             payload, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
         )
+        if _signed_at(signature) > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+            raise InvalidEvent("The signature's timestamp is in the future.")
+        text = payload.decode("utf-8")
     except stripe.SignatureVerificationError as error:
         raise InvalidEvent(str(error)) from error
     except (ValueError, TypeError, AttributeError) as error:
-        # The signature matched but the body is not a JSON event object.
         raise InvalidEvent("The body is not a JSON event.") from error
-    data = _plain(event)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        strings = _top_level_strings(text)
+        raise UnreadableEvent(
+            event_id=clean_id(strings.get("id"), prefix="evt_"),
+            event_type=strings.get("type", "")
+            if _EVENT_TYPE.fullmatch(strings.get("type", ""))
+            else "",
+        ) from None
+    except ValueError as error:
+        # The signature matched but the body is not JSON.
+        raise InvalidEvent("The body is not a JSON event.") from error
+    if not isinstance(data, dict):
+        raise InvalidEvent("The body is not a JSON event.")
     if not clean_id(data.get("id"), prefix="evt_") or not isinstance(
         data.get("type"), str
     ):
