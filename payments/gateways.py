@@ -7,8 +7,18 @@ library's types. Tests replace the HTTP client underneath (`install_http_client`
 and so exercise the real library, its parameter encoding and its error parsing.
 
 Every request has a deadline: the library's own default is 80 seconds, retried,
-which once held a webhook for half a minute. `STRIPE_TIMEOUT_SECONDS` bounds
-each attempt and `STRIPE_MAX_NETWORK_RETRIES` the attempts.
+which once held a webhook for half a minute. Two kinds of call, two deadlines:
+
+- while a visitor waits on a page (opening a checkout, the success page,
+  closing a payment page, the monthly gift's manage page): a short connect
+  timeout (`STRIPE_CONNECT_TIMEOUT_SECONDS`, 2 s), a short read timeout
+  (`STRIPE_PAGE_TIMEOUT_SECONDS`, 5 s) and no retry. A Stripe that hangs then
+  costs a worker thread 5 seconds, not 20, and the visitor gets "try again";
+- in a background task or a staff action (fees, refunds):
+  `STRIPE_TIMEOUT_SECONDS` (10 s) per attempt, `STRIPE_MAX_NETWORK_RETRIES` (1).
+
+The read timeout is the longest silence between two bytes of the answer (the
+requests library's meaning), which is what a hanging Stripe produces.
 """
 
 import json
@@ -32,6 +42,8 @@ WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
 # second session.
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_NETWORK_RETRIES = 1
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 2.0
+DEFAULT_PAGE_TIMEOUT_SECONDS = 5.0
 
 # "checkout.session.completed", "charge.refunded", "v1.billing.meter...".
 _EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
@@ -79,29 +91,49 @@ def stripe_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
 
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
 def timeout_seconds() -> float:
-    return float(getattr(settings, "STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    return _setting("STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
 
 
 def max_network_retries() -> int:
-    return int(
-        getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES)
+    return int(_setting("STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES))
+
+
+def page_timeouts() -> tuple[float, float]:
+    """(connect, read) seconds for a call a visitor waits on."""
+    return (
+        _setting("STRIPE_CONNECT_TIMEOUT_SECONDS", DEFAULT_CONNECT_TIMEOUT_SECONDS),
+        _setting("STRIPE_PAGE_TIMEOUT_SECONDS", DEFAULT_PAGE_TIMEOUT_SECONDS),
     )
 
 
-def _client() -> stripe.StripeClient:
+def _client(*, waiting: bool = False) -> stripe.StripeClient:
+    """The client for a call a visitor waits on (`waiting`: short timeouts, no
+    retry) or for one made in the background."""
     api_key = settings.STRIPE_SECRET_KEY
     if not api_key:
         raise GatewayError("STRIPE_SECRET_KEY is not set.")
-    timeout, retries = timeout_seconds(), max_network_retries()
-    cache_key = f"{api_key}|{timeout}|{retries}"
+    connect = page_timeouts()[0]
+    if waiting:
+        timeout, retries = page_timeouts(), 0
+    else:
+        timeout, retries = (connect, timeout_seconds()), max_network_retries()
+    api_base = getattr(settings, "STRIPE_API_BASE", "") or stripe.DEFAULT_API_BASE
+    cache_key = f"{api_key}|{api_base}|{timeout}|{retries}"
     client = _clients.get(cache_key)
     if client is None:
         # The requests-based client is the one of the library's clients that
-        # takes a timeout (the library requires `requests`, so it is there).
+        # takes a (connect, read) timeout (the library requires `requests`).
         http_client = _http_client or stripe.RequestsClient(timeout=timeout)
         client = stripe.StripeClient(
-            api_key, http_client=http_client, max_network_retries=retries
+            api_key,
+            http_client=http_client,
+            max_network_retries=retries,
+            base_addresses={"api": api_base},
         )
         _clients[cache_key] = client
     return client
@@ -127,7 +159,7 @@ def create_checkout_session(
     params: Mapping[str, Any], *, idempotency_key: str
 ) -> dict[str, Any]:
     try:
-        session = _client().v1.checkout.sessions.create(
+        session = _client(waiting=True).v1.checkout.sessions.create(
             # Built and checked by payments.stripe_checkout; the library's
             # TypedDict is too detailed to spell out there.
             params=cast("SessionCreateParams", dict(params)),
@@ -142,7 +174,7 @@ def retrieve_checkout_session(
     session_id: str, *, expand: list[str] | None = None
 ) -> dict[str, Any]:
     try:
-        session = _client().v1.checkout.sessions.retrieve(
+        session = _client(waiting=True).v1.checkout.sessions.retrieve(
             session_id, params={"expand": expand} if expand else None
         )
     except stripe.StripeError as error:
@@ -153,7 +185,7 @@ def retrieve_checkout_session(
 def expire_checkout_session(session_id: str) -> dict[str, Any]:
     """Close an open Checkout Session so that it can no longer be paid."""
     try:
-        session = _client().v1.checkout.sessions.expire(session_id)
+        session = _client(waiting=True).v1.checkout.sessions.expire(session_id)
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
     return _plain(session)
@@ -210,7 +242,7 @@ def create_refund(
 def create_billing_portal_session(*, customer_id: str, return_url: str) -> str:
     """The URL of a new customer portal session (it lives a few minutes)."""
     try:
-        session = _client().v1.billing_portal.sessions.create(
+        session = _client(waiting=True).v1.billing_portal.sessions.create(
             params={"customer": customer_id, "return_url": return_url}
         )
     except stripe.StripeError as error:
@@ -224,7 +256,7 @@ def create_billing_portal_session(*, customer_id: str, return_url: str) -> str:
 def cancel_subscription(subscription_id: str) -> dict[str, Any]:
     """Cancel now (not at the period's end): no further charge is attempted."""
     try:
-        subscription = _client().v1.subscriptions.cancel(subscription_id)
+        subscription = _client(waiting=True).v1.subscriptions.cancel(subscription_id)
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
     return _plain(subscription)
@@ -232,7 +264,7 @@ def cancel_subscription(subscription_id: str) -> dict[str, Any]:
 
 def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
     try:
-        subscription = _client().v1.subscriptions.retrieve(subscription_id)
+        subscription = _client(waiting=True).v1.subscriptions.retrieve(subscription_id)
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
     return _plain(subscription)

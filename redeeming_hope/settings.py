@@ -338,10 +338,20 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Decline, Cancel) that takes no money. On by default only when DEBUG is on; a
 # production site must never enable it (`check --deploy` warns when it is).
 PAYMENTS_LOCAL_GATEWAY = env.bool("PAYMENTS_LOCAL_GATEWAY", default=DEBUG)
-# Every request to Stripe gives up after this many seconds, and is retried this
-# many times (connection errors and 409/5xx answers only).
+# How long Stripe may keep us waiting (payments/gateways.py). Connecting: at
+# most STRIPE_CONNECT_TIMEOUT_SECONDS. A call a visitor waits on (opening a
+# checkout, the success page, the monthly gift's manage page) gives up after
+# STRIPE_PAGE_TIMEOUT_SECONDS of silence and is not retried, so a hanging
+# Stripe holds a page for seconds and the visitor is asked to try again.
+# Background work (fees) and staff actions (refunds) wait
+# STRIPE_TIMEOUT_SECONDS per attempt and retry STRIPE_MAX_NETWORK_RETRIES times
+# (connection errors and 409/5xx answers only, with the same idempotency key).
+STRIPE_CONNECT_TIMEOUT_SECONDS = env.float("STRIPE_CONNECT_TIMEOUT_SECONDS", default=2.0)
+STRIPE_PAGE_TIMEOUT_SECONDS = env.float("STRIPE_PAGE_TIMEOUT_SECONDS", default=5.0)
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+# Stripe's API address; only a test server (stripe-mock) ever sets another.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 
 # ---------------------------------------------------------------------------
 # Tasks: work done off the request (Django's tasks framework)
