@@ -214,6 +214,10 @@ SHOP_PROMO_RATE_PER_IP = env.str("SHOP_PROMO_RATE_PER_IP", default="30/10m")
 # Opening or using a monthly gift's manage link, per client IP address (the links
 # are signed; this keeps anyone from trying many).
 DONATION_MANAGE_RATE_PER_IP = env.str("DONATION_MANAGE_RATE_PER_IP", default="20/10m")
+# Loading the page a payment comes back to (the shop's success page, the
+# thank-you page for a gift), per client IP address, both counted together:
+# each may ask Stripe how the payment went.
+PAYMENT_RETURN_RATE_PER_IP = env.str("PAYMENT_RETURN_RATE_PER_IP", default="30/10m")
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets with
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
