@@ -349,8 +349,10 @@ PAYMENTS_LOCAL_GATEWAY = env.bool("PAYMENTS_LOCAL_GATEWAY", default=DEBUG)
 # Stripe holds a page for seconds and the visitor is asked to try again.
 # Background work (fees) and staff actions (refunds) wait
 # STRIPE_TIMEOUT_SECONDS per attempt and retry STRIPE_MAX_NETWORK_RETRIES times
-# (connection errors and 409/5xx answers only, with the same idempotency key).
-STRIPE_CONNECT_TIMEOUT_SECONDS = env.float("STRIPE_CONNECT_TIMEOUT_SECONDS", default=2.0)
+# (connection errors and 409/5xx answers only, same idempotency key).
+STRIPE_CONNECT_TIMEOUT_SECONDS = env.float(
+    "STRIPE_CONNECT_TIMEOUT_SECONDS", default=2.0
+)
 STRIPE_PAGE_TIMEOUT_SECONDS = env.float("STRIPE_PAGE_TIMEOUT_SECONDS", default=5.0)
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)

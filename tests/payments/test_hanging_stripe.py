@@ -102,9 +102,7 @@ def test_checkout_gives_up_quickly_and_keeps_the_cart(client, hanging_stripe):
     assert "Your cart is empty" not in client.get(reverse("shop:cart")).content.decode()
 
 
-def test_donating_gives_up_quickly_and_keeps_the_form(
-    client, hanging_stripe, presets
-):
+def test_donating_gives_up_quickly_and_keeps_the_form(client, hanging_stripe, presets):
     response, elapsed = _timed(lambda: client.post(reverse("donations:donate"), GIFT))
     assert elapsed < BOUND
     assert hanging_stripe.accepted == 1
