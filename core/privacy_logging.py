@@ -25,6 +25,7 @@ import ipaddress
 import logging
 import re
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 
 EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64})@([\w-]+(?:\.[\w-]+)+)")
@@ -68,26 +69,32 @@ def pseudonym(value: str | None, *, purpose: str, length: int = 12) -> str:
 
 
 def ip_fingerprint(ip: str) -> str:
-    """A client address in a log line: "ip-" and its pseudonym."""
-    return "-" if not ip else f"ip-{pseudonym(ip, purpose='ip', length=10)}"
+    """A client address in a log line: "ip-" and its pseudonym ("ip-hidden"
+    in a process without the site's settings: gunicorn's master process)."""
+    if not ip:
+        return "-"
+    try:
+        return f"ip-{pseudonym(ip, purpose='ip', length=10)}"
+    except ImproperlyConfigured:
+        return "ip-hidden"
+
+
+def _mask_address(text: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> str:
+    try:
+        address = kind(text)
+    except ValueError:
+        return text
+    if address.is_loopback or address.is_unspecified:
+        return text  # this machine's own ("Listening at: http://127.0.0.1:8000")
+    return ip_fingerprint(text)
 
 
 def _mask_ipv6(match: re.Match[str]) -> str:
-    text = match.group(0)
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        return text
-    return ip_fingerprint(text)
+    return _mask_address(match.group(0), ipaddress.IPv6Address)
 
 
 def _mask_ipv4(match: re.Match[str]) -> str:
-    text = match.group(0)
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return text
-    return ip_fingerprint(text)
+    return _mask_address(match.group(0), ipaddress.IPv4Address)
 
 
 def mask_text(text: str) -> str:

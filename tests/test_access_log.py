@@ -3,7 +3,10 @@ address: the access log and its own "Invalid request" lines alike (the
 redaction itself is tested in tests/core/test_privacy_logging.py)."""
 
 import datetime
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -80,3 +83,33 @@ def test_the_filter_is_added_once(tmp_path):
     logger = AccessLogger(config)
     logger.setup(config)  # gunicorn sets its logger up again on reload
     assert len(logger.error_log.filters) == 1
+
+
+
+_MASTER = """
+from gunicorn.config import Config
+from redeeming_hope.access_log import AccessLogger
+config = Config()
+config.set("errorlog", "-")
+log = AccessLogger(config)
+log.info("Listening at: http://127.0.0.1:8000 (1)")
+log.warning("Invalid request from ip=198.51.100.9: 'GET /shop/orders/SECRET/'")
+"""
+
+
+def test_the_master_process_logs_without_the_sites_settings():
+    """gunicorn's master process has not loaded Django's settings: its lines
+    are still written, with its own address as it is and a client's hidden."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", _MASTER],
+        cwd=CONFIG_FILE.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Listening at: http://127.0.0.1:8000" in result.stderr
+    assert "from ip=ip-hidden: 'GET /shop/orders/[private]/'" in result.stderr
+    assert "198.51.100.9" not in result.stderr and "SECRET" not in result.stderr
