@@ -79,7 +79,10 @@ def ip_fingerprint(ip: str) -> str:
         return "ip-hidden"
 
 
-def _mask_address(text: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> str:
+_Address = type[ipaddress.IPv4Address] | type[ipaddress.IPv6Address]
+
+
+def _mask_address(text: str, kind: _Address) -> str:
     try:
         address = kind(text)
     except ValueError:

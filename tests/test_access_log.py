@@ -85,7 +85,6 @@ def test_the_filter_is_added_once(tmp_path):
     assert len(logger.error_log.filters) == 1
 
 
-
 _MASTER = """
 from gunicorn.config import Config
 from redeeming_hope.access_log import AccessLogger

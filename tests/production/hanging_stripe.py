@@ -1,3 +1,4 @@
+# ruff: noqa: T201  (a script that prints its figures)
 """
 Run by hand: how the site behaves while Stripe hangs, under gunicorn with the
 production settings (gunicorn.conf.py, DEBUG off).
