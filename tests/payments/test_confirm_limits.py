@@ -6,16 +6,12 @@ once per session every CONFIRM_INTERVAL, and each address may load them only so
 often (PAYMENT_RETURN_RATE_PER_IP, the two pages counted together).
 """
 
-from decimal import Decimal
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from donations.models import Donation, DonationPreset, Frequency
 from payments.models import CheckoutSession
 from shop.models import Order
-from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,31 +33,10 @@ def generous_limit(settings):
     settings.PAYMENT_RETURN_RATE_PER_IP = "1000/10m"
 
 
-@pytest.fixture
-def order(client, fake_stripe) -> Order:
-    shirt = VariantFactory(price=Decimal("25.00"), stock=5)
-    client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 1})
-    assert client.post(reverse("shop:checkout"), SHIPPING_ADDRESS).status_code == 302
-    return Order.objects.get()
-
-
-@pytest.fixture
-def donation(client, fake_stripe) -> Donation:
-    DonationPreset.objects.create(frequency=Frequency.ONE_TIME, amount=Decimal("50"))
-    gift = {
-        "frequency": "one_time",
-        "one_time_amount": "50.00",
-        "name": "Ann Lee",
-        "email": "ann@example.org",
-    }
-    assert client.post(reverse("donations:donate"), gift).status_code == 302
-    return Donation.objects.get()
-
-
 def test_sixty_loads_of_the_success_page_ask_stripe_once(
-    client, fake_stripe, generous_limit, order
+    client, fake_stripe, generous_limit, stripe_order
 ):
-    session_id = order.checkout_session_id
+    session_id = stripe_order.checkout_session_id
     for _ in range(60):
         response = client.get(SUCCESS, {"session_id": session_id})
         assert response.status_code == 302
@@ -73,22 +48,22 @@ def test_sixty_loads_of_the_success_page_ask_stripe_once(
 
 
 def test_sixty_loads_of_the_thank_you_page_ask_stripe_once(
-    client, fake_stripe, generous_limit, donation
+    client, fake_stripe, generous_limit, stripe_donation
 ):
-    session_id = donation.checkout_session_id
+    session_id = stripe_donation.checkout_session_id
     for _ in range(60):
         assert client.get(THANK_YOU, {"session_id": session_id}).status_code == 200
     assert _asked(fake_stripe, session_id) == 1
 
 
 def test_a_payment_already_known_is_not_asked_about(
-    client, fake_stripe, generous_limit, order
+    client, fake_stripe, generous_limit, stripe_order
 ):
-    session_id = order.checkout_session_id
+    session_id = stripe_order.checkout_session_id
     fake_stripe.mark_paid(session_id)
     client.get(SUCCESS, {"session_id": session_id})  # learns it is paid
-    order.refresh_from_db()
-    assert order.status == Order.Status.PAID
+    stripe_order.refresh_from_db()
+    assert stripe_order.status == Order.Status.PAID
     assert CheckoutSession.objects.get().status == CheckoutSession.Status.PAID
 
     cache.clear()  # however long after
@@ -98,37 +73,28 @@ def test_a_payment_already_known_is_not_asked_about(
 
 
 def test_an_expired_payment_page_is_not_asked_about(
-    client, fake_stripe, generous_limit, donation
+    client, fake_stripe, generous_limit, stripe_donation
 ):
     CheckoutSession.objects.update(status=CheckoutSession.Status.EXPIRED)
-    client.get(THANK_YOU, {"session_id": donation.checkout_session_id})
-    assert _asked(fake_stripe, donation.checkout_session_id) == 0
+    client.get(THANK_YOU, {"session_id": stripe_donation.checkout_session_id})
+    assert _asked(fake_stripe, stripe_donation.checkout_session_id) == 0
 
 
 def test_the_return_pages_are_rate_limited_per_address(
-    client, fake_stripe, settings, order, donation
+    client, fake_stripe, settings, stripe_order, stripe_donation
 ):
     settings.PAYMENT_RETURN_RATE_PER_IP = "5/10m"
+    order_page = {"session_id": stripe_order.checkout_session_id}
+    gift_page = {"session_id": stripe_donation.checkout_session_id}
     for _ in range(3):
-        assert (
-            client.get(SUCCESS, {"session_id": order.checkout_session_id}).status_code
-            == 302
-        )
+        assert client.get(SUCCESS, order_page).status_code == 302
     for _ in range(2):
-        assert (
-            client.get(
-                THANK_YOU, {"session_id": donation.checkout_session_id}
-            ).status_code
-            == 200
-        )
+        assert client.get(THANK_YOU, gift_page).status_code == 200
     # The sixth load of either page, from the same address, is refused...
-    refused = client.get(SUCCESS, {"session_id": order.checkout_session_id})
+    refused = client.get(SUCCESS, order_page)
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert client.get(THANK_YOU, {"session_id": "cs_test_guess"}).status_code == 429
     # ...not from another.
-    other = client.get(
-        SUCCESS, {"session_id": order.checkout_session_id}, REMOTE_ADDR="192.0.2.77"
-    )
-    assert other.status_code == 302
-    assert _asked(fake_stripe, order.checkout_session_id) == 1
+    assert client.get(SUCCESS, order_page, REMOTE_ADDR="192.0.2.77").status_code == 302
+    assert _asked(fake_stripe, stripe_order.checkout_session_id) == 1
