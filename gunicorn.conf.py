@@ -12,16 +12,23 @@ import os
 # Where to listen: a load balancer or reverse proxy sits in front in production.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sync workers: the app is CPU-bound Python with short database and cache calls.
-# Twice the cores plus one keeps every core busy while another worker waits on I/O.
-# The cores this process may use (Python 3.13 honours CPU affinity, e.g. taskset
-# or a container's cpuset), not all of the host's.
+# Threaded workers (gthread): each process serves GUNICORN_THREADS requests at
+# once. Pages are CPU-bound Python with short database and cache calls, so the
+# processes keep the cores busy (twice the cores plus one: the cores this
+# process may use, which Python 3.13 reads from CPU affinity, e.g. taskset or a
+# container's cpuset, not all of the host's); the threads keep a request that
+# waits on the network (Stripe, at most STRIPE_PAGE_TIMEOUT_SECONDS) from
+# holding a whole process: with sync workers, 8 checkouts waiting on a hanging
+# Stripe held every worker and the About page waited with them. Each thread has
+# its own database connection: processes x threads connections per server.
 _cores = getattr(os, "process_cpu_count", multiprocessing.cpu_count)() or 1
 workers = int(os.environ.get("WEB_CONCURRENCY", _cores * 2 + 1))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# A request that takes longer than this is stuck: the worker is replaced. Stripe
-# calls give up after STRIPE_TIMEOUT_SECONDS (10 s) with one retry, well inside it.
+# A worker whose main loop is stuck this long is replaced (with gthread one slow
+# request does not stop the loop; Stripe calls a visitor waits on give up after
+# STRIPE_PAGE_TIMEOUT_SECONDS, 5 s, and background ones are not on this path).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On a restart (HUP) or shutdown (TERM), workers finish what they serve first.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
@@ -46,7 +53,9 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs to stdout/stderr, where the process manager collects them. The access log
-# has no query strings (tokens and emails could be in them) and no client address.
+# has no query strings (tokens and emails could be in them) and no client address;
+# gunicorn's own lines ("Invalid request from ip=...") have the address as a
+# keyed hash and no private link's secret.
 # GUNICORN_ACCESS_LOG= (empty) turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"

@@ -83,7 +83,13 @@ def donate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def thank_you(request: HttpRequest) -> HttpResponse:
     """Where the payment page sends the donor back. Asks the gateway whether the
-    payment went through (the webhook may not have arrived yet)."""
+    payment went through (the webhook may not have arrived yet): only while our
+    record says it is awaited, and not on every load (`checkout_confirm`)."""
+    refused = ratelimit_request(
+        request, scope="payment-return", per_ip=settings.PAYMENT_RETURN_RATE_PER_IP
+    )
+    if refused:
+        return refused
     session_id = request.GET.get("session_id", "")
     if not SESSION_ID.match(session_id):
         raise Http404("No such gift.")

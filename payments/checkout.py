@@ -18,6 +18,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -321,6 +322,10 @@ def _line_snapshot(item: LineItem) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # Success pages
 # ---------------------------------------------------------------------------
+# A success page asks Stripe about one session at most this often.
+CONFIRM_INTERVAL = timedelta(seconds=15)
+
+
 def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
     """
     For success pages: ask the gateway whether the session was paid, and when it
@@ -329,6 +334,14 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
     will follow). Only the id comes from the browser, and a malformed one is
     None; the answer comes from Stripe or from our own record of the local
     gateway. The fee is not asked for here: a task fetches it (`payments.fees`).
+
+    Anyone can load a success page, as often as they like, so Stripe is asked
+    only about a session we opened that is still open or processing by our own
+    record (one already paid, refunded or expired is known: nothing to ask),
+    and at most once per session every `CONFIRM_INTERVAL` however often the
+    page is loaded (the webhook brings the news anyway). With the cache down,
+    Stripe is not asked at all. The call a visitor waits on has short timeouts
+    (`payments.gateways`).
     """
     if not isinstance(session_id, str):
         return None
@@ -336,6 +349,8 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
         return local_checkout_confirm(session_id=session_id)
     session_id = clean_id(session_id, prefix="cs_")
     if not session_id or not gateways.stripe_enabled():
+        return None
+    if not _confirm_allowed(session_id):
         return None
     try:
         session = gateways.retrieve_checkout_session(session_id)
@@ -355,3 +370,20 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
         livemode=session.get("livemode") is True,
     )
     return None if outcome is None else checkout_dispatch(outcome)
+
+
+def _confirm_allowed(session_id: str) -> bool:
+    """Is asking Stripe about this session worth it, and not done a moment ago?"""
+    awaited = CheckoutSession.objects.filter(
+        session_id=session_id,
+        gateway=CheckoutSession.Gateway.STRIPE,
+        status__in=[CheckoutSession.Status.OPEN, CheckoutSession.Status.PROCESSING],
+    ).exists()
+    if not awaited:
+        return False
+    # `add` is atomic: of many loads at once, one asks.
+    return cache.add(
+        f"payments:confirm:{session_id}",
+        True,
+        timeout=int(CONFIRM_INTERVAL.total_seconds()),
+    )

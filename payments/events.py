@@ -12,8 +12,10 @@ id in our `CheckoutSession` or `InvoicePayment` table). Monthly gifts' events
 (invoices, subscriptions) are read in `payments.subscription_events`. The
 processor's fee comes later, from a task (`payments.fees`). Every field read
 is checked for its shape first (`payments.validation`); a signed event whose
-object is not an object is recorded as "malformed" and acknowledged, so that
-Stripe stops retrying it and a replay changes nothing.
+object is not an object, or names an amount no payment can be (10**30 cents),
+is recorded as "malformed" and nothing of it is used: the webhook refuses it
+(400, so it shows as failed on Stripe's dashboard) and Stripe's retry is then a
+duplicate, acknowledged, so the retries stop and a replay changes nothing.
 """
 
 import logging
@@ -40,6 +42,7 @@ from payments.validation import (
     clean_text,
     clean_timestamp,
     object_of,
+    out_of_range_amount,
 )
 
 logger = logging.getLogger(__name__)
@@ -378,12 +381,23 @@ def stripe_event_process(*, event: Mapping[str, Any]) -> str:
         if not created:
             return "duplicate"
         planner = PLANNERS.get(event_type)
+        absurd = out_of_range_amount(obj) if obj is not None else ""
         if obj is None:
             logger.warning(
                 "Stripe event %s (%s) has no object in data.object; recorded, "
                 "nothing to do.",
                 event_id,
                 event_type,
+            )
+            result = "malformed"
+        elif absurd:
+            logger.error(
+                "Stripe event %s (%s) reports %r cents as %s; recorded as "
+                "malformed, nothing done. Check it on Stripe's dashboard.",
+                event_id,
+                event_type,
+                obj.get(absurd),
+                absurd,
             )
             result = "malformed"
         elif planner is None:
@@ -400,3 +414,23 @@ def stripe_event_process(*, event: Mapping[str, Any]) -> str:
                 checkout_dispatch(outcome)
     logger.info("Stripe event %s (%s): %s.", event_id, event_type, result)
     return result
+
+
+def stripe_event_record_unreadable(*, event_id: str, event_type: str) -> str:
+    """
+    A signed event too deeply nested to read: recorded by its id when it has
+    one, so that Stripe's retry is a duplicate ("duplicate"); "malformed"
+    otherwise. Nothing else is done with it.
+    """
+    logger.error(
+        "Stripe event %s (%s) is nested too deeply to read; %s.",
+        event_id or "without an id",
+        event_type or "no type",
+        "recorded, nothing done" if event_id else "refused",
+    )
+    if not event_id:
+        return "malformed"
+    _record, created = ProcessedEvent.objects.get_or_create(
+        event_id=event_id, defaults={"type": event_type or "unreadable"}
+    )
+    return "malformed" if created else "duplicate"

@@ -7,11 +7,23 @@ library's types. Tests replace the HTTP client underneath (`install_http_client`
 and so exercise the real library, its parameter encoding and its error parsing.
 
 Every request has a deadline: the library's own default is 80 seconds, retried,
-which once held a webhook for half a minute. `STRIPE_TIMEOUT_SECONDS` bounds
-each attempt and `STRIPE_MAX_NETWORK_RETRIES` the attempts.
+which once held a webhook for half a minute. Two kinds of call, two deadlines:
+
+- while a visitor waits on a page (opening a checkout, the success page,
+  closing a payment page, the monthly gift's manage page): a short connect
+  timeout (`STRIPE_CONNECT_TIMEOUT_SECONDS`, 2 s), a short read timeout
+  (`STRIPE_PAGE_TIMEOUT_SECONDS`, 5 s) and no retry. A Stripe that hangs then
+  costs a worker thread 5 seconds, not 20, and the visitor gets "try again";
+- in a background task or a staff action (fees, refunds):
+  `STRIPE_TIMEOUT_SECONDS` (10 s) per attempt, `STRIPE_MAX_NETWORK_RETRIES` (1).
+
+The read timeout is the longest silence between two bytes of the answer (the
+requests library's meaning), which is what a hanging Stripe produces.
 """
 
+import json
 import re
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -30,9 +42,13 @@ WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
 # second session.
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_NETWORK_RETRIES = 1
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 2.0
+DEFAULT_PAGE_TIMEOUT_SECONDS = 5.0
 
 # "checkout.session.completed", "charge.refunded", "v1.billing.meter...".
 _EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
+# A JSON text's strings and punctuation, for `_top_level_strings`.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
 
 _http_client: stripe.HTTPClient | None = None
 _clients: dict[str, stripe.StripeClient] = {}
@@ -53,6 +69,16 @@ class InvalidEvent(Exception):
     """A webhook body whose signature, timestamp or JSON is not acceptable."""
 
 
+class UnreadableEvent(InvalidEvent):
+    """A signed body too deeply nested to read (`event_id`: "" when its top
+    level names none)."""
+
+    def __init__(self, *, event_id: str, event_type: str) -> None:
+        super().__init__("The body is nested too deeply to read.")
+        self.event_id = event_id
+        self.event_type = event_type
+
+
 def install_http_client(http_client: stripe.HTTPClient | None) -> None:
     """Send every Stripe request through `http_client` (None: the library's own)."""
     global _http_client
@@ -65,29 +91,49 @@ def stripe_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
 
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
 def timeout_seconds() -> float:
-    return float(getattr(settings, "STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    return _setting("STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
 
 
 def max_network_retries() -> int:
-    return int(
-        getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES)
+    return int(_setting("STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES))
+
+
+def page_timeouts() -> tuple[float, float]:
+    """(connect, read) seconds for a call a visitor waits on."""
+    return (
+        _setting("STRIPE_CONNECT_TIMEOUT_SECONDS", DEFAULT_CONNECT_TIMEOUT_SECONDS),
+        _setting("STRIPE_PAGE_TIMEOUT_SECONDS", DEFAULT_PAGE_TIMEOUT_SECONDS),
     )
 
 
-def _client() -> stripe.StripeClient:
+def _client(*, waiting: bool = False) -> stripe.StripeClient:
+    """The client for a call a visitor waits on (`waiting`: short timeouts, no
+    retry) or for one made in the background."""
     api_key = settings.STRIPE_SECRET_KEY
     if not api_key:
         raise GatewayError("STRIPE_SECRET_KEY is not set.")
-    timeout, retries = timeout_seconds(), max_network_retries()
-    cache_key = f"{api_key}|{timeout}|{retries}"
+    connect = page_timeouts()[0]
+    if waiting:
+        timeout, retries = page_timeouts(), 0
+    else:
+        timeout, retries = (connect, timeout_seconds()), max_network_retries()
+    api_base = getattr(settings, "STRIPE_API_BASE", "") or stripe.DEFAULT_API_BASE
+    cache_key = f"{api_key}|{api_base}|{timeout}|{retries}"
     client = _clients.get(cache_key)
     if client is None:
         # The requests-based client is the one of the library's clients that
-        # takes a timeout (the library requires `requests`, so it is there).
+        # takes a (connect, read) timeout (the library requires `requests`).
         http_client = _http_client or stripe.RequestsClient(timeout=timeout)
         client = stripe.StripeClient(
-            api_key, http_client=http_client, max_network_retries=retries
+            api_key,
+            http_client=http_client,
+            max_network_retries=retries,
+            base_addresses={"api": api_base},
         )
         _clients[cache_key] = client
     return client
@@ -113,7 +159,7 @@ def create_checkout_session(
     params: Mapping[str, Any], *, idempotency_key: str
 ) -> dict[str, Any]:
     try:
-        session = _client().v1.checkout.sessions.create(
+        session = _client(waiting=True).v1.checkout.sessions.create(
             # Built and checked by payments.stripe_checkout; the library's
             # TypedDict is too detailed to spell out there.
             params=cast("SessionCreateParams", dict(params)),
@@ -128,7 +174,7 @@ def retrieve_checkout_session(
     session_id: str, *, expand: list[str] | None = None
 ) -> dict[str, Any]:
     try:
-        session = _client().v1.checkout.sessions.retrieve(
+        session = _client(waiting=True).v1.checkout.sessions.retrieve(
             session_id, params={"expand": expand} if expand else None
         )
     except stripe.StripeError as error:
@@ -139,7 +185,7 @@ def retrieve_checkout_session(
 def expire_checkout_session(session_id: str) -> dict[str, Any]:
     """Close an open Checkout Session so that it can no longer be paid."""
     try:
-        session = _client().v1.checkout.sessions.expire(session_id)
+        session = _client(waiting=True).v1.checkout.sessions.expire(session_id)
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
     return _plain(session)
@@ -196,7 +242,7 @@ def create_refund(
 def create_billing_portal_session(*, customer_id: str, return_url: str) -> str:
     """The URL of a new customer portal session (it lives a few minutes)."""
     try:
-        session = _client().v1.billing_portal.sessions.create(
+        session = _client(waiting=True).v1.billing_portal.sessions.create(
             params={"customer": customer_id, "return_url": return_url}
         )
     except stripe.StripeError as error:
@@ -210,7 +256,7 @@ def create_billing_portal_session(*, customer_id: str, return_url: str) -> str:
 def cancel_subscription(subscription_id: str) -> dict[str, Any]:
     """Cancel now (not at the period's end): no further charge is attempted."""
     try:
-        subscription = _client().v1.subscriptions.cancel(subscription_id)
+        subscription = _client(waiting=True).v1.subscriptions.cancel(subscription_id)
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
     return _plain(subscription)
@@ -218,10 +264,49 @@ def cancel_subscription(subscription_id: str) -> dict[str, Any]:
 
 def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
     try:
-        subscription = _client().v1.subscriptions.retrieve(subscription_id)
+        subscription = _client(waiting=True).v1.subscriptions.retrieve(subscription_id)
     except stripe.StripeError as error:
         raise _gateway_error(error) from error
     return _plain(subscription)
+
+
+def _signed_at(signature: str) -> int:
+    """The header's timestamp, read as the library reads it (the first `t=`);
+    called after the library verified the header, so it is there."""
+    for item in signature.split(","):
+        name, _equals, value = item.partition("=")
+        if name == "t":
+            return int(value)
+    raise InvalidEvent("The signature header has no timestamp.")
+
+
+def _top_level_strings(text: str) -> dict[str, str]:
+    """
+    The string values of a JSON object's own keys ("id", "type"), read without
+    building the whole value: for a body too deep for `json.loads`, so that
+    its event can still be recorded by id. Keys whose value is not a string
+    are left out; so is anything the text does not say plainly.
+    """
+    found: dict[str, str] = {}
+    depth = 0
+    key: str | None = None
+    previous = ""
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            depth += 1
+        elif token in ("}", "]"):
+            depth -= 1
+        elif token.startswith('"') and depth == 1:
+            if previous == ":" and key is not None:
+                found.setdefault(key, json.loads(token))
+                key = None
+            else:
+                key = json.loads(token)
+        elif depth == 1 and token == ",":
+            key = None
+        previous = token
+    return found
 
 
 def construct_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
@@ -229,21 +314,40 @@ def construct_event(payload: bytes, signature: str, secret: str) -> dict[str, An
     Verify a webhook body against its `Stripe-Signature` header and parse it.
 
     Raises `InvalidEvent` when the header is missing or malformed, no signature
-    matches `secret`, the timestamp is older than the tolerance, or the body is
-    not a JSON event.
+    matches `secret`, the timestamp is more than the tolerance (5 minutes) in
+    the past or in the future (the library checks the past only; a signature
+    dated ahead would stay valid until that time), or the body is not a JSON
+    event. A signed body nested too deeply to parse raises `UnreadableEvent`,
+    with the event's id when its top level names one.
     """
     if not secret:
         raise InvalidEvent("No webhook secret is configured.")
     try:
-        event = stripe.Webhook.construct_event(
+        stripe.WebhookSignature.verify_header(
             payload, signature, secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
         )
+        if _signed_at(signature) > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+            raise InvalidEvent("The signature's timestamp is in the future.")
+        text = payload.decode("utf-8")
     except stripe.SignatureVerificationError as error:
         raise InvalidEvent(str(error)) from error
     except (ValueError, TypeError, AttributeError) as error:
-        # The signature matched but the body is not a JSON event object.
         raise InvalidEvent("The body is not a JSON event.") from error
-    data = _plain(event)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        strings = _top_level_strings(text)
+        raise UnreadableEvent(
+            event_id=clean_id(strings.get("id"), prefix="evt_"),
+            event_type=strings.get("type", "")
+            if _EVENT_TYPE.fullmatch(strings.get("type", ""))
+            else "",
+        ) from None
+    except ValueError as error:
+        # The signature matched but the body is not JSON.
+        raise InvalidEvent("The body is not a JSON event.") from error
+    if not isinstance(data, dict):
+        raise InvalidEvent("The body is not a JSON event.")
     if not clean_id(data.get("id"), prefix="evt_") or not isinstance(
         data.get("type"), str
     ):

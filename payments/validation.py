@@ -27,6 +27,10 @@ _WORD = re.compile(r"[a-z_]{1,30}")
 _EARLIEST, _LATEST = 946_684_800, 4_102_444_800
 # Stripe allows metadata values of up to 500 characters.
 MAX_METADATA_VALUE_LENGTH = 500
+# The largest amount, in cents, that anything we store can hold (a
+# DecimalField of 10 digits, 2 of them cents: $99,999,999.99). Stripe's own
+# limit is far lower; a larger figure is junk, however it is signed.
+MAX_MINOR_UNITS = 9_999_999_999
 # The lengths our CheckoutSession stores.
 MAX_KIND_LENGTH = 40
 MAX_REFERENCE_LENGTH = 100
@@ -56,9 +60,29 @@ def clean_minor_units(value: object) -> int | None:
 
 
 def clean_amount(value: object) -> Decimal | None:
-    """Cents from outside as Decimal dollars; None when not an int."""
+    """Cents from outside as Decimal dollars; None when not an int, or when
+    beyond what can be stored (10**30 cents cannot even be made dollars of)."""
     cents = clean_minor_units(value)
-    return None if cents is None else from_minor_units(cents)
+    if cents is None or abs(cents) > MAX_MINOR_UNITS:
+        return None
+    return from_minor_units(cents)
+
+
+def out_of_range_amount(obj: Mapping[str, Any]) -> str:
+    """
+    The name of the first of an object's own amounts ("amount", "amount_*",
+    "fee", "net") that is an int beyond `MAX_MINOR_UNITS`, else "". Such an
+    object is not a payment that could have happened: nothing of it is used.
+    """
+    for key, value in obj.items():
+        if not isinstance(key, str) or not (
+            key in ("amount", "fee", "net") or key.startswith("amount_")
+        ):
+            continue
+        cents = clean_minor_units(value)
+        if cents is not None and abs(cents) > MAX_MINOR_UNITS:
+            return key
+    return ""
 
 
 def clean_currency(value: object) -> str:

@@ -29,7 +29,7 @@ from django.views.decorators.http import (
 )
 
 from payments import gateways
-from payments.events import stripe_event_process
+from payments.events import stripe_event_process, stripe_event_record_unreadable
 from payments.local_gateway import (
     LOCAL_ACTIONS,
     LocalAction,
@@ -55,10 +55,12 @@ def _text(body: str, status: int = 200) -> HttpResponse:
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     """
     400: no secret configured, or the signature, timestamp or JSON is bad (Stripe
-    shows the failure on its dashboard). 500: a handler failed; nothing was kept
-    and Stripe retries. 200: handled, already handled, not ours to handle, or
-    signed but malformed (recorded, so that retries stop and a replay is a
-    duplicate). Never waits on Stripe: fees are fetched afterwards by a task.
+    shows the failure on its dashboard); or signed but malformed (an object
+    that is not one, an impossible amount, nesting too deep to read): recorded,
+    so that Stripe's retry is a duplicate and the retries stop. 500: a handler
+    failed; nothing was kept and Stripe retries. 200: handled, already handled
+    or not ours to handle. Never waits on Stripe: fees are fetched afterwards by
+    a task.
     """
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
@@ -73,6 +75,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         event = gateways.construct_event(
             request.body, request.headers.get("Stripe-Signature", ""), secret
         )
+    except gateways.UnreadableEvent as error:
+        result = stripe_event_record_unreadable(
+            event_id=error.event_id, event_type=error.event_type
+        )
+        return _text(result, status=400 if result == "malformed" else 200)
     except gateways.InvalidEvent as error:
         logger.warning("Refused a Stripe webhook: %s", error)
         return HttpResponseBadRequest(
@@ -87,7 +94,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
             event.get("type"),
         )
         return _text("Event failed; please retry.", status=500)
-    return _text(result)
+    return _text(result, status=400 if result == "malformed" else 200)
 
 
 def _summary(session: CheckoutSession) -> dict[str, Any]:

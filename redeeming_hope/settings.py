@@ -215,6 +215,10 @@ SHOP_PROMO_RATE_PER_IP = env.str("SHOP_PROMO_RATE_PER_IP", default="30/10m")
 # Opening or using a monthly gift's manage link, per client IP address (the links
 # are signed; this keeps anyone from trying many).
 DONATION_MANAGE_RATE_PER_IP = env.str("DONATION_MANAGE_RATE_PER_IP", default="20/10m")
+# Loading the page a payment comes back to (the shop's success page, the
+# thank-you page for a gift), per client IP address, both counted together:
+# each may ask Stripe how the payment went.
+PAYMENT_RETURN_RATE_PER_IP = env.str("PAYMENT_RETURN_RATE_PER_IP", default="30/10m")
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets with
 # the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR, whose last
 # entry is used). Empty: REMOTE_ADDR. Never set it without such a proxy.
@@ -284,6 +288,8 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # The client address as the rate limits read it (RATELIMIT_CLIENT_IP_HEADER).
 AXES_CLIENT_IP_CALLABLE = "staff.signin.axes_client_ip"
+# The account name as typed, cut to the 255 characters its column holds.
+AXES_USERNAME_CALLABLE = "staff.signin.axes_username"
 AXES_LOCKOUT_CALLABLE = "staff.signin.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Logs name accounts and addresses by a keyed hash only, and the attempts
@@ -337,10 +343,22 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Decline, Cancel) that takes no money. On by default only when DEBUG is on; a
 # production site must never enable it (`check --deploy` warns when it is).
 PAYMENTS_LOCAL_GATEWAY = env.bool("PAYMENTS_LOCAL_GATEWAY", default=DEBUG)
-# Every request to Stripe gives up after this many seconds, and is retried this
-# many times (connection errors and 409/5xx answers only).
+# How long Stripe may keep us waiting (payments/gateways.py). Connecting: at
+# most STRIPE_CONNECT_TIMEOUT_SECONDS. A call a visitor waits on (opening a
+# checkout, the success page, the monthly gift's manage page) gives up after
+# STRIPE_PAGE_TIMEOUT_SECONDS of silence and is not retried, so a hanging
+# Stripe holds a page for seconds and the visitor is asked to try again.
+# Background work (fees) and staff actions (refunds) wait
+# STRIPE_TIMEOUT_SECONDS per attempt and retry STRIPE_MAX_NETWORK_RETRIES times
+# (connection errors and 409/5xx answers only, same idempotency key).
+STRIPE_CONNECT_TIMEOUT_SECONDS = env.float(
+    "STRIPE_CONNECT_TIMEOUT_SECONDS", default=2.0
+)
+STRIPE_PAGE_TIMEOUT_SECONDS = env.float("STRIPE_PAGE_TIMEOUT_SECONDS", default=5.0)
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+# Stripe's API address; only a test server (stripe-mock) ever sets another.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 
 # ---------------------------------------------------------------------------
 # Tasks: work done off the request (Django's tasks framework)

@@ -363,13 +363,19 @@ def checkout(request: HttpRequest) -> HttpResponse:
 def checkout_success(request: HttpRequest) -> HttpResponse:
     """Where the payment page sends the buyer back. Asks the gateway whether the
     session is paid (the webhook may not have arrived yet), then shows the order."""
+    refused = ratelimit_request(
+        request, scope="payment-return", per_ip=settings.PAYMENT_RETURN_RATE_PER_IP
+    )
+    if refused:
+        return refused
     session_id = request.GET.get("session_id", "")
     if not is_checkout_session_id(session_id):
         # Checked before any query: a NUL byte would make PostgreSQL fail.
         raise Http404("No checkout session.")
     order = get_object_or_404(Order, checkout_session_id=session_id)
     # Never raises: when it cannot tell, the webhook will, and the order page
-    # says the payment is awaited meanwhile.
+    # says the payment is awaited meanwhile. Stripe is asked only about a
+    # payment still awaited, and not on every load.
     checkout_confirm(session_id=session_id)
     if request.session.get(PENDING_ORDER_KEY) == order.token:
         Cart(request.session).clear()

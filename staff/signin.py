@@ -12,6 +12,9 @@ the default local-memory cache would even count per process. Failed sign-ins
 are rare, so the few writes each costs do not matter.
 
 These functions are named in the settings (AXES_*_CALLABLE):
+- the account name is what the form sent, cut to the 255 characters the
+  attempts table holds: a longer one (no account has one; Django's are at most
+  150) is still counted, and never makes the database refuse the row (a 500);
 - the client address is read exactly as the rate limits read it, so a proxy in
   front cannot hide every attacker behind its own address, and a forged header
   cannot spread one attacker over many addresses;
@@ -26,6 +29,7 @@ import math
 from datetime import timedelta
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,6 +47,25 @@ def axes_client_ip(request: HttpRequest) -> str | None:
         except ValueError:
             continue
     return None
+
+
+# The length of django-axes' username columns (AccessAttempt, AccessLog...).
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def axes_username(
+    request: HttpRequest, credentials: dict[str, object] | None = None
+) -> str | None:
+    """The account name django-axes counts a sign-in against, as django-axes
+    reads it (the credentials, else the posted form), at most 255 characters."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    if credentials:
+        value = credentials.get(field)
+    else:
+        value = getattr(request, "data", request.POST).get(field)
+    if value is None:
+        return None
+    return str(value)[:AXES_USERNAME_MAX_LENGTH]
 
 
 def pseudonym(value: str | None) -> str:

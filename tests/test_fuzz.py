@@ -495,7 +495,7 @@ def test_webhook_survives_signed_junk(site, event_id, event_type, obj, livemode)
         Client(),
         "POST",
         reverse("payments:stripe-webhook"),
-        form=False,  # 200: handled, or recorded as malformed so retries stop
+        form=False,  # 200: handled; 400: refused, or recorded as malformed
         data=body,
         content_type="application/json",
         headers={"Stripe-Signature": sign_stripe_payload(body, TEST_WEBHOOK_SECRET)},

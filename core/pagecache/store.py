@@ -175,7 +175,10 @@ def _remember(key: str, entry: Entry) -> None:
     _LOCAL.pop(key, None)
     _LOCAL[key] = entry
     while len(_LOCAL) > _LOCAL_MAX:
-        del _LOCAL[next(iter(_LOCAL))]  # the oldest
+        try:
+            del _LOCAL[next(iter(_LOCAL))]  # the oldest
+        except (KeyError, RuntimeError, StopIteration):  # another thread's
+            break
 
 
 def _fresh(entry: object, version: str) -> bool:

@@ -11,6 +11,12 @@ from typing import Any
 import pytest
 from django.tasks import task_backends
 from django.tasks.backends.dummy import DummyBackend
+from django.urls import reverse
+
+from donations.models import Donation
+from shop.models import Order
+from tests.payments.helpers import GIFT, one_time_preset
+from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
@@ -48,3 +54,20 @@ def run_tasks(queued_tasks: DummyBackend) -> Any:
         return [result.task.call(*result.args, **result.kwargs) for result in pending]
 
     return run
+
+
+@pytest.fixture
+def stripe_order(client, fake_stripe) -> Order:
+    """An order placed by `client` through the fake Stripe, awaiting payment."""
+    shirt = VariantFactory(stock=5)
+    client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 1})
+    assert client.post(reverse("shop:checkout"), SHIPPING_ADDRESS).status_code == 302
+    return Order.objects.get()
+
+
+@pytest.fixture
+def stripe_donation(client, fake_stripe) -> Donation:
+    """A one-time gift started by `client` through the fake Stripe."""
+    one_time_preset()
+    assert client.post(reverse("donations:donate"), GIFT).status_code == 302
+    return Donation.objects.get()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from donations.models import DonationPreset, Frequency
 from payments.checkout import CheckoutRedirect, CheckoutRequest, LineItem, checkout_open
 
 SUCCESS_URL = "http://testserver/done/?session_id={CHECKOUT_SESSION_ID}"
@@ -45,3 +46,18 @@ def checkout_request(**overrides: Any) -> CheckoutRequest:
 def open_checkout(**overrides: Any) -> CheckoutRedirect:
     """checkout_open for kind "test" with a one-line cart of $19.99."""
     return checkout_open(checkout_request(**overrides))
+
+
+# A one-time gift of $50 as the donate form posts it (with `one_time_preset`).
+GIFT = {
+    "frequency": "one_time",
+    "one_time_amount": "50.00",
+    "name": "Ann Lee",
+    "email": "ann@example.org",
+}
+
+
+def one_time_preset() -> DonationPreset:
+    return DonationPreset.objects.create(
+        frequency=Frequency.ONE_TIME, amount=Decimal("50")
+    )

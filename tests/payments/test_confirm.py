@@ -38,15 +38,17 @@ def test_a_paid_session_is_confirmed_and_its_fee_left_to_a_task(
     assert record.fee is None
 
 
-def test_confirming_twice_dispatches_again_for_an_idempotent_handler(
+def test_confirming_a_session_known_to_be_paid_asks_stripe_nothing(
     fake_stripe, recording_handler
 ):
     redirect = open_checkout()
     fake_stripe.mark_paid(redirect.session_id)
     first = checkout_confirm(session_id=redirect.session_id)
+    asked = len(fake_stripe.requests)
     second = checkout_confirm(session_id=redirect.session_id)
-    assert first == second
-    assert recording_handler.names == ["paid", "paid"]
+    assert first is not None and second is None
+    assert len(fake_stripe.requests) == asked
+    assert recording_handler.names == ["paid"]
 
 
 def test_an_unpaid_session_is_left_to_the_webhook(fake_stripe, recording_handler):

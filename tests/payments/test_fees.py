@@ -219,5 +219,5 @@ def test_every_stripe_client_has_a_timeout_and_few_retries(settings):
     client = gateways._client()
     http_client = client._requestor._client
     assert isinstance(http_client, stripe.RequestsClient)
-    assert http_client._timeout == 4.0
+    assert http_client._timeout == (2.0, 4.0)  # (connect, read)
     assert client._requestor._options.max_network_retries == 1
