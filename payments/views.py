@@ -29,7 +29,11 @@ from django.views.decorators.http import (
 )
 
 from payments import gateways
-from payments.events import stripe_event_process, stripe_event_record_unreadable
+from payments.events import (
+    RefundNotYetMatched,
+    stripe_event_process,
+    stripe_event_record_unreadable,
+)
 from payments.local_gateway import (
     LOCAL_ACTIONS,
     LocalAction,
@@ -87,6 +91,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         )
     try:
         result = stripe_event_process(event=event)
+    except RefundNotYetMatched as waiting:
+        # Expected, not a fault: the charge is named once invoice.paid or the
+        # fee task has recorded it. Nothing was kept; Stripe sends it again.
+        logger.warning("Stripe event %s left for a retry: %s", event.get("id"), waiting)
+        return _text("Not ready yet; please retry.", status=503)
     except Exception:
         logger.exception(
             "Stripe event %s (%s) failed; not recorded, Stripe will retry it.",
