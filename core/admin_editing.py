@@ -126,7 +126,7 @@ class FocalPointImageInput(AdminFileWidget):
 
     @property
     def media(self) -> forms.Media:
-        return forms.Media(css=EDITING_CSS, js=["js/focal-point.js"])
+        return forms.Media(css={"all": EDITING_CSS["all"]}, js=["js/focal-point.js"])
 
     def render(
         self,

@@ -21,10 +21,9 @@ first; if something unreadable gets here anyway, nothing is stored.
 
 import io
 import secrets
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
-
-from collections.abc import Iterator
 
 from django import forms
 from django.core.files import File

@@ -82,9 +82,9 @@ def picture(
         return ""
     if loading not in ("lazy", "eager"):
         loading = "lazy"
-    focus = focus_classes(result.focus)
-    if focus:
-        attrs["class"] = f"{attrs.get('class') or ''} {focus}".strip()
+    where = focus_classes(result.focus)
+    if where:
+        attrs["class"] = f"{attrs.get('class') or ''} {where}".strip()
     extra = format_html_join(
         "", ' {}="{}"', ((key, value) for key, value in attrs.items() if value)
     )

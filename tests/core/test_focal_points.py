@@ -139,8 +139,9 @@ def test_rendition_names_change_with_the_focal_point():
 
     assert len(set(urls.values())) == 4
     # A centered crop keeps the names renditions had before focal points.
-    assert picture_for(original, widths=[200], crop_ratio=(1, 1)).default.url == (
-        urls[(50, 50)]
+    assert (
+        picture_for(original, widths=[200], crop_ratio=(1, 1)).default.url
+        == (urls[(50, 50)])
     )
     # Without a crop the point changes no pixel, so no file.
     assert (
@@ -224,8 +225,7 @@ def test_a_moved_focal_point_shows_a_new_crop_on_the_product_page(client):
 
     assert after != before
     assert after == (
-        picture_for(image.image, widths=[480, 800, 1200], crop_ratio=(1, 1))
-        .default.url
+        picture_for(image.image, widths=[480, 800, 1200], crop_ratio=(1, 1)).default.url
     )
 
 
@@ -246,9 +246,9 @@ def test_a_portrait_picture_in_a_landscape_slot_gets_a_warning():
     assert "page" in crop_warning(portrait, slots)
     assert crop_warning(landscape, slots) == ""
     assert crop_warning(portrait, [ImageSlot("square", crop=(1, 1))]) == ""
-    assert crop_warning(
-        portrait, [ImageSlot("band", crop=(1, 1), frame=(8, 3))]
-    ), "a square crop shown as a wide band on the page is a landscape slot"
+    assert crop_warning(portrait, [ImageSlot("band", crop=(1, 1), frame=(8, 3))]), (
+        "a square crop shown as a wide band on the page is a landscape slot"
+    )
 
 
 def product_form_data(response) -> dict:
@@ -368,9 +368,9 @@ def test_a_landscape_hero_is_saved_without_a_warning(admin_client):
         follow=True,
     )
 
-    assert not [
-        m for m in response.context["messages"] if "portrait" in str(m)
-    ], "no warning for a wide picture"
+    assert not [m for m in response.context["messages"] if "portrait" in str(m)], (
+        "no warning for a wide picture"
+    )
     campaign = CampaignFactory._meta.model.objects.get(slug="wear-blue")
     html = admin_client.get(
         reverse("admin:campaigns_campaign_change", args=[campaign.pk])
