@@ -100,10 +100,10 @@ def crop_warning(picture: Picture | None, slots: Sequence[ImageSlot]) -> str:
     if not wide:
         return ""
     return _(
-        "This picture is upright (portrait), but it is shown wide here (%(where)s): "
-        "only a band across it shows. Check the crops, set the point to keep in "
+        "This picture is upright (portrait), but it is shown wide (%(where)s): "
+        "only a band across it shows. Check the crops, move the point to keep in "
         "view, or upload a wide (landscape) picture."
-    ) % {"where": "; ".join(str(slot.label) for slot in wide)}
+    ) % {"where": str(wide[0].label).lower()}
 
 
 class FocalPointImageInput(AdminFileWidget):
@@ -148,25 +148,27 @@ class FocalPointImageInput(AdminFileWidget):
         warning = crop_warning(whole, self.slots)
         return format_html(
             '<div class="focal-point" data-focal-x="{}" data-focal-y="{}">'
-            '<p class="help">{}</p>'
-            '<div class="focal-point__picture">'
+            '<p class="help">{}</p><div class="focal-point__views">'
+            '<figure class="focal-point__whole"><div class="focal-point__picture">'
             '<img class="focal-point__image" src="{}" width="{}" height="{}" alt="">'
             '<span class="focal-point__marker" hidden></span></div>'
-            '<p class="focal-point__changed help" hidden>{}</p>'
-            '<div class="focal-point__slots">{}</div>{}</div>{}',
+            "<figcaption>{}</figcaption></figure>{}</div>"
+            '<p class="focal-point__changed" hidden>{}</p>{}</div>{}',
             focal_x,
             focal_y,
             _(
-                "Click the picture on what must stay in view when it is cropped, "
-                "or type the two numbers below. Then save."
+                "Click the whole picture on what must stay in view when it is "
+                "cropped, or type the two numbers below, then save. The crops "
+                "beside it are the ones visitors see."
             ),
             whole.default.url,
             SLOT_WIDTH,
             round(SLOT_WIDTH * whole.height / whole.width),
-            _("Point moved: save to see the new crops."),
+            _("Whole picture"),
             format_html_join(
                 "", "{}", ((self._slot(value, slot),) for slot in self.slots)
             ),
+            _("Point moved: save to see the new crops."),
             format_html('<p class="focal-point__warning">{}</p>', warning)
             if warning
             else "",

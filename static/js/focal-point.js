@@ -13,7 +13,7 @@
     return Math.min(100, Math.max(0, number));
   }
 
-  document.querySelectorAll(".focal-point[data-focal-x]").forEach(function (box) {
+  function setUp(box) {
     var inputX = document.getElementById(box.getAttribute("data-focal-x"));
     var inputY = document.getElementById(box.getAttribute("data-focal-y"));
     var image = box.querySelector(".focal-point__image");
@@ -42,5 +42,16 @@
     inputX.addEventListener("input", show);
     inputY.addEventListener("input", show);
     show();
-  });
+  }
+
+  function setUpAll() {
+    document.querySelectorAll(".focal-point[data-focal-x]").forEach(setUp);
+  }
+
+  // The admin loads form scripts in the page's head, before the form exists.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpAll);
+  } else {
+    setUpAll();
+  }
 })();
