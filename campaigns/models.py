@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
-from core.uploads import FocalPercentField, StrippedImageField, UploadTo
+from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 # ---------------------------------------------------------------------------
 # Campaigns, the statistics they cite, and their action days
@@ -227,14 +227,7 @@ class Campaign(models.Model):
         focal_point_fields=("hero_focal_x", "hero_focal_y"),
         help_text=_("JPEG, PNG, WebP or GIF, wide (16:9 works best)."),
     )
-    hero_focal_x = FocalPercentField(
-        _("keep in view: % from the left"),
-        help_text=_("0 is the left edge, 50 the middle, 100 the right edge."),
-    )
-    hero_focal_y = FocalPercentField(
-        _("keep in view: % from the top"),
-        help_text=_("0 is the top edge, 50 the middle, 100 the bottom edge."),
-    )
+    hero_focal_x, hero_focal_y = focal_point_fields()
     hero_image_width = models.PositiveIntegerField(
         null=True, blank=True, editable=False
     )

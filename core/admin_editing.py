@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.images import Picture, picture_for
 from core.markdown import render_markdown
-from core.templatetags.images import focus_classes
+from core.templatetags.images import css_focus
 
 # The stylesheet the admins below add: wide Markdown boxes, the preview, thumbnails,
 # and no time-zone note beside a date that has no time.
@@ -48,11 +48,12 @@ class ThumbnailFileInput(AdminFileWidget):
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
     ) -> SafeString:
-        html = super().render(name, value, attrs, renderer)
-        thumbnail = image_thumbnail(value)
-        if not thumbnail:
-            return html
-        return format_html("{}{}", thumbnail, html)
+        upload = super().render(name, value, attrs, renderer)
+        return format_html("{}{}", self.above(name, value), upload)
+
+    def above(self, name: str, value: Any) -> SafeString | str:
+        """What is shown above the upload box."""
+        return image_thumbnail(value)
 
 
 def image_thumbnail(value: Any) -> SafeString | str:
@@ -106,7 +107,7 @@ def crop_warning(picture: Picture | None, slots: Sequence[ImageSlot]) -> str:
     ) % {"where": str(wide[0].label).lower()}
 
 
-class FocalPointImageInput(AdminFileWidget):
+class FocalPointImageInput(ThumbnailFileInput):
     """The upload box, above it the picture (click it to set the point to keep in
     view, with static/js/focal-point.js; the two number fields work without it)
     and each slot's crop made by the same code and files as the public pages."""
@@ -128,19 +129,12 @@ class FocalPointImageInput(AdminFileWidget):
     def media(self) -> forms.Media:
         return forms.Media(css={"all": EDITING_CSS["all"]}, js=["js/focal-point.js"])
 
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> SafeString:
-        html = super().render(name, value, attrs, renderer)
+    def above(self, name: str, value: Any) -> SafeString | str:
         if not isinstance(value, FieldFile) or not value.name:
-            return html
+            return ""
         whole = picture_for(value, widths=[PREVIEW_WIDTH])
         if whole is None:
-            return format_html("{}{}", image_thumbnail(value), html)
+            return image_thumbnail(value)
         # The focal inputs sit beside this one: "images-0-image" has
         # "images-0-focal_x" (an inline's prefix), "hero_image" has "hero_focal_x".
         prefix = name[: len(name) - len(self.field_name)]
@@ -153,7 +147,7 @@ class FocalPointImageInput(AdminFileWidget):
             '<img class="focal-point__image" src="{}" width="{}" height="{}" alt="">'
             '<span class="focal-point__marker" hidden></span></div>'
             "<figcaption>{}</figcaption></figure>{}</div>"
-            '<p class="focal-point__changed" hidden>{}</p>{}</div>{}',
+            '<p class="focal-point__changed" hidden>{}</p>{}</div>',
             focal_x,
             focal_y,
             _(
@@ -172,7 +166,6 @@ class FocalPointImageInput(AdminFileWidget):
             format_html('<p class="focal-point__warning">{}</p>', warning)
             if warning
             else "",
-            html,
         )
 
     def _slot(self, value: FieldFile, slot: ImageSlot) -> SafeString | str:
@@ -180,17 +173,52 @@ class FocalPointImageInput(AdminFileWidget):
         if picture is None:
             return ""
         shape_w, shape_h = slot.shape
-        # Sized by its width and height attributes (no CSS size, so they hold);
-        # a frame crops the rendition the way the page's CSS does.
+        height = round(SLOT_WIDTH * shape_h / shape_w)
+        if slot.frame is None:
+            shown = format_html(
+                '<img src="{}" width="{}" height="{}" alt="">',
+                picture.default.url,
+                SLOT_WIDTH,
+                height,
+            )
+        else:
+            # The part of the rendition the page's CSS shows (object-fit: cover,
+            # object-position from the {% picture %} tag's focus classes), cut
+            # here by an SVG viewBox: no style attribute under the CSP.
+            x, y, width, height_in = css_cover_box(picture, slot.frame)
+            shown = format_html(
+                '<svg viewBox="{} {} {} {}" width="{}" height="{}" aria-hidden="true">'
+                '<image href="{}" width="{}" height="{}"/></svg>',
+                x,
+                y,
+                width,
+                height_in,
+                SLOT_WIDTH,
+                height,
+                picture.default.url,
+                picture.width,
+                picture.height,
+            )
         return format_html(
-            '<figure class="focal-slot"><img src="{}" width="{}" height="{}" '
-            'class="{}" alt=""><figcaption>{}</figcaption></figure>',
-            picture.default.url,
-            SLOT_WIDTH,
-            round(SLOT_WIDTH * shape_h / shape_w),
-            focus_classes(picture.focus) if slot.frame else "",
+            '<figure class="focal-slot">{}<figcaption>{}</figcaption></figure>',
+            shown,
             slot.label,
         )
+
+
+def css_cover_box(
+    picture: Picture, frame: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """What a box of shape `frame` shows of `picture` with `object-fit: cover` and
+    the object-position its focus classes give: x, y, width, height in its pixels.
+    (CSS puts the image's p% point at the box's p%.)"""
+    focus = css_focus(picture.focus)
+    frame_w, frame_h = frame
+    if picture.width * frame_h > picture.height * frame_w:  # wider: sides cut
+        width = picture.height * frame_w / frame_h
+        return (focus.x * (picture.width - width) / 100, 0, width, picture.height)
+    height = picture.width * frame_h / frame_w
+    return (0, focus.y * (picture.height - height) / 100, picture.width, height)
 
 
 class FocalPointAdminMixin:

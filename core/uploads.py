@@ -33,6 +33,7 @@ from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
 
 from core.images import ALLOWED_FORMATS, CENTER, animation_limit_error
@@ -220,3 +221,18 @@ class FocalPercentField(models.PositiveSmallIntegerField):
 
     def formfield(self, **kwargs: Any) -> Any:
         return super().formfield(**{**kwargs, "form_class": FocalPercentFormField})
+
+
+def focal_point_fields() -> tuple[FocalPercentField, FocalPercentField]:
+    """The two fields of a focal point, across and down, labelled for staff:
+    `focal_x, focal_y = focal_point_fields()` in a model."""
+    return (
+        FocalPercentField(
+            _("keep in view: % from the left"),
+            help_text=_("0 is the left edge, 50 the middle, 100 the right edge."),
+        ),
+        FocalPercentField(
+            _("keep in view: % from the top"),
+            help_text=_("0 is the top edge, 50 the middle, 100 the bottom edge."),
+        ),
+    )

@@ -42,12 +42,17 @@ def _parse_crop(crop: str | Sequence[int | str] | None) -> tuple[int, int] | Non
     return (int(crop[0]), int(crop[1]))
 
 
+def css_focus(focus: FocalPoint) -> FocalPoint:
+    """The focal point as the stylesheet has it: in tens of percent."""
+    return FocalPoint(*((value + 5) // 10 * 10 for value in focus))
+
+
 def focus_classes(focus: FocalPoint) -> str:
     """The classes that put the focal point where CSS keeps it in view ("" for
-    the middle, CSS's own default). Rounded to tens of percent."""
+    the middle, CSS's own default)."""
     if focus == CENTER:
         return ""
-    x, y = ((value + 5) // 10 * 10 for value in focus)
+    x, y = css_focus(focus)
     return f"focus-x-{x} focus-y-{y}"
 
 

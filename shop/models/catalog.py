@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
-from core.uploads import FocalPercentField, StrippedImageField, UploadTo
+from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -88,14 +88,7 @@ class ProductImage(models.Model):
         height_field="height",
         focal_point_fields=("focal_x", "focal_y"),
     )
-    focal_x = FocalPercentField(
-        _("keep in view: % from the left"),
-        help_text=_("0 is the left edge, 50 the middle, 100 the right edge."),
-    )
-    focal_y = FocalPercentField(
-        _("keep in view: % from the top"),
-        help_text=_("0 is the top edge, 50 the middle, 100 the bottom edge."),
-    )
+    focal_x, focal_y = focal_point_fields()
     width = models.PositiveIntegerField(_("width"), null=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, editable=False)
     alt = models.CharField(
