@@ -144,7 +144,8 @@ class FocalPointImageInput(ThumbnailFileInput):
             '<div class="focal-point" data-focal-x="{}" data-focal-y="{}">'
             '<p class="help">{}</p><div class="focal-point__views">'
             '<figure class="focal-point__whole"><div class="focal-point__picture">'
-            '<img class="focal-point__image" src="{}" width="{}" height="{}" alt="">'
+            '<img class="focal-point__image" src="{}" width="{}" height="{}" alt="" '
+            'data-width="{}" data-height="{}">'
             '<span class="focal-point__marker" hidden></span></div>'
             "<figcaption>{}</figcaption></figure>{}</div>"
             '<p class="focal-point__changed" hidden>{}</p>{}</div>',
@@ -158,11 +159,13 @@ class FocalPointImageInput(ThumbnailFileInput):
             whole.default.url,
             SLOT_WIDTH,
             round(SLOT_WIDTH * whole.height / whole.width),
+            whole.width,
+            whole.height,
             _("Whole picture"),
             format_html_join(
                 "", "{}", ((self._slot(value, slot),) for slot in self.slots)
             ),
-            _("Point moved: save to see the new crops."),
+            _("Point moved: the crops show it. Save to keep it."),
             format_html('<p class="focal-point__warning">{}</p>', warning)
             if warning
             else "",
@@ -173,35 +176,29 @@ class FocalPointImageInput(ThumbnailFileInput):
         if picture is None:
             return ""
         shape_w, shape_h = slot.shape
-        height = round(SLOT_WIDTH * shape_h / shape_w)
+        shown: tuple[float, float, float, float]
         if slot.frame is None:
-            shown = format_html(
-                '<img src="{}" width="{}" height="{}" alt="">',
-                picture.default.url,
-                SLOT_WIDTH,
-                height,
-            )
+            shown = (0, 0, picture.width, picture.height)
         else:
             # The part of the rendition the page's CSS shows (object-fit: cover,
-            # object-position from the {% picture %} tag's focus classes), cut
-            # here by an SVG viewBox: no style attribute under the CSP.
-            x, y, width, height_in = css_cover_box(picture, slot.frame)
-            shown = format_html(
-                '<svg viewBox="{} {} {} {}" width="{}" height="{}" aria-hidden="true">'
-                '<image href="{}" width="{}" height="{}"/></svg>',
-                x,
-                y,
-                width,
-                height_in,
-                SLOT_WIDTH,
-                height,
-                picture.default.url,
-                picture.width,
-                picture.height,
-            )
+            # object-position from the {% picture %} tag's focus classes).
+            shown = css_cover_box(picture, slot.frame)
+        # An SVG's viewBox cuts it (no style attribute under the CSP), and the
+        # script moves it over the whole picture as the point moves.
         return format_html(
-            '<figure class="focal-slot">{}<figcaption>{}</figcaption></figure>',
-            shown,
+            '<figure class="focal-slot" data-crop="{} {}" data-frame="{} {}">'
+            '<svg viewBox="{} {} {} {}" width="{}" height="{}" aria-hidden="true">'
+            '<image href="{}" width="{}" height="{}"/></svg>'
+            "<figcaption>{}</figcaption></figure>",
+            *slot.crop,
+            shape_w,
+            shape_h,
+            *shown,
+            SLOT_WIDTH,
+            round(SLOT_WIDTH * shape_h / shape_w),
+            picture.default.url,
+            picture.width,
+            picture.height,
             slot.label,
         )
 

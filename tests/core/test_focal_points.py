@@ -293,7 +293,13 @@ def test_the_product_admin_shows_the_crop_and_saves_the_point(admin_client):
     response = admin_client.get(url)
     html = response.content.decode()
     square = picture_for(image.image, widths=[480], crop_ratio=(1, 1))
-    assert f'<img src="{square.default.url}" width="240" height="240"' in html
+    side = square.default.width  # the original's, if under 480
+    assert (
+        '<figure class="focal-slot" data-crop="1 1" data-frame="1 1">'
+        f'<svg viewBox="0 0 {side} {side}" width="240" height="240" '
+        f'aria-hidden="true"><image href="{square.default.url}" width="{side}" '
+        f'height="{side}"/></svg>'
+    ) in html
     assert 'data-focal-x="id_images-0-focal_x"' in html
     assert 'data-focal-y="id_images-0-focal_y"' in html
     assert 'name="images-0-focal_x"' in html
@@ -309,7 +315,7 @@ def test_the_product_admin_shows_the_crop_and_saves_the_point(admin_client):
     html = admin_client.get(url).content.decode()
     moved = picture_for(image.image, widths=[480], crop_ratio=(1, 1))
     assert moved.default.url != square.default.url
-    assert f'<img src="{moved.default.url}"' in html
+    assert f'<image href="{moved.default.url}"' in html
 
 
 @pytest.mark.django_db
@@ -365,9 +371,15 @@ def test_a_portrait_hero_is_saved_with_a_warning(admin_client):
     ).content.decode()
     assert 'class="focal-point__warning"' in html
     wide = picture_for(campaign.hero_image, widths=[480], crop_ratio=(16, 9))
-    assert f'<img src="{wide.default.url}" width="240" height="135"' in html
+    assert (
+        '<svg viewBox="0 0 480 270" width="240" height="135" aria-hidden="true">'
+        f'<image href="{wide.default.url}"'
+    ) in html
     x, y, width, height = css_cover_box(wide, (8, 3))
-    assert f'<svg viewBox="{x} {y} {width} {height}" width="240" height="90"' in html
+    assert (
+        '<figure class="focal-slot" data-crop="16 9" data-frame="8 3">'
+        f'<svg viewBox="{x} {y} {width} {height}" width="240" height="90"'
+    ) in html
 
 
 @pytest.mark.django_db

@@ -49,8 +49,9 @@ def test_a_volunteer_clicks_what_stays_in_view(
     across = page.locator("#id_images-0-focal_x")
     down = page.locator("#id_images-0-focal_y")
     expect(across).to_have_value("50")
-    crop = page.locator("#images-0 .focal-slot img")
-    centered_src = crop.get_attribute("src")
+    crop = page.locator("#images-0 .focal-slot svg")
+    centered_src = crop.locator("image").get_attribute("href")
+    assert crop.get_attribute("viewBox") == "0 0 480 480"
 
     # A click on the whole picture, on the product: the numbers follow.
     whole = page.locator("#images-0 .focal-point__image")
@@ -61,13 +62,16 @@ def test_a_volunteer_clicks_what_stays_in_view(
     expect(across).to_have_value("30")
     expect(down).to_have_value("50")
     expect(page.locator("#images-0 .focal-point__marker")).to_be_visible()
-    expect(page.get_by_text("Point moved: save to see the new crops.")).to_be_visible()
+    expect(page.get_by_text("Point moved: the crops show it.")).to_be_visible()
+    # The square crop moves over the whole picture (480 × 240) before saving:
+    # 240 wide, centered on 30% (144), so from 24.
+    expect(crop).to_have_attribute("viewBox", "24.00 0.00 240.00 240.00")
 
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     product_image.refresh_from_db()
     assert (product_image.focal_x, product_image.focal_y) == (30, 50)
-    moved_src = page.locator("#images-0 .focal-slot img").get_attribute("src")
+    moved_src = crop.locator("image").get_attribute("href")
     assert moved_src != centered_src
     expect(page.get_by_text("Point moved")).to_be_hidden()
 
