@@ -19,12 +19,30 @@ from campaigns.models import (
     Campaign,
     Statistic,
 )
+from campaigns.sharing import SOCIAL_IMAGE_RATIO
 from core.admin_editing import (
     EDITING_CSS,
+    FocalPointAdminMixin,
+    ImageSlot,
     MarkdownTextarea,
     ThumbnailFileInput,
     markdown_preview,
 )
+
+# Where the hero image shows, cut as the templates cut it (crop="16:9"); on a
+# laptop screen the campaign page's CSS cuts it again to at most 30rem high.
+HERO_SLOTS = [
+    ImageSlot(_("Campaign page, campaign list and home page"), crop=(16, 9)),
+    ImageSlot(
+        _("Top of the campaign page on a laptop screen (1280 pixels wide)"),
+        crop=(16, 9),
+        frame=(8, 3),
+    ),
+    ImageSlot(
+        _("Link previews when the page is shared (unless a sharing image is set)"),
+        crop=SOCIAL_IMAGE_RATIO,
+    ),
+]
 
 
 class ActionDayInline(admin.StackedInline):
@@ -124,7 +142,7 @@ class StatisticAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(FocalPointAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -175,6 +193,7 @@ class CampaignAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "hero_image",
+                    ("hero_focal_x", "hero_focal_y"),
                     "hero_image_alt",
                     "social_image",
                     "social_image_alt",
@@ -185,6 +204,8 @@ class CampaignAdmin(admin.ModelAdmin):
         (_("Search and sharing"), {"fields": ["meta_description"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    image_slots = {"hero_image": HERO_SLOTS}
 
     class Media:
         css = EDITING_CSS

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
-from core.uploads import StrippedImageField, UploadTo
+from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 # ---------------------------------------------------------------------------
 # Campaigns, the statistics they cite, and their action days
@@ -260,8 +260,10 @@ class Campaign(models.Model):
         validators=[validate_image_file],
         width_field="hero_image_width",
         height_field="hero_image_height",
+        focal_point_fields=("hero_focal_x", "hero_focal_y"),
         help_text=_("JPEG, PNG, WebP or GIF, wide (16:9 works best)."),
     )
+    hero_focal_x, hero_focal_y = focal_point_fields()
     hero_image_width = models.PositiveIntegerField(
         null=True, blank=True, editable=False
     )

@@ -7,7 +7,8 @@ so the validator refuses anything that is not a plain raster image of a sane siz
 
 Renditions are resized copies (WebP plus a JPEG or PNG fallback) written once to the
 default storage under `renditions/`, with names derived from the original's name and
-the parameters, so the same request always maps to the same files. Which renditions
+the parameters (the crop, and the focal point it is cut around), so the same request
+always maps to the same files and a moved focal point gets new ones. Which renditions
 exist is remembered in the cache, so a page view after the first does no storage I/O,
 and each process keeps its own copy of that answer for a few minutes, so a page with
 many images does not ask the shared cache (Redis) once per image either.
@@ -22,7 +23,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +37,7 @@ from django.utils.translation import gettext as _
 from PIL import (
     Image,
     ImageOps,
+    ImageSequence,
     UnidentifiedImageError,
 )
 
@@ -44,6 +46,10 @@ logger = logging.getLogger(__name__)
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MIN_IMAGE_SIDE = 200
 DEFAULT_MAX_PIXELS = 40_000_000
+# An animation is decoded frame by frame, each frame as large as the whole picture:
+# its cost is the pixels of all its frames together, and its frame count.
+DEFAULT_MAX_FRAMES = 300
+DEFAULT_MAX_TOTAL_PIXELS = 100_000_000
 
 RENDITIONS_DIR = "renditions"
 WEBP_QUALITY = 80
@@ -100,12 +106,17 @@ def validate_image_file(file: File) -> None:
                 width, height = image.size
                 if width * height > max_pixels:
                     raise _too_many_pixels(width, height, max_pixels)
+                animation_error = animation_limit_error(image)
+                if animation_error is not None:
+                    raise animation_error
                 image.verify()
             # verify() leaves the image unusable and does not decode the pixels:
-            # open again and decode to catch truncated or corrupt data.
+            # open again and decode to catch truncated or corrupt data, one frame
+            # at a time (only the frame being decoded is held).
             file.seek(0)
             with Image.open(file) as image:
-                image.load()
+                for frame in ImageSequence.Iterator(image):
+                    frame.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -130,6 +141,50 @@ def validate_image_file(file: File) -> None:
         )
 
 
+def animation_limit_error(image: Image.Image) -> ValidationError | None:
+    """Why an animation is refused (too many frames, or too many pixels over all
+    its frames), or None. Read from the file's structure: no frame is decoded.
+
+    The per-picture pixel limit does not bound an animation: each of its frames is
+    decoded at the whole picture's size, so 400 frames of 9 megapixels are 3,600
+    megapixels of work (and, held at once in RGBA, 14 GB of memory)."""
+    frames = getattr(image, "n_frames", 1)
+    if frames <= 1:
+        return None
+    max_frames = getattr(settings, "MAX_UPLOAD_IMAGE_FRAMES", DEFAULT_MAX_FRAMES)
+    if frames > max_frames:
+        return ValidationError(
+            _(
+                "This animation has %(frames)s frames; the most accepted is "
+                "%(max)s. Please shorten it."
+            )
+            % {"frames": f"{frames:,}", "max": f"{max_frames:,}"},
+            code="image_too_many_frames",
+        )
+    max_total = getattr(
+        settings, "MAX_UPLOAD_IMAGE_TOTAL_PIXELS", DEFAULT_MAX_TOTAL_PIXELS
+    )
+    width, height = image.size
+    if frames * width * height > max_total:
+        return ValidationError(
+            _(
+                "This animation has %(frames)s frames of %(width)s × %(height)s "
+                "pixels, %(total)s megapixels in all; the largest accepted is "
+                "%(max)s megapixels over all its frames. Please make it smaller "
+                "or shorter."
+            )
+            % {
+                "frames": f"{frames:,}",
+                "width": width,
+                "height": height,
+                "total": f"{frames * width * height / 1_000_000:,.0f}",
+                "max": f"{max_total / 1_000_000:,.0f}",
+            },
+            code="image_too_many_pixels_in_all",
+        )
+    return None
+
+
 def _too_many_pixels(
     width: int | None, height: int | None, max_pixels: int
 ) -> ValidationError:
@@ -150,6 +205,36 @@ def _too_many_pixels(
 # ---------------------------------------------------------------------------
 # Renditions
 # ---------------------------------------------------------------------------
+class FocalPoint(NamedTuple):
+    """The point of a picture that must stay in view when it is cropped, in percent
+    of its width from the left (x) and of its height from the top (y)."""
+
+    x: int
+    y: int
+
+
+CENTER = FocalPoint(50, 50)
+
+
+def focal_point_of(field_file: FieldFile | None) -> FocalPoint:
+    """The focal point stored beside an image (StrippedImageField's
+    `focal_point_fields`), clamped to 0-100; the middle when it has none."""
+    names = getattr(getattr(field_file, "field", None), "focal_point_fields", None)
+    instance = getattr(field_file, "instance", None)
+    if not names or instance is None:
+        return CENTER
+    x, y = (_percent(getattr(instance, name, None)) for name in names)
+    return FocalPoint(x, y)
+
+
+def _percent(value: object) -> int:
+    try:
+        number = round(float(cast(Any, value)))
+    except (TypeError, ValueError):
+        return 50
+    return min(100, max(0, number))
+
+
 @dataclass(frozen=True)
 class Rendition:
     url: str
@@ -165,6 +250,10 @@ class Picture:
     default: Rendition  # the fallback used for <img src>
     width: int  # intrinsic size of `default`
     height: int
+    # Where the focal point lies in these renditions (percent): what a page that
+    # crops them further with CSS keeps in view (object-position). A default, so
+    # pictures cached before it existed still read.
+    focus: FocalPoint = CENTER
 
 
 def picture_for(
@@ -172,8 +261,11 @@ def picture_for(
     *,
     widths: Sequence[int],
     crop_ratio: tuple[int, int] | None = None,
+    focus: FocalPoint | None = None,
 ) -> Picture | None:
-    """Renditions of an uploaded image at `widths`, optionally centre-cropped.
+    """Renditions of an uploaded image at `widths`, optionally cropped to a ratio
+    around a focal point (by default the one stored beside the image, see
+    `focal_point_of`; the middle when there is none).
 
     Never upscales: widths above the original's collapse to the original width. The
     files are created on first use; after that the answer comes from the cache. None
@@ -190,13 +282,20 @@ def picture_for(
         if crop_ratio[0] <= 0 or crop_ratio[1] <= 0:
             raise ValueError(f"Invalid crop ratio: {crop_ratio!r}")
 
+    focus = focal_point_of(field_file) if focus is None else focus
+    focus = FocalPoint(_percent(focus[0]), _percent(focus[1]))
+
     storage = default_storage
     name = field_file.name
     params = f"v{RENDITION_VERSION}|{name}|{crop_ratio}"
+    if crop_ratio is not None and focus != CENTER:
+        # A crop around another point is other pixels: other files. (A centered
+        # crop keeps the names it had before focal points existed.)
+        params += f"|{focus.x},{focus.y}"
     cache_key = (
         "images:picture:"
         + hashlib.sha256(
-            f"{_storage_identity(storage)}|{params}|{wanted}".encode()
+            f"{_storage_identity(storage)}|{params}|{wanted}|{tuple(focus)}".encode()
         ).hexdigest()
     )
     kept = _PROCESS.get(cache_key)
@@ -208,7 +307,9 @@ def picture_for(
         return picture
 
     try:
-        picture = _make_picture(field_file, storage, name, params, wanted, crop_ratio)
+        picture = _make_picture(
+            field_file, storage, name, params, wanted, crop_ratio, focus
+        )
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         logger.warning("Cannot make renditions of %s: %s", name, error)
         return None
@@ -254,6 +355,7 @@ def _make_picture(
     params: str,
     wanted: list[int],
     crop_ratio: tuple[int, int] | None,
+    focus: FocalPoint,
 ) -> Picture:
     digest = hashlib.sha256(params.encode()).hexdigest()[:8]
     stem = PurePosixPath(name).stem[:60] or "image"
@@ -267,8 +369,12 @@ def _make_picture(
         width, height = source.size
         if source.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned on its side
             width, height = height, width
-        box = _crop_box(width, height, crop_ratio)
+        box = _crop_box(width, height, crop_ratio, focus)
         crop_width, crop_height = box[2] - box[0], box[3] - box[1]
+        focus_in_crop = FocalPoint(
+            _percent((focus.x * width / 100 - box[0]) * 100 / crop_width),
+            _percent((focus.y * height / 100 - box[1]) * 100 / crop_height),
+        )
         plan = [
             (w, max(1, round(crop_height * w / crop_width)), f"{prefix}-{w}w")
             for w in sorted({min(w, crop_width) for w in wanted})
@@ -282,7 +388,7 @@ def _make_picture(
         if None not in extensions and len(extensions) == 1:
             fallback_ext = extensions.pop()
         else:
-            image = _prepare(source, crop_ratio, plan[-1][0] / crop_width)
+            image = _prepare(source, crop_ratio, focus, plan[-1][0] / crop_width)
             transparent = may_be_transparent and _has_alpha(image)
             image = image.convert("RGBA" if transparent else "RGB")
             fallback_ext = "png" if transparent else "jpg"
@@ -314,23 +420,35 @@ def _make_picture(
         default=default,
         width=default.width,
         height=default.height,
+        focus=focus_in_crop,
     )
 
 
 def _crop_box(
-    width: int, height: int, crop_ratio: tuple[int, int] | None
+    width: int,
+    height: int,
+    crop_ratio: tuple[int, int] | None,
+    focus: FocalPoint = CENTER,
 ) -> tuple[int, int, int, int]:
-    """The centred box of `crop_ratio` in width × height (all of it when None)."""
+    """The largest box of `crop_ratio` in width × height, centered on the focal
+    point as far as the edges allow (all of it when there is no ratio)."""
     if crop_ratio is None:
         return (0, 0, width, height)
     ratio_w, ratio_h = crop_ratio
     if width * ratio_h > height * ratio_w:  # too wide: trim the sides
         new_width = max(1, round(height * ratio_w / ratio_h))
-        left = (width - new_width) // 2
+        left = _around(focus.x, width, new_width)
         return (left, 0, left + new_width, height)
     new_height = max(1, round(width * ratio_h / ratio_w))
-    top = (height - new_height) // 2
+    top = _around(focus.y, height, new_height)
     return (0, top, width, top + new_height)
+
+
+def _around(percent: int, length: int, span: int) -> int:
+    """Where a `span` centered on `percent` of `length` starts, kept inside it.
+    Integer arithmetic: at 50% this is (length - span) // 2, the centered crop."""
+    start = (percent * length * 2 - span * 100) // 200
+    return min(max(start, 0), length - span)
 
 
 def _may_have_transparency(image: Image.Image) -> bool:
@@ -348,9 +466,13 @@ def _has_alpha(image: Image.Image) -> bool:
 
 
 def _prepare(
-    source: Image.Image, crop_ratio: tuple[int, int] | None, scale: float
+    source: Image.Image,
+    crop_ratio: tuple[int, int] | None,
+    focus: FocalPoint,
+    scale: float,
 ) -> Image.Image:
-    """Decode the original, upright and cropped, with its metadata dropped.
+    """Decode the original, upright and cropped around the focal point, with its
+    metadata dropped.
 
     `scale` is the largest rendition's size relative to the (cropped) original.
     """
@@ -364,7 +486,8 @@ def _prepare(
     icc_profile = source.info.get("icc_profile")
     image = ImageOps.exif_transpose(source)
     if crop_ratio is not None:
-        image = image.crop(_crop_box(image.width, image.height, crop_ratio))
+        # On the decoded size, which draft() may have made smaller.
+        image = image.crop(_crop_box(image.width, image.height, crop_ratio, focus))
     image.load()
     image.info = {"icc_profile": icc_profile} if icc_profile else {}
     return image

@@ -21,18 +21,22 @@ first; if something unreadable gets here anyway, nothing is stored.
 
 import io
 import secrets
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from django import forms
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
 
-from core.images import ALLOWED_FORMATS
+from core.images import ALLOWED_FORMATS, CENTER, animation_limit_error
 
 JPEG_QUALITY = 90
 WEBP_QUALITY = 90
@@ -75,6 +79,11 @@ def strip_metadata(content: File) -> ContentFile:
         image_format = source.format or ""
         if image_format not in ALLOWED_FORMATS:
             raise ValueError(f"Not an accepted image format: {image_format!r}.")
+        # The validator refuses these first; code that saves a file itself
+        # (instance.image.save(...)) gets here without it.
+        too_big = animation_limit_error(source)
+        if too_big is not None:
+            raise ValueError(" ".join(too_big.messages))
         buffer = io.BytesIO()
         if getattr(source, "n_frames", 1) > 1:
             _save_animation(source, buffer, image_format)
@@ -105,29 +114,54 @@ def _save_still(source: Image.Image, buffer: io.BytesIO, image_format: str) -> N
 
 
 def _save_animation(source: Image.Image, buffer: io.BytesIO, image_format: str) -> None:
-    """An animated GIF or WebP keeps its frames, timing and looping, nothing else."""
+    """An animated GIF or WebP keeps its frames, timing and looping, nothing else.
+
+    Frames are decoded and handed to the encoder one at a time, never all held in
+    RGBA (400 frames of 9 megapixels would be 14 GB): WebP's encoder takes each
+    frame as it comes; GIF's keeps each one in palette form (a byte a pixel) until
+    it writes the file, which the limit on all frames' pixels bounds."""
     loop = source.info.get("loop", 0)
-    icc_profile = source.info.get("icc_profile")
-    frames, durations = [], []
-    for frame in ImageSequence.Iterator(source):
-        frame.load()  # WebP reports a frame's duration once it is decoded
-        durations.append(int(frame.info.get("duration") or 100))
-        copy = frame.convert("RGBA")
-        copy.info = {}
-        frames.append(copy)
-    options: dict[str, Any] = {
-        "save_all": True,
-        "append_images": frames[1:],
-        "duration": durations,
-        "loop": loop,
-    }
     if image_format == "WEBP":
-        options.update(quality=WEBP_QUALITY, method=4)
+        # WebP reports a frame's duration once it is decoded: a first pass for the
+        # timing, then the encoder reads the frames from the original itself (it
+        # takes nothing else from it: metadata comes from the options only).
+        durations = []
+        for frame in ImageSequence.Iterator(source):
+            frame.load()
+            durations.append(int(frame.info.get("duration") or 100))
+        options: dict[str, Any] = {
+            "save_all": True,
+            "duration": durations,
+            "loop": loop,
+            "quality": WEBP_QUALITY,
+            "method": 4,
+        }
+        icc_profile = source.info.get("icc_profile")
         if icc_profile:
             options["icc_profile"] = icc_profile
-    else:
-        options["disposal"] = 2  # each frame is whole: clear before the next
-    frames[0].save(buffer, image_format, **options)
+        source.seek(0)
+        source.save(buffer, "WEBP", **options)
+        return
+    frames = _clean_frames(source)
+    first = next(frames)
+    first.save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=frames,  # a generator: GIF's encoder asks for one at a time
+        loop=loop,
+        disposal=2,  # each frame is whole: clear before the next
+    )
+
+
+def _clean_frames(source: Image.Image) -> Iterator[Image.Image]:
+    """Each frame of `source` in RGBA with its duration and nothing else, decoded
+    when asked for."""
+    for frame in ImageSequence.Iterator(source):
+        frame.load()
+        copy = frame.convert("RGBA")
+        copy.info = {"duration": int(frame.info.get("duration") or 100)}
+        yield copy
 
 
 class StrippedImageFieldFile(ImageFieldFile):
@@ -140,6 +174,65 @@ class StrippedImageFieldFile(ImageFieldFile):
 
 class StrippedImageField(models.ImageField):
     """An ImageField whose originals are stored without metadata (see above).
-    Use with `upload_to=UploadTo("<folder>")`."""
+    Use with `upload_to=UploadTo("<folder>")`.
+
+    `focal_point_fields=("focal_x", "focal_y")` names the model's two
+    FocalPercentFields that hold the point to keep in view when the image is
+    cropped (as `width_field` names where its width is kept): renditions of the
+    image are then cut around it (core.images.picture_for)."""
 
     attr_class = StrippedImageFieldFile
+
+    def __init__(
+        self,
+        *args: Any,
+        focal_point_fields: tuple[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.focal_point_fields = tuple(focal_point_fields or ()) or None
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.focal_point_fields:
+            kwargs["focal_point_fields"] = self.focal_point_fields
+        return name, path, args, kwargs
+
+
+class FocalPercentFormField(forms.IntegerField):
+    """0 to 100; left empty, the middle (50)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(required=False, min_value=0, max_value=100)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> int:
+        cleaned = super().clean(value)
+        return CENTER.x if cleaned is None else cleaned
+
+
+class FocalPercentField(models.PositiveSmallIntegerField):
+    """One coordinate of a focal point, in percent (see StrippedImageField)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", CENTER.x)
+        kwargs.setdefault("validators", [MaxValueValidator(100)])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{**kwargs, "form_class": FocalPercentFormField})
+
+
+def focal_point_fields() -> tuple[FocalPercentField, FocalPercentField]:
+    """The two fields of a focal point, across and down, labelled for staff:
+    `focal_x, focal_y = focal_point_fields()` in a model."""
+    return (
+        FocalPercentField(
+            _("keep in view: % from the left"),
+            help_text=_("0 is the left edge, 50 the middle, 100 the right edge."),
+        ),
+        FocalPercentField(
+            _("keep in view: % from the top"),
+            help_text=_("0 is the top edge, 50 the middle, 100 the bottom edge."),
+        ),
+    )

@@ -455,6 +455,12 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False) and not MEDIA_ON_S3
 MAX_UPLOAD_IMAGE_BYTES = env.int("MAX_UPLOAD_IMAGE_BYTES", default=8 * 1024 * 1024)
 # ...and so are images with more pixels than this (decompression bombs).
 MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=40_000_000)
+# An animation is decoded frame by frame, each frame the whole picture's size: it is
+# refused past this many frames, or past this many pixels over all its frames.
+MAX_UPLOAD_IMAGE_FRAMES = env.int("MAX_UPLOAD_IMAGE_FRAMES", default=300)
+MAX_UPLOAD_IMAGE_TOTAL_PIXELS = env.int(
+    "MAX_UPLOAD_IMAGE_TOTAL_PIXELS", default=100_000_000
+)
 
 # ---------------------------------------------------------------------------
 # Security

@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_editing import FocalPointAdminMixin, ImageSlot
 from core.images import picture_for
 from core.money import format_money
 from shop.forms import (
@@ -118,15 +119,16 @@ def thumbnail(image: ProductImage | None) -> str | SafeString:
     )
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(FocalPointAdminMixin, admin.StackedInline):
+    """Each picture with its square crop, as the shop's pages show it (every one
+    of them cuts product pictures square), and the point it keeps in view."""
+
     model = ProductImage
     extra = 0
-    fields = ["preview", "image", "alt", "position"]
-    readonly_fields = ["preview"]
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj: ProductImage) -> str | SafeString:
-        return thumbnail(obj if obj.pk else None)
+    fields = ["image", ("focal_x", "focal_y"), "alt", "position"]
+    image_slots = {
+        "image": [ImageSlot(_("Shop pages, home page and cart"), crop=(1, 1))]
+    }
 
 
 @admin.register(Product)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image_file
-from core.uploads import StrippedImageField, UploadTo
+from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -100,7 +100,9 @@ class ProductImage(models.Model):
         validators=[validate_image_file],
         width_field="width",
         height_field="height",
+        focal_point_fields=("focal_x", "focal_y"),
     )
+    focal_x, focal_y = focal_point_fields()
     width = models.PositiveIntegerField(_("width"), null=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, editable=False)
     alt = models.CharField(

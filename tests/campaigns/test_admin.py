@@ -190,7 +190,7 @@ def test_campaign_form_is_made_for_writing(admin_client, settings, tmp_path):
     assert 'class="markdown-editor"' in html and 'rows="24"' in html
     assert '<div class="markdown-preview"><h2>Kentucky</h2>' in html
     assert "<strong>Anyone</strong> must report it." in html
-    assert 'class="admin-thumbnail"' in html
+    assert 'class="focal-point__image"' in html  # the hero, with its crops
     assert 'type="checkbox" name="statistics"' in html
     assert (
         "178 parties to the UN Protocol, as of 2021 "

@@ -107,7 +107,7 @@ def test_products_show_thumbnails(admin_client):
     change = admin_client.get(
         reverse("admin:shop_product_change", args=[image.product.pk])
     ).content.decode()
-    assert 'class="shop-thumb"' in change
+    assert 'class="focal-slot"' in change  # each picture's square crop
 
 
 def test_packing_slip_for_one_order(admin_client, make_paid):
