@@ -134,7 +134,10 @@ def test_paid_after_cancel_without_stock_is_flagged_not_oversold(
     with django_capture_on_commit_callbacks(execute=True):
         order_mark_paid(order_number=order.number, outcome=outcome(order))
     order.refresh_from_db()
-    assert order.status == Order.Status.EXPIRED
+    # The money is in front of staff ("Payment needs review"), never a sale, and
+    # it cannot be accepted: its stock is not held.
+    assert order.status == Order.Status.NEEDS_REVIEW
+    assert order.stock_released_at is not None and order.paid_at is None
     assert order.needs_attention
     assert "refund" in order.attention_note
     assert stock(variant) == 0
