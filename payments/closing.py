@@ -82,12 +82,12 @@ def checkout_end(*, session_id: str) -> bool:
     not a page of ours (an empty or unknown id: nothing can be paid there).
     False while it may still take money (it could not be closed: Stripe is out
     of reach) or has taken it (paid, or a bank payment still processing: the
-    outcome is on its way), so the caller keeps holding and tries again later. Never raises; call it
-    outside any transaction."""
+    outcome is on its way), so the caller keeps holding and tries again later.
+    Never raises; call it outside any transaction."""
     cleaned = clean_id(session_id, prefix="cs_")
-    record = (
-        CheckoutSession.objects.filter(session_id=cleaned).first() if cleaned else None
-    )
+    record = None
+    if cleaned:
+        record = CheckoutSession.objects.filter(session_id=cleaned).first()
     if record is None:
         return True
     ended = (CheckoutSession.Status.EXPIRED, CheckoutSession.Status.FAILED)

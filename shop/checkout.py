@@ -178,8 +178,9 @@ def order_checkout(
 
     `site_root` is the site's absolute root URL (the payment page sends the buyer
     back there); `holder_key` names the buyer's address for the caps on what one
-    buyer may hold (`shop.cart.holder_key`). Raises `CheckoutError` (the cart cannot be bought as it is, or
-    the same cart is being checked out right now: `CartHasPendingOrder`) or
+    buyer may hold (`shop.cart.holder_key`). Raises `CheckoutError` (the cart
+    cannot be bought as it is, one of those caps is reached, or the same cart
+    is being checked out right now: `CartHasPendingOrder`) or
     `PaymentError` (the payment page could not be opened; the order is then
     cancelled and its stock given back); both are safe to show to the buyer.
     """

@@ -87,16 +87,16 @@ def _take_back(order: Order) -> str:
                 ).update(stock=F("stock") - per_variant[variant_id]):
                     raise _Gone("its stock is no longer there")
             if order.promo_code_id is not None:
-                _take_promo_use_again(order)
+                _take_promo_use_again(order, order.promo_code_id)
     except _Gone as gone:
         return str(gone)
     return ""
 
 
-def _take_promo_use_again(order: Order) -> None:
+def _take_promo_use_again(order: Order, promo_id: int) -> None:
     """`_Gone` when the order's promo code has no use left for it: other orders
     took its uses while this one had given its own back."""
-    promo = PromoCode.objects.select_for_update().get(pk=order.promo_code_id)
+    promo = PromoCode.objects.select_for_update().get(pk=promo_id)
     others = Order.objects.filter(
         promo_code=promo, status__in=HOLDING_STATUSES
     ).exclude(pk=order.pk)

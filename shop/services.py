@@ -199,13 +199,7 @@ def order_create_from_cart(
     rates = rates or shop_settings()
     now = now or timezone.now()
     if holder_key and sum(quantities.values()) > rates.max_items_per_order:
-        raise HoldLimitReached(
-            _(
-                "You can buy up to %(max)s items in one order. For a larger order, "
-                "please write to us at %(email)s: we will gladly help."
-            )
-            % {"max": rates.max_items_per_order, "email": contact_email()}
-        )
+        raise HoldLimitReached(order_size_message(most=rates.max_items_per_order))
 
     try:
         return _place(quantities, customer, rates, cart_id, holder_key, now)
@@ -224,6 +218,21 @@ def _pending_order_exists(cart_id: str) -> bool:
 def contact_email() -> str:
     """Where buyers write to us (bulk orders): the address our emails come from."""
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+
+
+def order_size_message(*, most: int, in_cart: int = 0) -> str:
+    """What a buyer is told when one order would have more than `most` items
+    (at checkout, or already when adding to a cart that has `in_cart`)."""
+    if in_cart:
+        limit = _(
+            "You can buy up to %(max)s items in one order, and your cart has %(n)s."
+        ) % {"max": most, "n": in_cart}
+    else:
+        limit = _("You can buy up to %(max)s items in one order.") % {"max": most}
+    bulk = _(
+        "For a larger order, please write to us at %(email)s: we will gladly help."
+    ) % {"email": contact_email()}
+    return f"{limit} {bulk}"
 
 
 def _lock_holder(holder_key: str) -> None:
@@ -487,9 +496,7 @@ def order_mark_expired(*, order_number: str, now: datetime | None = None) -> boo
     says "cancelled"."""
     order = Order.objects.get(number=order_number)
     now = now or timezone.now()
-    early = (
-        order.expires_at is not None and now < order.expires_at - HOLD_AFTER_PAGE
-    )
+    early = order.expires_at is not None and now < order.expires_at - HOLD_AFTER_PAGE
     status = Order.Status.CANCELLED if early else Order.Status.EXPIRED
     return order_release_stock(order=order, status=status)
 

@@ -126,13 +126,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if len(cart) + quantity > most:
             # Said now, not only at checkout: no order may hold more.
             form.add_error(
-                "quantity",
-                _(
-                    "You can buy up to %(max)s items in one order, and your cart "
-                    "has %(n)s. For a larger order, please write to us at "
-                    "%(email)s: we will gladly help."
-                )
-                % {"max": most, "n": len(cart), "email": services.contact_email()},
+                "quantity", services.order_size_message(most=most, in_cart=len(cart))
             )
         else:
             cart.add(variant.pk, quantity)

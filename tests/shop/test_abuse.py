@@ -281,9 +281,10 @@ def test_staff_set_the_caps(local_gateway, admin_client):
     assert "You can buy up to 3 items in one order" in response.content.decode()
     buy(Client(), mug, 3)
     buy(Client(), mug, 1)
-    assert "You can hold up to 4 items" in buy(
-        Client(), mug, 1, follow=True
-    ).content.decode()
+    assert (
+        "You can hold up to 4 items"
+        in buy(Client(), mug, 1, follow=True).content.decode()
+    )
     assert held() == 4
 
 
