@@ -42,6 +42,7 @@ from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
 from shop.promos import normalize_code
 from shop.services import (
+    HOLD_AFTER_PAGE,
     CartHasPendingOrder,
     CheckoutData,
     order_attach_checkout,
@@ -51,8 +52,9 @@ from shop.services import (
 
 logger = logging.getLogger(__name__)
 
-# A pending order is reused only while its hold has at least this long left, so a
-# buyer who comes back is not sent to a page about to close.
+# A pending order is reused only while its payment page has at least this long
+# left (the hold ends HOLD_AFTER_PAGE after the page), so a buyer who comes back
+# is not sent to a page about to close.
 REUSE_MIN_REMAINING = timedelta(minutes=5)
 # A pending order without a payment page yet is another request opening one right
 # now; after this long it was abandoned half-way (a crash) and is replaced.
@@ -83,7 +85,9 @@ def _reusable(
     """The same lines and the same buyer, with the payment page open long enough."""
     if not order.checkout_session_id:
         return False
-    if order.expires_at is None or order.expires_at - now < REUSE_MIN_REMAINING:
+    if order.expires_at is None:
+        return False
+    if order.expires_at - HOLD_AFTER_PAGE - now < REUSE_MIN_REMAINING:
         return False
     ordered = {name: getattr(order, name) for name in customer.order_fields()}
     code = order.promo_code.code if order.promo_code_id and order.promo_code else ""

@@ -17,7 +17,7 @@ from shop.cart import CART_ID_KEY
 from shop.checkout import order_checkout
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
-from shop.services import CartHasPendingOrder
+from shop.services import HOLD_AFTER_PAGE, CartHasPendingOrder
 from tests.html import assert_valid_html
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
@@ -77,6 +77,22 @@ def test_an_order_near_the_end_of_its_hold_is_replaced(shirt, local_gateway):
     first = start({shirt.pk: 2})
     Order.objects.filter(pk=first.order.pk).update(
         expires_at=timezone.now() + timedelta(minutes=2)
+    )
+    second = start({shirt.pk: 2})
+    assert not second.reused
+    assert stock(shirt) == 8
+
+
+def test_an_order_whose_page_is_about_to_close_is_replaced(shirt, local_gateway):
+    """The hold outlasts the page by a couple of minutes: what counts for
+    sending the buyer back is the page's own time left."""
+    first = start({shirt.pk: 2})
+    page_left = timedelta(minutes=4)
+    CheckoutSession.objects.filter(session_id=first.order.checkout_session_id).update(
+        expires_at=timezone.now() + page_left
+    )
+    Order.objects.filter(pk=first.order.pk).update(
+        expires_at=timezone.now() + page_left + HOLD_AFTER_PAGE
     )
     second = start({shirt.pk: 2})
     assert not second.reused
