@@ -276,9 +276,9 @@ def _check_holder_caps(
             _(
                 "You can hold up to %(max)s items at once while you pay, and "
                 "orders from your internet connection already hold %(held)s that "
-                "are not paid yet. Please finish or cancel that payment first (an "
-                "unpaid order lets go of its items within the hour), or write to "
-                "us at %(email)s for a larger order."
+                "are not paid yet. Please complete or cancel those payments "
+                "first, or try again within the hour. For a larger order, write "
+                "to us at %(email)s."
             )
             % {
                 "max": rates.max_items_held_per_address,
