@@ -59,10 +59,9 @@ def test_stripe_unreachable_leaves_the_page_open_and_says_so(fake_stripe):
     assert session.status == CheckoutSession.Status.OPEN
 
 
-def test_a_page_stripe_already_expired_counts_as_closed(fake_stripe):
-    """Stripe refuses to expire a page that expired by itself (its webhook has
-    not come yet): asked, it says so, and the page is closed here too."""
-    session = CheckoutSessionFactory()
+def stripe_refuses_to_expire(fake_stripe, session, *, status_there: str) -> None:
+    """Stripe refuses to expire a session that is no longer open, and says what
+    it is when asked."""
     path = f"/v1/checkout/sessions/{session.session_id}"
     fake_stripe.respond(
         "POST",
@@ -71,8 +70,14 @@ def test_a_page_stripe_already_expired_counts_as_closed(fake_stripe):
         status=400,
     )
     fake_stripe.respond(
-        "GET", path, {"id": session.session_id, "status": "expired"}, status=200
+        "GET", path, {"id": session.session_id, "status": status_there}, status=200
     )
+
+
+def test_a_page_stripe_already_expired_counts_as_closed(fake_stripe):
+    """It expired by itself and the webhook has not come yet: closed here too."""
+    session = CheckoutSessionFactory()
+    stripe_refuses_to_expire(fake_stripe, session, status_there="expired")
     assert checkout_close(session_id=session.session_id) is True
     session.refresh_from_db()
     assert session.status == CheckoutSession.Status.EXPIRED
@@ -80,16 +85,7 @@ def test_a_page_stripe_already_expired_counts_as_closed(fake_stripe):
 
 def test_a_page_paid_at_stripe_is_not_closed(fake_stripe):
     session = CheckoutSessionFactory()
-    path = f"/v1/checkout/sessions/{session.session_id}"
-    fake_stripe.respond(
-        "POST",
-        f"{path}/expire",
-        {"error": {"type": "invalid_request_error", "code": "not_open"}},
-        status=400,
-    )
-    fake_stripe.respond(
-        "GET", path, {"id": session.session_id, "status": "complete"}, status=200
-    )
+    stripe_refuses_to_expire(fake_stripe, session, status_there="complete")
     assert checkout_close(session_id=session.session_id) is False
     session.refresh_from_db()
     assert session.status == CheckoutSession.Status.OPEN
