@@ -93,6 +93,9 @@ class CheckoutRequest:
 class CheckoutRedirect:
     session_id: str
     url: str  # where to send the buyer: Stripe's hosted page or the local test page
+    # When the page closes by itself (Stripe's expires_at): whatever the caller
+    # holds for this payment must outlast it (the shop's stock hold does).
+    expires_at: datetime
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +225,7 @@ def checkout_open(request: CheckoutRequest) -> CheckoutRedirect:
     now = timezone.now()
     existing = _reusable_session(request, gateway=gateway, now=now)
     if existing is not None:
-        return CheckoutRedirect(session_id=existing.session_id, url=existing.url)
+        return _redirect(existing)
     attempt = CheckoutSession.objects.filter(
         kind=request.kind, reference=request.reference, amount_total=request.total
     ).count()
@@ -246,9 +249,7 @@ def checkout_open(request: CheckoutRequest) -> CheckoutRedirect:
                 # the same checkout got there first. Its session is what we want.
                 existing = _reusable_session(request, gateway=gateway, now=now)
                 if existing is not None:
-                    return CheckoutRedirect(
-                        session_id=existing.session_id, url=existing.url
-                    )
+                    return _redirect(existing)
             raise
     else:
         local = local_session_new(base_url=request.success_url)
@@ -271,7 +272,13 @@ def checkout_open(request: CheckoutRequest) -> CheckoutRedirect:
         request.reference,
         gateway,
     )
-    return CheckoutRedirect(session_id=record.session_id, url=record.url)
+    return _redirect(record)
+
+
+def _redirect(record: CheckoutSession) -> CheckoutRedirect:
+    return CheckoutRedirect(
+        session_id=record.session_id, url=record.url, expires_at=record.expires_at
+    )
 
 
 def _record_opened(

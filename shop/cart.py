@@ -7,13 +7,17 @@ A line whose variant went off sale or out of stock while it sat in the cart stay
 in the cart, flagged with what is wrong, until the buyer removes or changes it.
 """
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from core.privacy_logging import pseudonym
+from core.ratelimit import client_ip
 from shop.models import Variant
 
 SESSION_KEY = "shop_cart"
@@ -176,3 +180,23 @@ class Cart:
 
 def cart_subtotal(lines: list[CartLine]) -> Decimal:
     return sum((line.line_total for line in lines), Decimal("0.00"))
+
+
+def holder_key(request: HttpRequest) -> str:
+    """Who is placing an order, for the caps on what one buyer may hold
+    (ShopSettings): a keyed hash of the client's address as the rate limits read
+    it (RATELIMIT_CLIENT_IP_HEADER behind a proxy), never the address itself.
+    An IPv6 address counts by its /64 network: one connection gets a whole /64,
+    and could otherwise take a new address for every order. Never "": requests
+    whose address cannot be read share one key (and one cap), as they share
+    one rate limit."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        address = f"unreadable:{address}"
+    else:
+        if isinstance(ip, ipaddress.IPv6Address):
+            mapped = ip.ipv4_mapped  # ::ffff:1.2.3.4 is 1.2.3.4
+            address = str(mapped or ipaddress.ip_network(f"{ip}/64", strict=False))
+    return pseudonym(address, purpose="shop-holder", length=32)

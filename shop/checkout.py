@@ -9,6 +9,10 @@ Why it is shaped like this:
   its stock released, exactly once, before the new one reserves any). The
   database enforces it (`shop_order_one_pending_per_cart`), so concurrent POSTs
   from one session cannot make two.
+- A hold ends only after its payment page has closed: the order holds its stock
+  until a little after the page's own expiry, and closing an order (the buyer
+  left, the cart was checked out again) closes its page before the stock goes
+  back. A page that cannot be closed keeps its order, and its stock, pending.
 - Stripe is never called inside a transaction: `order_create_from_cart` has
   committed (and released its row locks) before `checkout_open` waits on the
   network. Call `order_checkout` outside `transaction.atomic()`.
@@ -33,11 +37,12 @@ from payments.checkout import (
     LineItem,
     checkout_open,
 )
-from payments.closing import checkout_close
+from payments.closing import checkout_end
 from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
 from shop.promos import normalize_code
 from shop.services import (
+    HOLD_AFTER_PAGE,
     CartHasPendingOrder,
     CheckoutData,
     order_attach_checkout,
@@ -47,8 +52,9 @@ from shop.services import (
 
 logger = logging.getLogger(__name__)
 
-# A pending order is reused only while its hold has at least this long left, so a
-# buyer who comes back is not sent to a page about to close.
+# A pending order is reused only while its payment page has at least this long
+# left (the hold ends HOLD_AFTER_PAGE after the page), so a buyer who comes back
+# is not sent to a page about to close.
 REUSE_MIN_REMAINING = timedelta(minutes=5)
 # A pending order without a payment page yet is another request opening one right
 # now; after this long it was abandoned half-way (a crash) and is replaced.
@@ -79,7 +85,9 @@ def _reusable(
     """The same lines and the same buyer, with the payment page open long enough."""
     if not order.checkout_session_id:
         return False
-    if order.expires_at is None or order.expires_at - now < REUSE_MIN_REMAINING:
+    if order.expires_at is None:
+        return False
+    if order.expires_at - HOLD_AFTER_PAGE - now < REUSE_MIN_REMAINING:
         return False
     ordered = {name: getattr(order, name) for name in customer.order_fields()}
     code = order.promo_code.code if order.promo_code_id and order.promo_code else ""
@@ -166,14 +174,17 @@ def order_checkout(
     customer: CheckoutData,
     rates: ShopSettings,
     site_root: str,
+    holder_key: str = "",
     now: datetime | None = None,
 ) -> CheckoutStarted:
     """Check a cart out: its one pending order (reused, replaced or placed) and the
     payment page to send the buyer to.
 
     `site_root` is the site's absolute root URL (the payment page sends the buyer
-    back there). Raises `CheckoutError` (the cart cannot be bought as it is, or
-    the same cart is being checked out right now: `CartHasPendingOrder`) or
+    back there); `holder_key` names the buyer's address for the caps on what one
+    buyer may hold (`shop.cart.holder_key`). Raises `CheckoutError` (the cart
+    cannot be bought as it is, one of those caps is reached, or the same cart
+    is being checked out right now: `CartHasPendingOrder`) or
     `PaymentError` (the payment page could not be opened; the order is then
     cancelled and its stock given back); both are safe to show to the buyer.
     """
@@ -189,9 +200,21 @@ def order_checkout(
             )
         if order_abandon(order=order):
             logger.info("Order %s replaced by a new checkout of its cart.", order)
+        elif order.status == Order.Status.PENDING:
+            raise CartHasPendingOrder(
+                _(
+                    "Your earlier payment page is still open and could not be "
+                    "closed just now. Please try again in a minute."
+                )
+            )
     if order is None or not reused:
         order = order_create_from_cart(
-            cart=cart, customer=customer, rates=rates, cart_id=cart_id, now=now
+            cart=cart,
+            customer=customer,
+            rates=rates,
+            cart_id=cart_id,
+            holder_key=holder_key,
+            now=now,
         )
 
     try:
@@ -201,17 +224,27 @@ def order_checkout(
     except PaymentError:
         order_cancel(order=order)
         raise
-    order_attach_checkout(order=order, session_id=redirect.session_id)
+    order_attach_checkout(
+        order=order,
+        session_id=redirect.session_id,
+        page_expires_at=redirect.expires_at,
+    )
     return CheckoutStarted(order=order, redirect_url=redirect.url, reused=reused)
 
 
 def order_abandon(*, order: Order) -> bool:
     """The buyer left the payment page (the cancel link), or a new checkout of
-    the cart replaces the order: cancel it (its stock back, exactly once) and
-    close its payment page, so it can no longer be paid. Returns whether this
-    call cancelled the order. Outside any transaction: closing may wait on
-    Stripe."""
-    cancelled = order_cancel(order=order)
-    if order.checkout_session_id:
-        checkout_close(session_id=order.checkout_session_id)
-    return cancelled
+    the cart replaces the order: close its payment page, so it can no longer be
+    paid, then cancel it (its stock back, exactly once). A page that could not
+    be closed (Stripe out of reach), or that was just paid, leaves the order
+    pending: `shop_expire_orders` tries again later. Returns whether this call
+    cancelled the order. Outside any transaction: closing may wait on Stripe."""
+    if not checkout_end(session_id=order.checkout_session_id):
+        logger.warning(
+            "Order %s stays pending: its payment page %s is not closed.",
+            order.number,
+            order.checkout_session_id,
+        )
+        order.refresh_from_db(fields=["status"])
+        return False
+    return order_cancel(order=order)

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
-from shop.models import Order, OrderEvent, Variant
-from shop.services import SoldOut, return_stock
+from shop.models import Order, OrderEvent, PromoCode, Variant
+from shop.promos import HOLDING_STATUSES
+from shop.services import return_stock
 from shop.tasks import (
     notify_staff_of_order,
     send_order_confirmation,
@@ -62,8 +63,17 @@ def _flag(order: Order, note: str) -> None:
     )
 
 
-def _reserve_again(order: Order) -> bool:
-    """Take stock again for an order that had released it; all lines or none."""
+class _Gone(Exception):
+    """What a late payment paid for is no longer there; str() says what, for
+    staff."""
+
+
+def _take_back(order: Order) -> str:
+    """Take again what an order had given back when its checkout ended: its
+    stock (all lines or none) and its promo code's use. "" when all of it was
+    taken, else what is gone (nothing is taken then): the stock sold to
+    someone else, or the code's last use taken by another order. Lock order:
+    the variants, then the code, as a checkout takes them."""
     per_variant: dict[int, int] = {}
     for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
         per_variant[variant_id] = per_variant.get(variant_id, 0) + quantity
@@ -75,10 +85,28 @@ def _reserve_again(order: Order) -> bool:
                 if not Variant.objects.filter(
                     pk=variant_id, stock__gte=per_variant[variant_id]
                 ).update(stock=F("stock") - per_variant[variant_id]):
-                    raise SoldOut("", variant_id=variant_id)
-    except SoldOut:
-        return False
-    return True
+                    raise _Gone("its stock is no longer there")
+            if order.promo_code_id is not None:
+                _take_promo_use_again(order, order.promo_code_id)
+    except _Gone as gone:
+        return str(gone)
+    return ""
+
+
+def _take_promo_use_again(order: Order, promo_id: int) -> None:
+    """`_Gone` when the order's promo code has no use left for it: other orders
+    took its uses while this one had given its own back."""
+    promo = PromoCode.objects.select_for_update().get(pk=promo_id)
+    others = Order.objects.filter(
+        promo_code=promo, status__in=HOLDING_STATUSES
+    ).exclude(pk=order.pk)
+    if promo.max_uses is not None and others.count() >= promo.max_uses:
+        raise _Gone(f"its promo code {promo.code} has been used up by other orders")
+    if promo.max_uses_per_email is not None and (
+        others.filter(email__iexact=order.email.strip()).count()
+        >= promo.max_uses_per_email
+    ):
+        raise _Gone(f"its promo code {promo.code} was used again by the same buyer")
 
 
 def _payment_fields(order: Order, outcome: "CheckoutOutcome") -> dict[str, Any]:
@@ -116,9 +144,10 @@ def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
     (anything else arrives as `order_mark_needs_review`). Idempotent: only the
     call that moves the order from pending to paid records the payment and queues
     the confirmation email. A payment for an order whose checkout had already
-    ended (its stock given back) is accepted only if all its stock can be taken
-    again; otherwise the order is flagged for staff (the buyer paid for something
-    we no longer have: refund or restock, never oversell).
+    ended (its stock given back) is accepted only if all its stock, and its
+    promo code's use, can be taken again; otherwise the order goes to "Payment
+    needs review", flagged for staff to refund (the buyer paid for something
+    we no longer have: never oversell, never count a one-use code twice).
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
@@ -126,6 +155,7 @@ def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
             **_payment_fields(order, outcome),
             "status": Order.Status.PAID,
             "paid_at": timezone.now(),
+            "holder_key": "",
         }
         if order.status in (*Order.SALE_STATUSES, Order.Status.REFUNDED):
             _fill_in(order, outcome)
@@ -146,7 +176,7 @@ def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
             )
             order.refresh_from_db()
             return order
-        elif order.stock_released_at is not None and _reserve_again(order):
+        elif order.stock_released_at is not None and not (gone := _take_back(order)):
             changed = Order.objects.filter(pk=order.pk, status=order.status).update(
                 stock_released_at=None, **payment
             )
@@ -155,12 +185,25 @@ def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
                 order.number,
                 order.status,
             )
-        else:
+        elif order.stock_released_at is not None:
+            # Too late: what it paid for went to others. Never sold, so it takes
+            # nothing (stock, code) and cannot be accepted; staff refund it.
+            Order.objects.filter(pk=order.pk, status=order.status).update(
+                **_payment_fields(order, outcome), status=Order.Status.NEEDS_REVIEW
+            )
             _flag(
                 order,
                 f"Paid (session {outcome.session_id}) after the checkout had "
-                f"{order.status}, and the stock is no longer there: refund the "
-                "buyer or restock and mark the order paid by hand.",
+                f"{order.status}, and {gone}: refund the buyer. The order was "
+                "not sold: nothing was taken from the stock or the promo code.",
+            )
+            order.refresh_from_db()
+            return order
+        else:
+            _flag(
+                order,
+                f"Paid (session {outcome.session_id}) while the order was "
+                f"{order.status}: check it, and refund the buyer if needed.",
             )
             order.refresh_from_db()
             return order
@@ -204,6 +247,7 @@ def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") ->
         review = {
             **_payment_fields(order, outcome),
             "status": Order.Status.NEEDS_REVIEW,
+            "holder_key": "",
         }
         if order.status == Order.Status.NEEDS_REVIEW:
             _fill_in(order, outcome)
@@ -213,12 +257,12 @@ def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") ->
             )
             _flag(order, note)
         elif order.status in Order.RELEASED_STATUSES:
-            held = order.stock_released_at is None or _reserve_again(order)
-            if held:
+            gone = "" if order.stock_released_at is None else _take_back(order)
+            if not gone:
                 review["stock_released_at"] = None
             Order.objects.filter(pk=order.pk, status=order.status).update(**review)
-            if not held:
-                note += " Its stock is no longer there."
+            if gone:
+                note += f" It cannot be accepted: {gone}."
             _flag(order, note)
         else:  # paid or refunded already: a second payment
             _flag(

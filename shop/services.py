@@ -14,24 +14,39 @@ Why it is shaped like this:
   payments after `order_create_from_cart` has committed).
 - A cart has at most one pending order, enforced by a conditional unique
   constraint, so one visitor cannot hold the shop's stock with many orders.
+- One buyer cannot hold the shop's stock with many carts either: what the
+  orders placed from one address hold unpaid is capped (ShopSettings: items per
+  order, items held at once, share of one item's stock). A visitor without
+  cookies gets a new cart with every request, but not a new address. The
+  address is kept only as a keyed hash (`Order.holder_key`), and its orders are
+  counted under a lock of their own (PostgreSQL), so simultaneous checkouts
+  from one address cannot pass the cap together.
+- A hold ends only after the payment page has closed: the page closes by
+  itself at its `expires_at` (Stripe allows no less than 30 minutes), the hold
+  `HOLD_AFTER_PAGE` later, and `orders_expire_stale` closes the page (asks
+  Stripe to expire it) before it gives the stock back. A payment can then no
+  longer arrive for stock that was given to someone else.
 
 What happens when the payment arrives is in `shop/fulfilment.py`; the checkout
 (order, payment page, clean-up) in `shop/checkout.py`.
 """
 
 import logging
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pagecache import invalidate_public_pages_on_commit
 from payments.checkout import CHECKOUT_LIFETIME
+from payments.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import calculate_totals
@@ -41,10 +56,17 @@ from shop.stock import warn_if_low
 
 logger = logging.getLogger(__name__)
 
-# How long a pending order holds its stock: no longer than its payment page lives,
-# so one visitor cannot keep stock from others by leaving pages open.
-# `shop_expire_orders` releases what is left after that.
-ORDER_HOLD = CHECKOUT_LIFETIME
+# A pending order holds its stock until this long after its payment page closes
+# by itself (`order_attach_checkout` sets it from the page's own expiry): the
+# page always closes first, with room for the clocks of the two sides and for
+# Stripe's own expiry to land. `shop_expire_orders` releases what is left then.
+HOLD_AFTER_PAGE = timedelta(minutes=2)
+# The hold placed with the order, before its page opens: the page's shortest
+# life (payments adds a minute to Stripe's 30) and the margin, a little over.
+ORDER_HOLD = CHECKOUT_LIFETIME + timedelta(minutes=1) + HOLD_AFTER_PAGE
+# A lock number of the shop's own (PostgreSQL advisory locks take two ints):
+# the orders of one holder are counted and placed under it, one at a time.
+_HOLDER_LOCK = 0x5348  # "SH"
 
 
 # ---------------------------------------------------------------------------
@@ -84,6 +106,11 @@ class InvalidPromoCode(CheckoutError):
 
 class CartHasPendingOrder(CheckoutError):
     """Another checkout of the same cart placed its order first."""
+
+
+class HoldLimitReached(CheckoutError):
+    """The order would take one buyer past what they may hold unpaid at once
+    (ShopSettings); the message says how many they can buy and what to do."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +161,7 @@ def order_create_from_cart(
     customer: CheckoutData,
     rates: ShopSettings | None = None,
     cart_id: str = "",
+    holder_key: str = "",
     now: datetime | None = None,
 ) -> Order:
     """A pending order for the cart's lines, with their stock reserved, or an
@@ -141,7 +169,10 @@ def order_create_from_cart(
 
     `cart_id` names the buyer's cart; while an order of that cart is pending,
     another raises `CartHasPendingOrder` (the database refuses the second one even
-    when both checkouts run at the same moment)."""
+    when both checkouts run at the same moment). `holder_key` names the address
+    an order placed on the site comes from (`shop.cart.holder_key`): the size of
+    such an order, and what its address holds unpaid, are capped
+    (`HoldLimitReached`). Orders placed by staff or scripts have none."""
     quantities: dict[int, int] = {}
     for raw_id, quantity in dict(cart).items():
         try:
@@ -166,9 +197,11 @@ def order_create_from_cart(
         raise CheckoutError(_("Choose how you want to receive your order."))
     rates = rates or shop_settings()
     now = now or timezone.now()
+    if holder_key and sum(quantities.values()) > rates.max_items_per_order:
+        raise HoldLimitReached(order_size_message(most=rates.max_items_per_order))
 
     try:
-        return _place(quantities, customer, rates, cart_id, now)
+        return _place(quantities, customer, rates, cart_id, holder_key, now)
     except IntegrityError:
         if cart_id and _pending_order_exists(cart_id):
             raise CartHasPendingOrder(
@@ -181,15 +214,107 @@ def _pending_order_exists(cart_id: str) -> bool:
     return Order.objects.filter(cart_id=cart_id, status=Order.Status.PENDING).exists()
 
 
+def contact_email() -> str:
+    """Where buyers write to us (bulk orders): the Contact page's address."""
+    return settings.ORGANIZATION_EMAIL
+
+
+def order_size_message(*, most: int, in_cart: int = 0) -> str:
+    """What a buyer is told when one order would have more than `most` items
+    (at checkout, or already when adding to a cart that has `in_cart`)."""
+    if in_cart:
+        limit = _(
+            "You can buy up to %(max)s items in one order, and your cart has %(n)s."
+        ) % {"max": most, "n": in_cart}
+    else:
+        limit = _("You can buy up to %(max)s items in one order.") % {"max": most}
+    bulk = _(
+        "For a larger order, please write to us at %(email)s: we will gladly help."
+    ) % {"email": contact_email()}
+    return f"{limit} {bulk}"
+
+
+def _lock_holder(holder_key: str) -> None:
+    """Take the holder's lock until the transaction ends, before any row lock
+    (one lock order). PostgreSQL only: SQLite runs one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_HOLDER_LOCK, zlib.crc32(holder_key.encode()) & 0x7FFFFFFF],
+            )
+
+
+def _held_by(holder_key: str) -> dict[int, int]:
+    """Units per variant in the holder's orders that wait for payment."""
+    rows = (
+        OrderLine.objects.filter(
+            order__holder_key=holder_key, order__status=Order.Status.PENDING
+        )
+        .order_by()
+        .values_list("variant_id")
+        .annotate(units=Sum("quantity"))
+    )
+    return {variant_id: units for variant_id, units in rows}
+
+
+def _check_holder_caps(
+    quantities: Mapping[int, int],
+    variants: Mapping[int, Variant],
+    holder_key: str,
+    rates: ShopSettings,
+) -> None:
+    """`HoldLimitReached` when this order would take its holder past the items
+    they may hold at once, or past their share of one variant's stock (counted
+    on what is in stock plus what they hold: at least one can always be
+    bought). Call it with the holder's lock and the variants' rows locked."""
+    held = _held_by(holder_key)
+    already = sum(held.values())
+    if already + sum(quantities.values()) > rates.max_items_held_per_address:
+        raise HoldLimitReached(
+            _(
+                "You can hold up to %(max)s items at once while you pay, and "
+                "orders from your internet connection already hold %(held)s that "
+                "are not paid yet. Please complete or cancel those payments "
+                "first, or try again within the hour. For a larger order, write "
+                "to us at %(email)s."
+            )
+            % {
+                "max": rates.max_items_held_per_address,
+                "held": already,
+                "email": contact_email(),
+            }
+        )
+    for variant_id in sorted(quantities):
+        variant = variants[variant_id]
+        mine = held.get(variant_id, 0)
+        share = (variant.stock + mine) * rates.max_share_held_per_address // 100
+        most = max(1, share)
+        if mine + quantities[variant_id] > most:
+            item = _describe(variant)
+            raise HoldLimitReached(
+                _(
+                    "You can buy up to %(max)s of %(item)s at once. For more, "
+                    "please write to us at %(email)s."
+                )
+                % {"max": most, "item": item, "email": contact_email()},
+                variant_id=variant_id,
+                item=item,
+            )
+
+
 def _place(
     quantities: dict[int, int],
     customer: CheckoutData,
     rates: ShopSettings,
     cart_id: str,
+    holder_key: str,
     now: datetime,
 ) -> Order:
     ids = sorted(quantities)  # the one lock order
     with transaction.atomic():
+        if holder_key:
+            _lock_holder(holder_key)
         # On PostgreSQL: lock the variant rows, in pk order, before anything else.
         # (SQLite ignores FOR UPDATE; its IMMEDIATE transactions queue writers.)
         variants = {
@@ -218,6 +343,8 @@ def _place(
             if variant.stock < quantity:
                 raise _sold_out(variant, quantity)
             subtotal += variant.price * quantity
+        if holder_key:
+            _check_holder_caps(quantities, variants, holder_key, rates)
 
         promo, discount = _promo_discount(customer, subtotal, quantities, now)
         totals = calculate_totals(
@@ -230,6 +357,7 @@ def _place(
         order = Order.objects.create(
             **customer.order_fields(),
             cart_id=cart_id,
+            holder_key=holder_key,
             subtotal=totals.subtotal,
             discount_amount=totals.discount,
             promo_code=promo,
@@ -302,15 +430,24 @@ def _sold_out(variant: Variant, quantity: int) -> SoldOut:
     return SoldOut(message, variant_id=variant.pk, item=item)
 
 
-def order_attach_checkout(*, order: Order, session_id: str) -> Order:
-    """Remember the payment session of a pending order. A pending order's session
-    changes only when payments had to open a new one (the old one can no longer
-    be paid); an order that has moved on keeps the one it had."""
+def order_attach_checkout(
+    *, order: Order, session_id: str, page_expires_at: datetime | None = None
+) -> Order:
+    """Remember the payment session of a pending order, and hold its stock until
+    `HOLD_AFTER_PAGE` after the page closes by itself (`page_expires_at`), so the
+    page always closes first. A pending order's session changes only when
+    payments had to open a new one (the old one can no longer be paid); an
+    order that has moved on keeps the one it had."""
     with transaction.atomic():
-        Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).exclude(
+        pending = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING)
+        pending.exclude(checkout_session_id=session_id).update(
             checkout_session_id=session_id
-        ).update(checkout_session_id=session_id)
-    order.refresh_from_db(fields=["checkout_session_id"])
+        )
+        if page_expires_at is not None:
+            pending.filter(checkout_session_id=session_id).update(
+                expires_at=page_expires_at + HOLD_AFTER_PAGE
+            )
+    order.refresh_from_db(fields=["checkout_session_id", "expires_at"])
     return order
 
 
@@ -336,7 +473,7 @@ def order_release_stock(*, order: Order, status: str) -> bool:
     with transaction.atomic():
         released = Order.objects.filter(
             pk=order.pk, status=Order.Status.PENDING, stock_released_at__isnull=True
-        ).update(status=status, stock_released_at=timezone.now())
+        ).update(status=status, stock_released_at=timezone.now(), holder_key="")
         if released:
             return_stock(order)
             # Stock changed with update(), which sends no signal (shop.signals).
@@ -351,13 +488,14 @@ def order_cancel(*, order: Order) -> bool:
 
 
 def order_mark_expired(*, order_number: str, now: datetime | None = None) -> bool:
-    """The payment page ended unpaid. Once the order's hold has run out, that
-    is a timeout and the order says "expired"; a page ended before then was
-    closed on purpose (the local test gateway's Cancel button, a page closed
-    at the processor), so the order says "cancelled"."""
+    """The payment page ended unpaid. Once the page's time is up (the hold ends
+    `HOLD_AFTER_PAGE` after it), that is a timeout and the order says
+    "expired"; a page ended before then was closed on purpose (the local test
+    gateway's Cancel button, a page closed at the processor), so the order
+    says "cancelled"."""
     order = Order.objects.get(number=order_number)
     now = now or timezone.now()
-    early = order.expires_at is not None and now < order.expires_at
+    early = order.expires_at is not None and now < order.expires_at - HOLD_AFTER_PAGE
     status = Order.Status.CANCELLED if early else Order.Status.EXPIRED
     return order_release_stock(order=order, status=status)
 
@@ -369,13 +507,24 @@ def order_mark_failed(*, order_number: str) -> bool:
 
 def orders_expire_stale(*, now: datetime | None = None) -> int:
     """Expire pending orders past their hold (abandoned payment pages), giving
-    their stock back; returns how many this call expired. Orders whose payment
-    needs review keep their stock: staff decide."""
+    their stock back; returns how many this call expired. Each order's payment
+    page is closed first (Stripe is asked to expire it, if it has not already),
+    and an order whose page could not be closed, or has just been paid, keeps
+    its stock until a later run: a payment must never arrive for stock given
+    to someone else. Orders whose payment needs review keep their stock: staff
+    decide. Outside any transaction: closing may wait on Stripe."""
     now = now or timezone.now()
     expired = 0
     stale = Order.objects.filter(
         status=Order.Status.PENDING, expires_at__lt=now
     ).order_by("pk")
     for order in stale:
+        if not checkout_end(session_id=order.checkout_session_id):
+            logger.warning(
+                "Order %s keeps its stock: its payment page %s is not closed.",
+                order.number,
+                order.checkout_session_id,
+            )
+            continue
         expired += order_release_stock(order=order, status=Order.Status.EXPIRED)
     return expired

@@ -25,7 +25,14 @@ from core.ratelimit import ratelimit_request
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 from shop import services
-from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, CartLine, cart_subtotal
+from shop.cart import (
+    SOLD_OUT,
+    UNAVAILABLE,
+    Cart,
+    CartLine,
+    cart_subtotal,
+    holder_key,
+)
 from shop.checkout import order_abandon, order_checkout
 from shop.converters import is_checkout_session_id
 from shop.forms import (
@@ -116,13 +123,20 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         variant, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
-        cart.add(variant.pk, quantity)
-        messages.success(
-            request,
-            _("Added %(quantity)s × %(item)s to your cart.")
-            % {"quantity": quantity, "item": variant},
-        )
-        return redirect("shop:cart")
+        most = shop_settings(request).max_items_per_order
+        if len(cart) + quantity > most:
+            # Said now, not only at checkout: no order may hold more.
+            form.add_error(
+                "quantity", services.order_size_message(most=most, in_cart=len(cart))
+            )
+        else:
+            cart.add(variant.pk, quantity)
+            messages.success(
+                request,
+                _("Added %(quantity)s × %(item)s to your cart.")
+                % {"quantity": quantity, "item": variant},
+            )
+            return redirect("shop:cart")
     variants: list[Variant] = product.variants_on_sale  # type: ignore[attr-defined]
     return render(
         request,
@@ -317,6 +331,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 ),
                 rates=rates,
                 site_root=request.build_absolute_uri("/"),
+                holder_key=holder_key(request),
             )
         except services.CheckoutError as error:
             messages.error(request, str(error))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, F, Q
 from django.urls import reverse
@@ -246,6 +247,37 @@ class ShopSettings(models.Model):
         default=Decimal("6.00"),
         help_text=_("What shipping one order costs us, for the profit figures."),
     )
+    # What one buyer may hold at once: stock in orders placed but not paid yet
+    # (a payment page is open). Without these, one address could keep the whole
+    # shop from other buyers (see shop.services and SECURITY.md).
+    max_items_per_order = models.PositiveSmallIntegerField(
+        _("most items in one order"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Buyers who want more are asked to contact us (a bulk order). "
+            "10 is a good number for a small shop."
+        ),
+    )
+    max_items_held_per_address = models.PositiveSmallIntegerField(
+        _("most items one buyer can hold at once"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Items waiting for payment in all the orders placed from one internet "
+            "connection. They count until the order is paid or its payment page "
+            "closes (about half an hour)."
+        ),
+    )
+    max_share_held_per_address = models.PositiveSmallIntegerField(
+        _("most of one item's stock one buyer can hold (percent)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "25 means a quarter: with 20 in stock, one buyer can hold 5 at once "
+            "while they pay. One can always be bought, however low the stock."
+        ),
+    )
 
     class Meta:
         verbose_name = _("shop settings")
@@ -258,6 +290,13 @@ class ShopSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(flat_shipping_rate__gte=0),
                 name="shop_settings_shipping_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_items_per_order__gte=1)
+                & Q(max_items_held_per_address__gte=1)
+                & Q(max_share_held_per_address__gte=1)
+                & Q(max_share_held_per_address__lte=100),
+                name="shop_settings_hold_caps_range",
             ),
         ]
 

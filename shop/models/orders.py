@@ -204,6 +204,13 @@ class Order(models.Model):
     # The cart (kept in the buyer's session) this order was placed from: a cart
     # has at most one pending order (see Meta.constraints).
     cart_id = models.CharField(_("cart"), max_length=64, blank=True, editable=False)
+    # Who placed it, as far as holding stock goes: a keyed hash of the client's
+    # address (never the address itself; an IPv6 address by its /64 network),
+    # so that what one address holds in unpaid orders can be capped
+    # (ShopSettings). Cleared once the order no longer holds stock.
+    holder_key = models.CharField(
+        _("holder"), max_length=32, blank=True, editable=False, db_index=True
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

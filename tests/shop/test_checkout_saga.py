@@ -1,19 +1,23 @@
 """One cart, one pending order: checking out again reuses or replaces it, placing
 orders is rate-limited, and a failed payment page gives the stock back."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from payments import gateways
 from payments.exceptions import PaymentError
+from payments.models import CheckoutSession
 from shop.cart import CART_ID_KEY
 from shop.checkout import order_checkout
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
-from shop.services import CartHasPendingOrder
+from shop.services import HOLD_AFTER_PAGE, CartHasPendingOrder
 from tests.html import assert_valid_html
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
@@ -79,6 +83,22 @@ def test_an_order_near_the_end_of_its_hold_is_replaced(shirt, local_gateway):
     assert stock(shirt) == 8
 
 
+def test_an_order_whose_page_is_about_to_close_is_replaced(shirt, local_gateway):
+    """The hold outlasts the page by a couple of minutes: what counts for
+    sending the buyer back is the page's own time left."""
+    first = start({shirt.pk: 2})
+    page_left = timedelta(minutes=4)
+    CheckoutSession.objects.filter(session_id=first.order.checkout_session_id).update(
+        expires_at=timezone.now() + page_left
+    )
+    Order.objects.filter(pk=first.order.pk).update(
+        expires_at=timezone.now() + page_left + HOLD_AFTER_PAGE
+    )
+    second = start({shirt.pk: 2})
+    assert not second.reused
+    assert stock(shirt) == 8
+
+
 def test_each_cart_has_its_own_order(shirt, local_gateway):
     start({shirt.pk: 2}, cart_id="cart-a")
     start({shirt.pk: 2}, cart_id="cart-b")
@@ -130,7 +150,116 @@ def test_the_payment_asks_for_the_order_total(shirt, local_gateway, monkeypatch)
     assert request.total == started.order.total == D("59.36")
     assert request.reference == started.order.number
     assert request.expires_in == timedelta(minutes=30)
-    assert started.order.expires_at <= timezone.now() + request.expires_in
+
+
+# ---------------------------------------------------------------------------
+# The hold ends after the payment page has closed
+# ---------------------------------------------------------------------------
+def test_the_payment_page_closes_before_the_hold_ends(shirt, local_gateway):
+    started = start({shirt.pk: 2})
+    page = CheckoutSession.objects.get(session_id=started.order.checkout_session_id)
+    assert page.expires_at < started.order.expires_at
+    assert started.order.expires_at - page.expires_at <= timedelta(minutes=5)
+
+
+def test_the_stripe_page_closes_before_the_hold_ends(shirt, fake_stripe):
+    started = start({shirt.pk: 2})
+    (created,) = [r for r in fake_stripe.requests if r.url == "/v1/checkout/sessions"]
+    closes = datetime.fromtimestamp(int(created.params["expires_at"]), tz=UTC)
+    # Stripe takes no less than 30 minutes from now...
+    assert closes >= timezone.now() + timedelta(minutes=30)
+    # ...and the order holds its stock until after that.
+    assert closes < started.order.expires_at
+
+
+def test_a_reused_page_keeps_the_hold_past_its_close(shirt, local_gateway):
+    first = start({shirt.pk: 2})
+    again = start({shirt.pk: 2})
+    assert again.reused
+    page = CheckoutSession.objects.get(session_id=again.order.checkout_session_id)
+    assert page.expires_at < again.order.expires_at == first.order.expires_at
+
+
+def stale(order) -> None:
+    Order.objects.filter(pk=order.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+
+def expire_command() -> str:
+    out = StringIO()
+    call_command("shop_expire_orders", stdout=out)
+    return out.getvalue()
+
+
+def test_the_expiry_command_closes_the_stripe_page_before_releasing(
+    shirt, fake_stripe, monkeypatch
+):
+    order = start({shirt.pk: 2}).order
+    stale(order)
+    seen = []
+    real = gateways.expire_checkout_session
+
+    def expire(session_id):
+        seen.append((session_id, stock(shirt)))  # the stock is still held
+        return real(session_id)
+
+    monkeypatch.setattr(gateways, "expire_checkout_session", expire)
+    assert "Expired 1 pending order(s)." in expire_command()
+    assert seen == [(order.checkout_session_id, 8)]
+    assert fake_stripe.sessions[order.checkout_session_id]["status"] == "expired"
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert stock(shirt) == 10
+    assert expire_command() == "Expired 0 pending order(s).\n"
+    assert stock(shirt) == 10
+
+
+def test_a_page_that_cannot_be_closed_keeps_its_stock_held(shirt, fake_stripe):
+    order = start({shirt.pk: 2}).order
+    stale(order)
+    path = f"/v1/checkout/sessions/{order.checkout_session_id}"
+    fake_stripe.respond("POST", f"{path}/expire", {"error": {"type": "api_error"}}, 500)
+    fake_stripe.respond("GET", path, {"error": {"type": "api_error"}}, 500)
+    assert "Expired 0 pending order(s)." in expire_command()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING and stock(shirt) == 8
+    # Stripe answers again: the next run closes the page, then releases.
+    assert "Expired 1 pending order(s)." in expire_command()
+    assert stock(shirt) == 10
+
+
+def test_a_page_stripe_already_expired_is_released(shirt, fake_stripe):
+    order = start({shirt.pk: 2}).order
+    stale(order)
+    fake_stripe.sessions[order.checkout_session_id]["status"] = "expired"
+    assert "Expired 1 pending order(s)." in expire_command()
+    assert stock(shirt) == 10
+    page = CheckoutSession.objects.get(session_id=order.checkout_session_id)
+    assert page.status == CheckoutSession.Status.EXPIRED
+
+
+def test_a_page_paid_at_stripe_is_never_released(shirt, fake_stripe):
+    """Paid while the order's hold ran out, before the webhook arrived: the
+    stock stays with the buyer who paid for it."""
+    order = start({shirt.pk: 2}).order
+    stale(order)
+    fake_stripe.mark_paid(order.checkout_session_id)
+    assert "Expired 0 pending order(s)." in expire_command()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING and stock(shirt) == 8
+
+
+def test_the_expiry_command_closes_a_local_page_too(shirt, local_gateway, client):
+    started = start({shirt.pk: 2})
+    stale(started.order)
+    expire_command()
+    page = CheckoutSession.objects.get(session_id=started.order.checkout_session_id)
+    assert page.status == CheckoutSession.Status.EXPIRED
+    # Its Pay button no longer takes money.
+    assert local_gateway.pay(client, started.redirect_url).status_code in (409, 410)
+    started.order.refresh_from_db()
+    assert started.order.status == Order.Status.EXPIRED
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def stock(variant) -> int:
 
 @pytest.fixture
 def items():
-    shirt = VariantFactory(product__name="Hope T-shirt", price=D("25.00"), stock=5)
+    shirt = VariantFactory(product__name="Hope T-shirt", price=D("25.00"), stock=8)
     mug = VariantFactory(
         product__name="Hope mug", size="", colour="", price=D("15.00"), stock=5
     )
@@ -76,7 +76,7 @@ def test_a_whole_order_refund_through_the_local_gateway(
     )
     assert refund.gateway_refund_id.startswith("re_local_")
     assert paid.status == S.REFUNDED and paid.proceeds == 0
-    assert (stock(shirt), stock(mug)) == (5, 5)
+    assert (stock(shirt), stock(mug)) == (8, 5)
     # The local gateway dispatched the same "refunded" outcome a webhook
     # would: recorded on the payment, and not a second time on the order.
     session = CheckoutSession.objects.get(session_id=paid.checkout_session_id)
@@ -102,7 +102,7 @@ def test_a_line_refund_with_its_tax_leaves_the_proceeds(
     assert (refund.goods_amount, refund.tax_amount) == (D("25.00"), D("1.50"))
     assert refund.amount == D("26.50")
     assert paid.status == S.PAID  # the rest of the sale stands
-    assert stock(shirt) == 3  # not put back: it did not come back
+    assert stock(shirt) == 6  # not put back: it did not come back
     assert paid.proceeds == before - D("25.00")
     assert shop_proceeds() == fund_before - D("25.00")
     assert [item.quantity for item in refund.lines.all()] == [1]
@@ -115,7 +115,7 @@ def test_restocked_items_come_off_the_cost_of_goods(paid, items):
     shirt_line = lines(paid)["Hope T-shirt"]
     order_refund(order=paid, quantities={shirt_line.pk: 2}, restock=True)
     paid.refresh_from_db()
-    assert stock(shirt) == 5
+    assert stock(shirt) == 8
     # $50 of goods refunded, but the shirts ($10 cost each) are back in stock.
     assert paid.proceeds == before - D("50.00") + D("20.00")
 
@@ -405,7 +405,7 @@ def test_a_whole_order_refund_is_a_deliberate_choice_to_the_cent(
     admin_client.post(refund_url(paid), {"token": token_of(confirm), "confirm": ""})
     paid.refresh_from_db()
     assert paid.status == S.REFUNDED and paid.refunded == D("75.26")
-    assert (stock(shirt), stock(mug)) == (3, 5)  # only the mug came back
+    assert (stock(shirt), stock(mug)) == (6, 5)  # only the mug came back
 
 
 def test_the_shipping_is_refunded_only_when_chosen(admin_client, paid):
@@ -443,7 +443,7 @@ def test_staff_refund_after_confirming_with_stock_line_by_line(
     html = confirm.content.decode()
     assert "<strong>$68.90</strong> will go back" in html
     assert "Goes back in stock" in html and "Not put back in stock" in html
-    assert not paid.refunds.exists() and stock(shirt) == 3
+    assert not paid.refunds.exists() and stock(shirt) == 6
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -458,7 +458,7 @@ def test_staff_refund_after_confirming_with_stock_line_by_line(
     refund = paid.refunds.get()
     assert refund.amount == D("68.90") and refund.reason == "Too big"
     assert refund.created_by.is_superuser
-    assert (stock(shirt), stock(mug)) == (5, 4)  # the shirts came back, not the mug
+    assert (stock(shirt), stock(mug)) == (8, 4)  # the shirts came back, not the mug
     assert [(r.line_id, r.restock) for r in refund.lines.all()] == [
         (shirt_line.pk, True),
         (mug_line.pk, False),

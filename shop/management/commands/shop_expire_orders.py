@@ -5,7 +5,9 @@ A pending order holds its stock until it is paid or its checkout ends. Stripe
 reports an expired Checkout Session by webhook, but the local test gateway never
 does, and a webhook can be lost: this command expires every pending order past
 its `expires_at` and releases its stock, each exactly once (running it twice, or
-while a webhook arrives, releases nothing twice).
+while a webhook arrives, releases nothing twice). It closes each order's payment
+page first (asks Stripe to expire it, if it has not already): an order whose page
+could not be closed, or was just paid, keeps its stock until a later run.
 
 Run it every few minutes from cron, e.g.:
 
@@ -20,7 +22,10 @@ from shop.services import orders_expire_stale
 
 
 class Command(BaseCommand):
-    help = "Expire pending shop orders past their hold and release their stock."
+    help = (
+        "Close the payment pages of pending shop orders past their hold, then "
+        "expire the orders and release their stock."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         expired = orders_expire_stale()
