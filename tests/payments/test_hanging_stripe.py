@@ -64,9 +64,9 @@ def stock(variant) -> int:
 
 
 def test_checkout_gives_up_quickly_and_keeps_the_cart(client, hanging_stripe):
-    shirt = VariantFactory(price=Decimal("25.00"), stock=5)
+    shirt = VariantFactory(price=Decimal("25.00"), stock=8)
     client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 2})
-    assert stock(shirt) == 5
+    assert stock(shirt) == 8
 
     response, elapsed = _timed(
         lambda: client.post(reverse("shop:checkout"), SHIPPING_ADDRESS)
@@ -79,7 +79,7 @@ def test_checkout_gives_up_quickly_and_keeps_the_cart(client, hanging_stripe):
     assert TRY_AGAIN in html
     assert SHIPPING_ADDRESS["email"] in html  # the form keeps what was typed
     # Nothing held, nothing half-made: the stock is back, no order pending.
-    assert stock(shirt) == 5
+    assert stock(shirt) == 8
     assert not Order.objects.filter(status=Order.Status.PENDING).exists()
     assert not CheckoutSession.objects.exists()
     # The cart is as it was.
