@@ -181,7 +181,7 @@ def test_the_500_page_needs_no_database(rf, database_down):
 # ---------------------------------------------------------------------------
 @pytest.fixture
 def cart(client):
-    variant = VariantFactory(stock=5, price=Decimal("25.00"))
+    variant = VariantFactory(stock=8, price=Decimal("25.00"))
     client.post(
         variant.product.get_absolute_url(), {"variant": variant.pk, "quantity": 2}
     )
@@ -207,4 +207,4 @@ def test_stripe_failing_at_checkout_keeps_the_cart(client, cart, fake_stripe, fa
     assert "test double" not in html and "Stripe" not in html  # no internals
     assert client.session[SESSION_KEY] == {str(cart.pk): 2}  # the cart is intact
     assert not Order.objects.filter(status=Order.Status.PENDING).exists()
-    assert Variant.objects.get(pk=cart.pk).stock == 5  # nothing held
+    assert Variant.objects.get(pk=cart.pk).stock == 8  # nothing held

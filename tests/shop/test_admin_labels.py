@@ -53,7 +53,7 @@ def test_a_new_shop_says_business_days():
 def test_existing_shops_holding_the_old_default_say_business_days():
     untouched = ShopSettingsFactory(pickup_instructions=OLD_PICKUP)
     migration = importlib.import_module(
-        "shop.migrations.0014_pickup_instructions_business_days"
+        "shop.migrations.0015_pickup_instructions_business_days"
     )
     migration.to_business_days(apps, None)
     untouched.refresh_from_db()
