@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shop",
     "donations",
     "staff",
+    "demo",  # demo and benchmark content; sits on top of the others
 ]
 
 MIDDLEWARE = [

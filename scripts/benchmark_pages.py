@@ -35,8 +35,8 @@ def public_pages() -> list[tuple[str, str]]:
     """(label, path) of each page the benchmark measures."""
     from django.urls import reverse
 
-    from campaigns.demo import CAMPAIGN_SLUG
-    from shop.demo_scale import SKU_PREFIX
+    from demo.campaigns import CAMPAIGN_SLUG
+    from demo.shop_scale import SKU_PREFIX
     from shop.models import Product
 
     product = (

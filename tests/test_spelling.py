@@ -163,8 +163,9 @@ def _python_text(source: str) -> str:
 def _sources() -> list[Path]:
     files = sorted((ROOT / "templates").rglob("*.html"))
     files += sorted((ROOT / "templates").rglob("*.txt"))
-    files += sorted(ROOT.glob("*/demo_content/*.md"))
-    files += sorted(ROOT.glob("*/demo.py"))
+    files += sorted(ROOT.glob("pages/content/*.md"))
+    files += sorted(ROOT.glob("demo/content/**/*.md"))
+    files += sorted(ROOT.glob("demo/*.py"))
     return files
 
 
@@ -187,8 +188,9 @@ def _british_words(path: Path) -> set[str]:
 def test_the_sources_are_found():
     names = {path.relative_to(ROOT).as_posix() for path in _sources()}
     assert "templates/base.html" in names
-    assert "pages/demo_content/get-help.md" in names
-    assert "campaigns/demo.py" in names
+    assert "pages/content/privacy.md" in names
+    assert "demo/content/pages/get-help.md" in names
+    assert "demo/campaigns.py" in names
     assert any(name.startswith("templates/emails/") for name in names)
 
 

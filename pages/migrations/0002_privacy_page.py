@@ -1,6 +1,6 @@
 # The privacy page must exist on every site, production included (which never
 # runs seed_demo): create it, published, when there is none. Its words come from
-# pages/demo_content/privacy.md as they stand when this runs; staff edit them in
+# pages/content/privacy.md as they stand when this runs; staff edit them in
 # the admin afterwards, and this never overwrites a page that exists.
 
 from email.utils import parseaddr
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import migrations
 from django.urls import NoReverseMatch, reverse
 
-CONTENT = Path(__file__).resolve().parent.parent / "demo_content" / "privacy.md"
+CONTENT = Path(__file__).resolve().parent.parent / "content" / "privacy.md"
 
 
 def _browsing_safely_url():

@@ -1,7 +1,7 @@
 # The Contact and the Shipping and returns pages must exist on every site,
 # production included (which never runs seed_demo): the footer of every page links
 # to them. Create each, published, when it is missing. Their words come from
-# pages/demo_content/ as they stand when this runs; staff edit them in the admin
+# pages/content/ as they stand when this runs; staff edit them in the admin
 # afterwards, and this never overwrites a page that exists. The contact details
 # themselves (email, phone, mailing address) and the shop's rates are not in the
 # words: the pages show them from the settings.
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import migrations
 from django.urls import NoReverseMatch, reverse
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "demo_content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 PAGES = [
     {

@@ -13,9 +13,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import demo, sharing
+from campaigns import sharing
 from campaigns.models import ActionDay, Campaign
-from pages import demo as pages_demo
+from demo import campaigns as demo
+from demo import pages as pages_demo
 from tests.campaigns.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from core.drawings import brand
+from demo.drawings import brand
 from tests.campaigns.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db

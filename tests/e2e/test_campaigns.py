@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from campaigns import demo
 from campaigns.models import ActionDay, Campaign
+from demo import campaigns as demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

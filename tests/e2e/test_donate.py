@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from donations import demo
+from demo import donations as demo
 from donations.models import Donation, HomeFund, RecurringGift
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from shop import demo
+from demo import shop as demo
 from shop.models import Order, OrderRefund
 from shop.services import order_create_from_cart
 from tests.shop.factories import VariantFactory, checkout_data

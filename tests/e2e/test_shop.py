@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from shop import demo
+from demo import shop as demo
 from shop.models import Order
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -126,7 +126,7 @@ def test_shipping_follows_the_settings_when_staff_change_them(client):
 
 
 def test_about_links_to_the_numbers_behind_the_promise(client, db):
-    from pages import demo as pages_demo
+    from demo import pages as pages_demo
 
     pages_demo.seed()
     html = client.get(reverse("about")).content.decode()
@@ -137,7 +137,7 @@ def test_about_links_to_the_numbers_behind_the_promise(client, db):
 
 
 def test_seed_links_the_promise_on_an_earlier_about_page(db):
-    from pages import demo as pages_demo
+    from demo import pages as pages_demo
 
     Page.objects.create(
         slug="about",

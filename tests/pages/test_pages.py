@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from pages import demo as pages_demo
+from demo import pages as pages_demo
 from pages.views import server_error
 from tests.html import assert_valid_html
 from tests.pages.factories import PageFactory

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
-from pages import demo as pages_demo
+from demo import pages as pages_demo
 from pages.models import Page
 from tests.html import assert_valid_html
 

@@ -580,7 +580,7 @@ def test_demo_orders_are_refundable_through_the_local_gateway(
 ):
     from datetime import date
 
-    from shop import demo
+    from demo import shop as demo
     from shop.services import order_create_from_cart
     from tests.shop.factories import checkout_data
 
@@ -603,7 +603,7 @@ def test_demo_orders_are_refundable_through_the_local_gateway(
 
 
 def test_demo_orders_made_before_get_their_payment_record(admin_client, items):
-    from shop import demo
+    from demo import shop as demo
 
     order = paid_without_a_payment_record(
         items[0], email=f"ken{demo.DEMO_ORDER_DOMAIN}"

@@ -9,9 +9,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from campaigns import demo
 from campaigns.models import ActionDay, Campaign, Statistic
-from pages import demo as pages_demo
+from demo import campaigns as demo
+from demo import pages as pages_demo
 from pages.models import Page
 
 pytestmark = pytest.mark.django_db

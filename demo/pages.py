@@ -14,7 +14,11 @@ from django.urls import reverse
 
 from pages.models import Page
 
-CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+CONTENT_DIR = Path(__file__).resolve().parent / "content" / "pages"
+# The words of the pages every site has, production included: pages' data
+# migrations (0002, 0003) create them from these files when they are missing.
+STANDING_CONTENT_DIR = Path(__file__).resolve().parent.parent / "pages" / "content"
+STANDING_SLUGS = {"privacy", "contact", "shipping-returns"}
 
 CONTACT_TITLE = "Contact us"
 CONTACT_DESCRIPTION = (
@@ -127,7 +131,8 @@ def _link_earlier_about_promise() -> None:
 def _seed_pages() -> int:
     created = 0
     for spec in PAGES:
-        body = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
+        folder = STANDING_CONTENT_DIR if spec["slug"] in STANDING_SLUGS else CONTENT_DIR
+        body = (folder / f"{spec['slug']}.md").read_text(encoding="utf-8")
         body = fill_placeholders(body)
         _, was_created = Page.objects.get_or_create(
             slug=spec["slug"],

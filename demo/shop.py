@@ -14,7 +14,7 @@ from typing import TypedDict
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo_images import product_image_file
+from demo.images import product_image_file
 from payments.local_gateway import local_payment_record
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
@@ -40,7 +40,7 @@ class ProductSpec(TypedDict):
     name: str
     category: str
     featured: bool
-    drawing: str  # which product mockup to draw (core.drawings.products)
+    drawing: str  # which product mockup to draw (demo.drawings.products)
     alt: str
     description: str
     variants: list[VariantSpec]

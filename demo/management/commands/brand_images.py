@@ -1,6 +1,6 @@
 """
 `python manage.py brand_images`: write the logo, icons and default Open Graph
-image to static/img/ from their drawings in `core.drawings.brand`.
+image to static/img/ from their drawings in `demo.drawings.brand`.
 
 Run it after changing the mark and commit the files it writes: they are small
 (SVG text, and two palette PNGs of a few kilobytes), so the site serves them as
@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from core.drawings.brand import static_files
+from demo.drawings.brand import static_files
 
 
 class Command(BaseCommand):

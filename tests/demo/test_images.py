@@ -7,12 +7,12 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from campaigns import demo as campaigns_demo
-from core.demo_images import product_image_file, wear_blue_image_file
-from core.drawings.canvas import shade
-from core.drawings.products import COLORS, DRAWERS, SIZE, draw_product, paint
 from core.images import validate_image_file
-from shop import demo as shop_demo
+from demo import campaigns as campaigns_demo
+from demo import shop as shop_demo
+from demo.drawings.canvas import shade
+from demo.drawings.products import COLORS, DRAWERS, SIZE, draw_product, paint
+from demo.images import product_image_file, wear_blue_image_file
 
 
 def open_file(file: ContentFile) -> Image.Image:

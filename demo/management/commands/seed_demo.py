@@ -16,10 +16,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
-from campaigns import demo as campaigns_demo
-from donations import demo as donations_demo
-from pages import demo as pages_demo
-from shop import demo as shop_demo
+from demo import campaigns as campaigns_demo
+from demo import donations as donations_demo
+from demo import pages as pages_demo
+from demo import shop as shop_demo
 from staff import roles
 
 DEMO_USERNAME = "admin"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from donations.models import Donation, DonationPreset, Frequency, HomeFund, Milestone
 from donations.services import donation_assign_receipt_number, donor_get_or_create
 
-FUND_DESCRIPTION = Path(__file__).resolve().parent / "demo_fund.md"
+FUND_DESCRIPTION = Path(__file__).resolve().parent / "content" / "donations-fund.md"
 
 PRESETS = {
     Frequency.ONE_TIME: ("25", "50", "100", "250"),

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaigns import demo
 from campaigns.models import ActionDay, Campaign, Statistic
-from core.demo_images import wear_blue_image_file
+from demo import campaigns as demo
+from demo.images import wear_blue_image_file
 
 HERO_NAME = "campaigns/catalog/wear-blue.jpg"
 HERO_SIZE = (1600, 900)

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import ActionDay, Campaign, Statistic
-from core.demo_images import wear_blue_image_file
+from demo.images import wear_blue_image_file
 
-CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+CONTENT_DIR = Path(__file__).resolve().parent / "content" / "campaigns"
 
 
 def seed() -> int:
@@ -158,7 +158,7 @@ EARLIER_META_DESCRIPTION = (
     "January is National Human Trafficking Prevention Month. Facts with "
     "their sources, the Kentucky picture, and #WearBlue day on January 11."
 )
-# SHA-256 of the earlier body as written in demo_content (placeholders unfilled).
+# SHA-256 of the earlier body as written in content/campaigns/ (placeholders unfilled).
 EARLIER_BODY_SHA256 = "fa27237909d9e792b05240d79f9ded0aef1f493dfdb000ea3b1d6cc33a38bdd4"
 
 

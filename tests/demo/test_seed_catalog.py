@@ -4,11 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from campaigns import demo_scale as campaigns_scale
 from campaigns.models import ActionDay, Campaign
-from donations import demo_scale as donations_scale
+from demo import campaigns_scale, donations_scale, shop_scale
 from donations.models import Donation
-from shop import demo_scale as shop_scale
 from shop.models import Order, OrderLine, Product, ProductImage, Variant
 
 SIZES = {"products": 12, "campaigns": 4, "months": 2}

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from shop import demo
+from demo import shop as demo
 from shop.models import Category, Product, ProductImage, ShopSettings, Variant
 
 pytestmark = pytest.mark.django_db

@@ -16,13 +16,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from campaigns import demo as campaigns_demo
-from campaigns import demo_scale as campaigns_scale
-from donations import demo as donations_demo
-from donations import demo_scale as donations_scale
-from pages import demo as pages_demo
-from shop import demo as shop_demo
-from shop import demo_scale as shop_scale
+from demo import campaigns as campaigns_demo
+from demo import campaigns_scale, donations_scale, shop_scale
+from demo import donations as donations_demo
+from demo import pages as pages_demo
+from demo import shop as shop_demo
 
 
 class Command(BaseCommand):

@@ -1,19 +1,19 @@
 """Generated pictures for the demo content (`seed_demo`): no binaries in git.
 
 Each picture shows a thing (a product in its colors, people wearing blue), never
-just a caption; the drawings themselves are in `core.drawings`.
+just a caption; the drawings themselves are in `demo.drawings`.
 """
 
 from django.core.files.base import ContentFile
 
-from core.drawings.canvas import encode
-from core.drawings.products import draw_product
-from core.drawings.scenes import draw_wear_blue
 from core.images import JPEG_QUALITY
+from demo.drawings.canvas import encode
+from demo.drawings.products import draw_product
+from demo.drawings.scenes import draw_wear_blue
 
 
 def product_image_file(*, kind: str, colors: list[str], name: str) -> ContentFile:
-    """A square product mockup (see `core.drawings.products.DRAWERS` for the
+    """A square product mockup (see `demo.drawings.products.DRAWERS` for the
     kinds), showing the product in each of `colors`; PNG when `name` ends in
     .png, otherwise JPEG."""
     picture = draw_product(kind, colors)

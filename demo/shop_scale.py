@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.demo_images import product_image_file
-from core.drawings.products import SIZE as PICTURE_SIZE
-from shop import demo
+from demo import shop as demo
+from demo.drawings.products import SIZE as PICTURE_SIZE
+from demo.images import product_image_file
 from shop.models import Category, Order, OrderLine, Product, ProductImage, Variant
 from shop.services import order_number_for
 
