@@ -12,7 +12,10 @@ from pathlib import Path
 from django.utils import timezone
 
 from donations.models import Donation, DonationPreset, Frequency, HomeFund, Milestone
-from donations.services import donation_assign_receipt_number, donor_get_or_create
+from donations.services.offline import (
+    donation_assign_receipt_number,
+    donor_get_or_create,
+)
 
 FUND_DESCRIPTION = Path(__file__).resolve().parent / "demo_fund.md"
 

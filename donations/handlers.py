@@ -7,8 +7,9 @@ maps to one idempotent service, so a repeated outcome changes nothing.
 
 import logging
 
-from donations import monthly, online
 from donations.models import Donation
+from donations.services import monthly
+from donations.services import outcomes as online
 from payments.registry import CheckoutOutcome
 
 logger = logging.getLogger(__name__)

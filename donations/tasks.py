@@ -6,8 +6,8 @@ checks the row's "sent" mark under a lock, so a repeated run sends nothing twice
 """
 
 from core.tasks import email_task
-from donations import monthly, receipts, statements
 from donations.models import Donor
+from donations.services import monthly, receipts, statements
 
 
 @email_task

@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.charts import stacked_bar_chart
 from core.pagecache import public_page, public_value
 from core.ratelimit import ratelimit_request
-from donations import monthly, online, selectors, statements
+from donations import selectors
 from donations.fees import fee_rates
 from donations.forms import DonateForm
 from donations.models import Donation, Frequency, RecurringGift
-from donations.receipts import NO_GOODS_OR_SERVICES
-from donations.services import DonationError
+from donations.services import monthly, statements
+from donations.services import outcomes as online
+from donations.services.offline import DonationError
+from donations.services.receipts import NO_GOODS_OR_SERVICES
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 

@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_lists import PaymentModeFilter, test_payment_display
 from core.money import format_money
 from core.spreadsheets import csv_response
-from donations import selectors, services
+from donations import selectors
 from donations.models import Donation, Frequency
-from donations.receipts import donation_send_receipt
+from donations.services import offline as services
+from donations.services.receipts import donation_send_receipt
 
 # Finance's (staff/roles.py): adding a gift here records a cash or check gift,
 # numbered and receipted; an export takes donors' details off the site.

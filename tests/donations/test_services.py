@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from donations.models import Donation, Donor, ReceiptSequence
-from donations.services import (
+from donations.services.offline import (
     DonationError,
     OfflineGift,
     donation_assign_receipt_number,

@@ -59,7 +59,7 @@ def test_a_receipt_task_sends_once(gift):
 
 
 def test_a_paid_gift_queues_its_receipt_and_dedication_note(gift, database_tasks):
-    from donations.services import send_receipt_after_commit
+    from donations.services.offline import send_receipt_after_commit
 
     send_receipt_after_commit(gift.pk)
     queued = DBTaskResult.objects.order_by("enqueued_at")

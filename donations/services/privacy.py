@@ -33,8 +33,8 @@ from core.privacy import (
     normalized_email,
 )
 from donations.models import Donation, Donor, RecurringGift
-from donations.monthly import RECURRING_KIND
-from donations.online import DONATION_KIND
+from donations.services.monthly import RECURRING_KIND
+from donations.services.outcomes import DONATION_KIND
 from payments.privacy import checkout_sessions_erase_email
 
 # Monthly gifts that may still charge the donor's card.

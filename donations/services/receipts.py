@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 def manage_url(gift: RecurringGift) -> str:
-    from donations.monthly import manage_url as url
+    from donations.services.monthly import manage_url as url
 
     return url(gift)
 

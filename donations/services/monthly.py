@@ -30,14 +30,14 @@ from core.links import absolute_url
 from core.tasks import EmailNotSent, enqueue_on_commit, locked_for_send
 from donations.fees import fee_to_cover
 from donations.models import Donation, Frequency, RecurringGift
-from donations.online import GiftChoice, payment_lines
-from donations.services import (
+from donations.services.offline import (
     DonationError,
     check_amount,
     donation_assign_receipt_number,
     donor_get_or_create,
     send_receipt_after_commit,
 )
+from donations.services.outcomes import GiftChoice, payment_lines
 from payments.checkout import CheckoutRequest, checkout_open
 from payments.exceptions import PaymentError
 from payments.registry import CheckoutOutcome

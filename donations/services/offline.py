@@ -1,7 +1,7 @@
 """
 The donations app's shared writes: donors, receipt numbers and gifts recorded
-by staff. Online gifts are in `donations.online` (one-time) and
-`donations.monthly` (monthly gifts), which build on these.
+by staff. Online gifts are in `donations.services.outcomes` (one-time) and
+`donations.services.monthly` (monthly gifts), which build on these.
 
 Why it is shaped like this:
 - A donor is one row per email address, found without regard to case, so a

@@ -22,7 +22,7 @@ from django.utils import timezone
 from core.links import absolute_url
 from core.tasks import EmailNotSent, locked_for_send
 from donations.models import AnnualStatement, Donation, Donor
-from donations.receipts import NO_GOODS_OR_SERVICES
+from donations.services.receipts import NO_GOODS_OR_SERVICES
 
 logger = logging.getLogger(__name__)
 

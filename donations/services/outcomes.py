@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.pagecache import invalidate_public_pages_on_commit
 from donations.fees import fee_to_cover
 from donations.models import Donation, Frequency
-from donations.services import (
+from donations.services.offline import (
     DonationError,
     check_amount,
     donation_assign_receipt_number,
