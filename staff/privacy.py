@@ -26,9 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from donations.errors import GiftsStillActive
 from donations.models import Donation, Donor, RecurringGift
 from donations.services.privacy import (
-    GiftsStillActive,
     donor_erase,
     donor_export,
     donor_of,

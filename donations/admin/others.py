@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_lists import PaymentModeFilter, test_payment_display
-from core.money import format_money
+from core.money import ZERO, format_money
 from donations import selectors
-from donations.admin.gifts import COUNTED, MONEY, ZERO
+from donations.admin.gifts import COUNTED, MONEY
 from donations.models import (
     DonationPreset,
     Donor,

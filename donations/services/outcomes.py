@@ -1,131 +1,40 @@
 """
-One-time gifts made online: the pending gift, its payment page (through
-`payments`), and what the payment became. Each outcome service is idempotent:
-a guarded status change decides who numbers the gift and sends its receipt, so
-the webhook and the thank-you page may both report one payment.
+What a payment became, for gifts: the donations app's writes behind its
+payment outcome handlers (`donations.handlers`), for one-time gifts (kind
+"donation") and monthly gifts (kind "recurring_gift").
+
+Each outcome service is idempotent: a guarded status change decides who numbers
+the gift and sends its receipt, so the webhook and the thank-you page may both
+report one payment. For a monthly gift the gateway tells us, in any order and
+sometimes twice:
+- the checkout completed ("paid"): the gift is active, we learn its
+  subscription and customer ids;
+- each invoice paid ("invoice_paid", the first one included): one gift per
+  invoice (the invoice id is unique), numbered and receipted once;
+- an invoice failed ("invoice_failed"): the gift is past due, the gateway retries;
+- the subscription changed or ended ("subscription_updated" / "_cancelled"):
+  an event older than the last one applied is ignored.
 """
 
 import logging
-from dataclasses import dataclass
-from decimal import Decimal
 
-from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.pagecache import invalidate_public_pages_on_commit
-from donations.fees import fee_to_cover
-from donations.models import Donation, Frequency
-from donations.services.offline import (
-    DonationError,
-    check_amount,
-    donation_assign_receipt_number,
-    donor_get_or_create,
-    send_receipt_after_commit,
-)
-from payments.checkout import CheckoutRequest, LineItem, checkout_open
-from payments.exceptions import PaymentError
+from donations.models import Donation, Frequency, RecurringGift
+from donations.services.gifts import DONATION_KIND
+from donations.services.monthly import recurring_gift_mark_ended
+from donations.services.receipts import donation_number_and_queue_receipt
 from payments.registry import CheckoutOutcome
 
 logger = logging.getLogger(__name__)
 
+
 # ---------------------------------------------------------------------------
-# Online gifts
+# One-time gifts (and the fee and refunds of any gift's charge)
 # ---------------------------------------------------------------------------
-DONATION_KIND = "donation"  # the payments registry's key for gifts
-
-
-def payment_lines(
-    *, amount: Decimal, fee_covered: Decimal, monthly: bool
-) -> tuple[LineItem, ...]:
-    gift = LineItem(
-        name="Monthly gift to Redeeming Hope" if monthly else "Gift to Redeeming Hope",
-        description="For building and running the Redeeming Hope home",
-        unit_amount=amount,
-        quantity=1,
-    )
-    if not fee_covered:
-        return (gift,)
-    fee = LineItem(
-        name="Card processing fee, covered by you",
-        description="So the home receives your whole gift",
-        unit_amount=fee_covered,
-        quantity=1,
-    )
-    return (gift, fee)
-
-
-@dataclass(frozen=True, kw_only=True)
-class GiftChoice:
-    """What the donor asked for, cleaned."""
-
-    frequency: str  # Frequency value
-    amount: Decimal  # the gift, before any fee cover
-    cover_fee: bool
-    email: str
-    name: str
-    is_anonymous: bool
-    show_on_wall: bool
-    dedication: str  # Donation.Dedication value
-    dedication_name: str
-    dedication_notify_email: str
-
-
-def donation_create_pending(*, choice: GiftChoice) -> Donation:
-    """A one-time gift waiting for its payment. The amount charged is computed
-    here again from the cleaned amount and the fee settings, never taken from
-    the browser."""
-    amount = check_amount(choice.amount)
-    if amount < settings.DONATION_MINIMUM:
-        raise DonationError(
-            f"The smallest gift we can take online is ${settings.DONATION_MINIMUM}."
-        )
-    fee_covered = fee_to_cover(amount) if choice.cover_fee else Decimal("0.00")
-    with transaction.atomic():
-        donor = donor_get_or_create(email=choice.email, name=choice.name)
-        return Donation.objects.create(
-            donor=donor,
-            frequency=Frequency.ONE_TIME,
-            amount=amount,
-            fee_covered=fee_covered,
-            dedication=choice.dedication,
-            dedication_name=choice.dedication_name,
-            dedication_notify_email=choice.dedication_notify_email,
-            is_anonymous=choice.is_anonymous,
-            show_on_wall=choice.show_on_wall,
-        )
-
-
-def donation_checkout(*, choice: GiftChoice, success_url: str, cancel_url: str) -> str:
-    """Create the pending gift, open its payment page, and say where to send the
-    donor. When the payment page cannot be opened the gift is marked failed
-    (nothing was charged) and `PaymentError` says so in words for the donor."""
-    donation = donation_create_pending(choice=choice)
-    request = CheckoutRequest(
-        kind=DONATION_KIND,
-        reference=donation.reference,
-        line_items=payment_lines(
-            amount=donation.amount, fee_covered=donation.fee_covered, monthly=False
-        ),
-        customer_email=donation.donor.email,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        total=donation.charged_amount,
-    )
-    try:
-        redirect = checkout_open(request)
-    except PaymentError:
-        Donation.objects.filter(pk=donation.pk, status=Donation.Status.PENDING).update(
-            status=Donation.Status.FAILED
-        )
-        raise
-    Donation.objects.filter(pk=donation.pk, checkout_session_id__isnull=True).update(
-        checkout_session_id=redirect.session_id
-    )
-    return redirect.url
-
-
 def _counts_as_paid(outcome: CheckoutOutcome) -> dict[str, object]:
     return {
         "payment_intent_id": outcome.payment_intent_id,
@@ -161,11 +70,7 @@ def donation_mark_paid(*, outcome: CheckoutOutcome) -> Donation:
             **_counts_as_paid(outcome),
         )
         donation.refresh_from_db()
-        donation_assign_receipt_number(donation=donation)
-        donation_id = donation.pk
-        transaction.on_commit(
-            lambda: send_receipt_after_commit(donation_id), robust=True
-        )
+        donation_number_and_queue_receipt(donation=donation)
     return donation
 
 
@@ -255,3 +160,234 @@ def donation_mark_refunded(*, outcome: CheckoutOutcome) -> Donation:
         )
         donation.refresh_from_db()
     return donation
+
+
+# ---------------------------------------------------------------------------
+# Monthly gifts
+# ---------------------------------------------------------------------------
+# Stripe's subscription statuses -> ours.
+STATUS_FROM_GATEWAY = {
+    "active": RecurringGift.Status.ACTIVE,
+    "trialing": RecurringGift.Status.ACTIVE,
+    "past_due": RecurringGift.Status.PAST_DUE,
+    "unpaid": RecurringGift.Status.PAST_DUE,
+    "canceled": RecurringGift.Status.CANCELLED,
+    "incomplete_expired": RecurringGift.Status.CANCELLED,
+    "incomplete": RecurringGift.Status.PENDING,
+}
+
+
+def _gift_for(outcome: CheckoutOutcome) -> RecurringGift | None:
+    gifts = RecurringGift.objects.select_for_update()
+    gift = gifts.filter(reference=outcome.reference).first()
+    if gift is None and outcome.subscription_id:
+        gift = gifts.filter(subscription_id=outcome.subscription_id).first()
+    if gift is None:
+        logger.error(
+            "A %s for monthly gift %r (%s) names no gift of ours.",
+            outcome.action,
+            outcome.reference,
+            outcome.subscription_id or outcome.session_id,
+        )
+    return gift
+
+
+def _is_stale(gift: RecurringGift, outcome: CheckoutOutcome) -> bool:
+    return (
+        outcome.occurred_at is not None
+        and gift.status_changed_at is not None
+        and outcome.occurred_at < gift.status_changed_at
+    )
+
+
+def _ids(gift: RecurringGift, outcome: CheckoutOutcome) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    if outcome.subscription_id and not gift.subscription_id:
+        fields["subscription_id"] = outcome.subscription_id
+    if outcome.customer_id and not gift.customer_id:
+        fields["customer_id"] = outcome.customer_id
+    if outcome.current_period_end is not None:
+        fields["next_charge_date"] = timezone.localdate(outcome.current_period_end)
+    return fields
+
+
+def recurring_gift_activate(*, outcome: CheckoutOutcome) -> RecurringGift | None:
+    """The checkout completed: the gift is active (once)."""
+    with transaction.atomic():
+        gift = _gift_for(outcome)
+        if gift is None:
+            return None
+        fields = _ids(gift, outcome)
+        fields["livemode"] = outcome.livemode
+        if gift.status == RecurringGift.Status.PENDING:
+            fields["status"] = RecurringGift.Status.ACTIVE
+        RecurringGift.objects.filter(pk=gift.pk).update(**fields)
+        gift.refresh_from_db()
+    return gift
+
+
+def recurring_gift_end_unpaid(*, outcome: CheckoutOutcome) -> bool:
+    """The first payment never happened (declined, abandoned): nothing to run."""
+    return bool(
+        RecurringGift.objects.filter(
+            reference=outcome.reference, status=RecurringGift.Status.PENDING
+        ).update(status=RecurringGift.Status.CANCELLED, cancelled_at=timezone.now())
+    )
+
+
+def _choices(gift: RecurringGift) -> dict[str, object]:
+    """The donor's dedication and wall choices, copied onto each month's gift
+    (the dedication email goes with the first one only)."""
+    first = not gift.donations.filter(status=Donation.Status.PAID).exists()
+    return {
+        "dedication": gift.dedication,
+        "dedication_name": gift.dedication_name,
+        "dedication_notify_email": gift.dedication_notify_email if first else "",
+        "is_anonymous": gift.is_anonymous,
+        "show_on_wall": gift.show_on_wall,
+    }
+
+
+def recurring_gift_charge_paid(*, outcome: CheckoutOutcome) -> Donation | None:
+    """One month's charge went through: one gift per invoice, numbered and
+    receipted once, however often the gateway says so."""
+    if not outcome.invoice_id:
+        raise ValueError("A paid charge of a monthly gift needs its invoice id.")
+    with transaction.atomic():
+        gift = _gift_for(outcome)
+        if gift is None:
+            return None
+        existing = Donation.objects.filter(invoice_id=outcome.invoice_id).first()
+        if existing is not None and existing.status != Donation.Status.FAILED:
+            return existing
+        now = timezone.now()
+        values = {
+            "donor_id": gift.donor_id,
+            "recurring_gift": gift,
+            "frequency": Frequency.MONTHLY,
+            "status": Donation.Status.PAID,
+            "amount": gift.amount,
+            "fee_covered": gift.fee_covered,
+            "processor_fee": outcome.fee,
+            "payment_intent_id": outcome.payment_intent_id,
+            "livemode": outcome.livemode,
+            "date": timezone.localdate(outcome.occurred_at or now),
+            "paid_at": now,
+            **_choices(gift),
+        }
+        if existing is not None:  # a charge that failed, then went through
+            Donation.objects.filter(pk=existing.pk).update(**values)
+            donation = Donation.objects.get(pk=existing.pk)
+        else:
+            try:
+                with transaction.atomic():
+                    donation = Donation.objects.create(
+                        invoice_id=outcome.invoice_id, **values
+                    )
+            except IntegrityError:
+                return Donation.objects.get(invoice_id=outcome.invoice_id)
+        fields = _ids(gift, outcome)
+        if gift.status in (RecurringGift.Status.PENDING, RecurringGift.Status.PAST_DUE):
+            fields["status"] = RecurringGift.Status.ACTIVE
+        if fields:
+            RecurringGift.objects.filter(pk=gift.pk).update(**fields)
+        donation_number_and_queue_receipt(donation=donation)
+    return donation
+
+
+def recurring_gift_charge_needs_review(*, outcome: CheckoutOutcome) -> Donation | None:
+    """Money arrived for a monthly gift, but not what was asked: kept for staff
+    to decide, never counted or receipted."""
+    with transaction.atomic():
+        gift = _gift_for(outcome)
+        if gift is None:
+            return None
+        key = (
+            {"invoice_id": outcome.invoice_id}
+            if outcome.invoice_id
+            else {"checkout_session_id": outcome.session_id or None}
+        )
+        donation, _created = Donation.objects.get_or_create(
+            **key,
+            defaults={
+                "donor_id": gift.donor_id,
+                "recurring_gift": gift,
+                "frequency": Frequency.MONTHLY,
+                "status": Donation.Status.NEEDS_REVIEW,
+                "amount": gift.amount,
+                "fee_covered": gift.fee_covered,
+                "amount_received": outcome.amount_total,
+                "payment_intent_id": outcome.payment_intent_id,
+                "livemode": outcome.livemode,
+            },
+        )
+    logger.error(
+        "Monthly gift %s: paid %s %s but %s was asked; needs review.",
+        gift.pk,
+        outcome.amount_total,
+        outcome.currency,
+        outcome.amount_expected,
+    )
+    return donation
+
+
+def recurring_gift_charge_failed(*, outcome: CheckoutOutcome) -> RecurringGift | None:
+    """A month's charge failed: the gift is past due (the gateway retries), and
+    the failed charge is kept for staff to see. It never counts."""
+    with transaction.atomic():
+        gift = _gift_for(outcome)
+        if gift is None:
+            return None
+        if outcome.invoice_id and gift.status != RecurringGift.Status.CANCELLED:
+            Donation.objects.get_or_create(
+                invoice_id=outcome.invoice_id,
+                defaults={
+                    "donor_id": gift.donor_id,
+                    "recurring_gift": gift,
+                    "frequency": Frequency.MONTHLY,
+                    "status": Donation.Status.FAILED,
+                    "amount": gift.amount,
+                    "fee_covered": gift.fee_covered,
+                    "livemode": outcome.livemode,
+                },
+            )
+        if gift.status == RecurringGift.Status.ACTIVE:
+            RecurringGift.objects.filter(pk=gift.pk).update(
+                status=RecurringGift.Status.PAST_DUE
+            )
+        gift.refresh_from_db()
+    return gift
+
+
+def recurring_gift_update(*, outcome: CheckoutOutcome) -> RecurringGift | None:
+    """The subscription's status or next charge changed. An event older than
+    the last one applied changes nothing; a cancelled gift stays cancelled."""
+    with transaction.atomic():
+        gift = _gift_for(outcome)
+        if gift is None or _is_stale(gift, outcome):
+            return gift
+        fields = _ids(gift, outcome)
+        status = STATUS_FROM_GATEWAY.get(outcome.subscription_status)
+        if status is not None and gift.status != RecurringGift.Status.CANCELLED:
+            fields["status"] = status
+            if status == RecurringGift.Status.CANCELLED:
+                fields["cancelled_at"] = timezone.now()
+        if outcome.occurred_at is not None:
+            fields["status_changed_at"] = outcome.occurred_at
+        if fields:
+            RecurringGift.objects.filter(pk=gift.pk).update(**fields)
+        gift.refresh_from_db()
+    return gift
+
+
+def recurring_gift_mark_cancelled(*, outcome: CheckoutOutcome) -> RecurringGift | None:
+    """The subscription ended (the donor, staff or the gateway cancelled it)."""
+    with transaction.atomic():
+        gift = _gift_for(outcome)
+        if gift is None:
+            return None
+        recurring_gift_mark_ended(
+            gift, status_changed_at=outcome.occurred_at or timezone.now()
+        )
+        gift.refresh_from_db()
+    return gift

@@ -1,5 +1,6 @@
-"""`{% charity_status %}`: the 501(c)(3) line (donations.services.receipts.charity_status)
-on the donate page, in receipts and in statements, without each view passing it."""
+"""`{% charity_status %}`: the 501(c)(3) line (`charity_status` of
+donations.services.receipts) on the donate page, in receipts and in statements,
+without each view passing it."""
 
 from django import template
 
