@@ -9,6 +9,7 @@ the conversion happens here and only at that boundary, so no float ever touches 
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # no money, with two places as every amount has
 
 
 def to_minor_units(amount: Decimal) -> int:

@@ -12,7 +12,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from donations.models import Donation, DonationPreset, Frequency, HomeFund, Milestone
-from donations.services import donation_assign_receipt_number, donor_get_or_create
+from donations.services.donors import donor_get_or_create
+from donations.services.receipts import donation_assign_receipt_number
 
 FUND_DESCRIPTION = Path(__file__).resolve().parent / "content" / "donations-fund.md"
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import HoneypotForm
 from core.money import CENT, format_money
 from donations.models import Donation, DonationPreset, Frequency
-from donations.online import GiftChoice
+from donations.services.gifts import GiftChoice
 
 OTHER = "other"
 

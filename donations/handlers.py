@@ -7,36 +7,38 @@ maps to one idempotent service, so a repeated outcome changes nothing.
 
 import logging
 
-from donations import monthly, online
 from donations.models import Donation
+from donations.services import outcomes
+from donations.services.gifts import DONATION_KIND
+from donations.services.monthly import RECURRING_KIND
 from payments.registry import CheckoutOutcome
 
 logger = logging.getLogger(__name__)
 
 
 class DonationCheckoutHandler:
-    kind = online.DONATION_KIND
+    kind = DONATION_KIND
 
     def paid(self, outcome: CheckoutOutcome) -> None:
         try:
-            online.donation_mark_paid(outcome=outcome)
+            outcomes.donation_mark_paid(outcome=outcome)
         except Donation.DoesNotExist:
             self._unknown(outcome)
 
     def failed(self, outcome: CheckoutOutcome) -> None:
-        online.donation_mark_failed(outcome=outcome)
+        outcomes.donation_mark_failed(outcome=outcome)
 
     def expired(self, outcome: CheckoutOutcome) -> None:
-        online.donation_mark_failed(outcome=outcome)
+        outcomes.donation_mark_failed(outcome=outcome)
 
     def refunded(self, outcome: CheckoutOutcome) -> None:
         try:
-            online.donation_mark_refunded(outcome=outcome)
+            outcomes.donation_mark_refunded(outcome=outcome)
         except Donation.DoesNotExist:
             self._unknown(outcome)
 
     def needs_review(self, outcome: CheckoutOutcome) -> None:
-        if not online.donation_mark_needs_review(outcome=outcome):
+        if not outcomes.donation_mark_needs_review(outcome=outcome):
             logger.error(
                 "Gift %r needs review (paid %s of %s %s) but was not pending.",
                 outcome.reference,
@@ -46,7 +48,7 @@ class DonationCheckoutHandler:
             )
 
     def fee_known(self, outcome: CheckoutOutcome) -> None:
-        online.donation_record_fee(outcome=outcome)
+        outcomes.donation_record_fee(outcome=outcome)
 
     @staticmethod
     def _unknown(outcome: CheckoutOutcome) -> None:
@@ -66,26 +68,26 @@ class RecurringGiftHandler:
     """Monthly gifts (kind "recurring_gift"): the checkout that starts one, and
     the subscription's events after it."""
 
-    kind = monthly.RECURRING_KIND
+    kind = RECURRING_KIND
 
     def paid(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_activate(outcome=outcome)
+        outcomes.recurring_gift_activate(outcome=outcome)
 
     def failed(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_end_unpaid(outcome=outcome)
+        outcomes.recurring_gift_end_unpaid(outcome=outcome)
 
     def expired(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_end_unpaid(outcome=outcome)
+        outcomes.recurring_gift_end_unpaid(outcome=outcome)
 
     def needs_review(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_charge_needs_review(outcome=outcome)
+        outcomes.recurring_gift_charge_needs_review(outcome=outcome)
 
     def fee_known(self, outcome: CheckoutOutcome) -> None:
-        online.donation_record_fee(outcome=outcome)
+        outcomes.donation_record_fee(outcome=outcome)
 
     def refunded(self, outcome: CheckoutOutcome) -> None:
         try:
-            online.donation_mark_refunded(outcome=outcome)
+            outcomes.donation_mark_refunded(outcome=outcome)
         except Donation.DoesNotExist:
             logger.error(
                 "A refund of %s names no monthly gift's charge of ours.",
@@ -93,16 +95,16 @@ class RecurringGiftHandler:
             )
 
     def invoice_paid(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_charge_paid(outcome=outcome)
+        outcomes.recurring_gift_charge_paid(outcome=outcome)
 
     def invoice_failed(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_charge_failed(outcome=outcome)
+        outcomes.recurring_gift_charge_failed(outcome=outcome)
 
     def subscription_updated(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_update(outcome=outcome)
+        outcomes.recurring_gift_update(outcome=outcome)
 
     def subscription_cancelled(self, outcome: CheckoutOutcome) -> None:
-        monthly.recurring_gift_mark_cancelled(outcome=outcome)
+        outcomes.recurring_gift_mark_cancelled(outcome=outcome)
 
 
 recurring_gift_handler = RecurringGiftHandler()

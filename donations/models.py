@@ -11,7 +11,7 @@ Gifts and the Home fund.
 - `HomeFund` and `Milestone`: the goal the site shows progress toward. What has
   been raised is never stored: `donations.selectors` derives it from the records.
 
-Writes live in `donations/services.py`.
+Writes live in `donations/services/`, reads in `donations/selectors.py`.
 """
 
 import secrets

@@ -8,6 +8,9 @@ Test-mode payments count only while the local test gateway is enabled
 (development and the demo); pending, failed, refunded and "needs review"
 payments never count. Each figure takes a constant number of aggregate queries
 however many orders and gifts there are.
+
+Also the other reads of the app: the donor wall, and a donor's annual statement
+with its signed link (sent by `donations.services.statements`).
 """
 
 import datetime as dt
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import (
     DecimalField,
     ExpressionWrapper,
@@ -25,12 +29,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
-from donations.models import Donation, HomeFund, Milestone
+from core.links import absolute_url
+from core.money import ZERO
+from donations.models import Donation, Donor, HomeFund, Milestone
 from shop.selectors import MonthSales, sales_by_month, shop_proceeds
 
-ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
 # What a counted gift brings the home: what was charged, less the processor's
@@ -221,3 +227,59 @@ def donor_wall(*, limit: int = 200) -> list[WallEntry]:
         if len(entries) >= limit:
             break
     return entries[:limit]
+
+
+# ---------------------------------------------------------------------------
+# Annual statements and their signed links
+# ---------------------------------------------------------------------------
+_STATEMENT_SALT = "donations.statement"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    donor: Donor
+    year: int
+    gifts: tuple[Donation, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(
+            (gift.charged_amount - gift.amount_refunded for gift in self.gifts),
+            ZERO,
+        )
+
+
+def _gifts(donor: Donor, year: int) -> QuerySet[Donation]:
+    return donor.donations.counted().filter(date__year=year).order_by("date", "pk")
+
+
+def statement_for(*, donor: Donor, year: int) -> Statement:
+    return Statement(donor=donor, year=year, gifts=tuple(_gifts(donor, year)))
+
+
+def statement_token(*, donor: Donor, year: int) -> str:
+    return signing.Signer(salt=_STATEMENT_SALT).sign_object(
+        {"d": donor.pk, "y": year}, compress=True
+    )
+
+
+def statement_from_token(token: str) -> Statement | None:
+    """The statement a signed link names; None for a forged or broken link."""
+    try:
+        data = signing.Signer(salt=_STATEMENT_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    donor_id, year = data.get("d"), data.get("y")
+    if not isinstance(donor_id, int) or not isinstance(year, int):
+        return None
+    donor = Donor.objects.filter(pk=donor_id).first()
+    if donor is None:
+        return None
+    return statement_for(donor=donor, year=year)
+
+
+def statement_url(*, donor: Donor, year: int) -> str:
+    token = statement_token(donor=donor, year=year)
+    return absolute_url(reverse("donations:statement", args=[token]))

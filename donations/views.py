@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.charts import stacked_bar_chart
 from core.pagecache import public_page, public_value
 from core.ratelimit import ratelimit_request
-from donations import monthly, online, selectors, statements
+from donations import selectors
+from donations.errors import DonationError
 from donations.fees import fee_rates
 from donations.forms import DonateForm
 from donations.models import Donation, Frequency, RecurringGift
-from donations.receipts import NO_GOODS_OR_SERVICES
-from donations.services import DonationError
+from donations.services import gifts, monthly
+from donations.services.receipts import NO_GOODS_OR_SERVICES
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
 
@@ -52,7 +53,7 @@ def donate(request: HttpRequest) -> HttpResponse:
         start = (
             monthly.recurring_gift_checkout
             if choice.frequency == Frequency.MONTHLY
-            else online.donation_checkout
+            else gifts.donation_checkout
         )
         try:
             url = start(
@@ -209,7 +210,7 @@ def fund_detail(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statement_detail(request: HttpRequest, token: str) -> HttpResponse:
     """A printable annual statement, reached only through its signed link."""
-    statement = statements.statement_from_token(token)
+    statement = selectors.statement_from_token(token)
     if statement is None:
         raise Http404("No such statement.")
     response = render(

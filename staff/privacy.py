@@ -6,7 +6,7 @@ person's details.
 
 Erasure keeps orders and gifts as accounting records (amounts, numbers, dates,
 statuses, receipt numbers) and replaces what names or reaches the person (see
-`shop.privacy` and `donations.privacy`). It sends nothing and reissues no
+`shop.privacy` and `donations.services.privacy`). It sends nothing and reissues no
 receipt. It refuses, changing nothing anywhere, while an order is on an open
 payment page or a monthly gift still charges: the lists say which.
 """
@@ -26,9 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from donations.errors import GiftsStillActive
 from donations.models import Donation, Donor, RecurringGift
-from donations.privacy import (
-    GiftsStillActive,
+from donations.services.privacy import (
     donor_erase,
     donor_export,
     donor_of,

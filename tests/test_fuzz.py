@@ -38,8 +38,8 @@ from hypothesis import strategies as st
 
 from campaigns.models import Campaign
 from donations.models import Donation, DonationPreset, Donor, RecurringGift
-from donations.monthly import manage_token
-from donations.statements import statement_token
+from donations.selectors import statement_token
+from donations.services.monthly import manage_token
 from payments.models import CheckoutSession, ProcessedEvent
 from shop.models import Order, OrderLine, Variant
 from tests.campaigns.factories import ActionDayFactory

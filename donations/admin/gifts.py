@@ -6,7 +6,6 @@ read-only once a gift is paid; a cash or check gift is recorded through the same
 service that numbers it and sends its receipt.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -20,11 +19,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_lists import PaymentModeFilter, test_payment_display
-from core.money import format_money
+from core.money import ZERO, format_money
 from core.spreadsheets import csv_response
-from donations import selectors, services
+from donations import selectors
+from donations.errors import DonationError
 from donations.models import Donation, Frequency
-from donations.receipts import donation_send_receipt
+from donations.services.offline import (
+    OfflineGift,
+    donation_record_offline,
+    validate_offline_gift,
+)
+from donations.services.receipts import donation_send_receipt
 
 # Finance's (staff/roles.py): adding a gift here records a cash or check gift,
 # numbered and receipted; an export takes donors' details off the site.
@@ -32,7 +37,6 @@ RECORD_OFFLINE = "donations.record_offline_donation"
 EXPORT = "donations.export_donation"
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Decimal("0.00")
 COUNTED = [Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED]
 # Money was taken (some may have been given back since): what the list's
 # "paid" total adds up.
@@ -82,9 +86,9 @@ class OfflineGiftForm(forms.ModelForm):
         self.fields["date"].required = True
         self.fields["date"].initial = timezone.localdate
 
-    def offline_gift(self) -> services.OfflineGift:
+    def offline_gift(self) -> OfflineGift:
         data = self.cleaned_data
-        return services.OfflineGift(
+        return OfflineGift(
             email=data["email"],
             name=data["name"],
             amount=data["amount"],
@@ -99,8 +103,8 @@ class OfflineGiftForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if cleaned.get("amount") is not None and cleaned.get("date") is not None:
             try:
-                services.validate_offline_gift(gift=self.offline_gift())
-            except services.DonationError as error:
+                validate_offline_gift(gift=self.offline_gift())
+            except DonationError as error:
                 raise forms.ValidationError(str(error)) from error
         return cleaned
 
@@ -273,7 +277,7 @@ class DonationAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         assert isinstance(form, OfflineGiftForm)
-        donation = services.donation_record_offline(gift=form.offline_gift())
+        donation = donation_record_offline(gift=form.offline_gift())
         obj.pk = donation.pk
         obj.refresh_from_db()
 

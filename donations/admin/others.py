@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_lists import PaymentModeFilter, test_payment_display
-from core.money import format_money
-from donations import monthly, selectors
-from donations.admin.gifts import COUNTED, MONEY, ZERO
+from core.money import ZERO, format_money
+from donations import selectors
+from donations.admin.gifts import COUNTED, MONEY
 from donations.models import (
     DonationPreset,
     Donor,
@@ -21,6 +21,7 @@ from donations.models import (
     Milestone,
     RecurringGift,
 )
+from donations.services import monthly
 from payments.exceptions import PaymentError
 from payments.local_gateway import local_gateway_enabled, local_subscription_charge
 

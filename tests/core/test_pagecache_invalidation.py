@@ -211,7 +211,8 @@ def test_a_fee_learned_later_changes_the_fund(
 ):
     """The processor's fee arrives after the payment (a background task) and is
     written with update(), which sends no signal: the service drops the pages."""
-    from donations.online import DONATION_KIND, donation_record_fee
+    from donations.services.gifts import DONATION_KIND
+    from donations.services.outcomes import donation_record_fee
     from payments.registry import CheckoutOutcome
 
     HomeFundFactory(goal_amount=Decimal("1000.00"))

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from donations.models import Donation, RecurringGift
-from donations.monthly import manage_token
+from donations.services.monthly import manage_token
 from tests.donations.factories import DonorFactory
 from tests.html import assert_valid_html
 

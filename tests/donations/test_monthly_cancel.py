@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from donations import monthly
 from donations.handlers import recurring_gift_handler
 from donations.models import RecurringGift
+from donations.services import monthly
 from payments.registry import CheckoutOutcome
 from tests.donations.factories import DonorFactory
 from tests.html import assert_valid_html

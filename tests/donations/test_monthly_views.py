@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from donations.models import Donation, RecurringGift
-from donations.monthly import manage_token
+from donations.services.monthly import manage_token
 from payments.subscriptions import local_subscription_charge
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from donations.models import Donation
-from donations.receipts import NO_GOODS_OR_SERVICES, donation_send_receipt
+from donations.services.receipts import NO_GOODS_OR_SERVICES, donation_send_receipt
 from tests.donations.factories import DonationFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_a_failed_send_is_logged_and_left_for_staff(organization, monkeypatch):
 def test_the_person_named_is_told_once_without_the_amount(
     organization, django_capture_on_commit_callbacks
 ):
-    from donations.receipts import dedication_send_notice
+    from donations.services.receipts import dedication_send_notice
 
     donation = _paid(
         dedication=Donation.Dedication.HONOR,
@@ -103,7 +103,7 @@ def test_the_person_named_is_told_once_without_the_amount(
 
 
 def test_an_anonymous_donor_stays_anonymous_to_the_person_named(organization):
-    from donations.receipts import dedication_send_notice
+    from donations.services.receipts import dedication_send_notice
 
     donation = _paid(
         dedication=Donation.Dedication.MEMORY,

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from donations.models import Donation, Donor, RecurringGift
-from donations.privacy import donations_forget_unpaid
+from donations.services.privacy import donations_forget_unpaid
 from tests.donations.factories import DonationFactory, DonorFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,12 @@ from django.core import mail
 from django.db import IntegrityError
 from django.utils import timezone
 
+from donations.errors import DonationError
 from donations.models import Donation, Donor, ReceiptSequence
-from donations.services import (
-    DonationError,
-    OfflineGift,
+from donations.services.donors import donor_get_or_create
+from donations.services.offline import OfflineGift, donation_record_offline
+from donations.services.receipts import (
     donation_assign_receipt_number,
-    donation_record_offline,
-    donor_get_or_create,
     receipt_number_next,
 )
 from tests.donations.factories import DonationFactory, DonorFactory

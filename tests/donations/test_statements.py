@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from donations.models import AnnualStatement, Donation
-from donations.statements import statement_for, statements_send
+from donations.selectors import statement_for
+from donations.services.statements import statements_send
 from tests.donations.factories import DonationFactory, DonorFactory
 from tests.donations.test_receipts import CHARITY_WITH_EIN, CHARITY_WITHOUT_EIN
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donations.models import Donation, Donor
-from donations.statements import statement_token
+from donations.selectors import statement_token
 from tests.donations.factories import (
     DonationFactory,
     DonorFactory,

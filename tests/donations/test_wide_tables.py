@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from donations import monthly
 from donations.models import RecurringGift
+from donations.services import monthly
 from tests.donations.factories import DonorFactory
 
 pytestmark = pytest.mark.django_db

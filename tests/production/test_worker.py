@@ -25,7 +25,7 @@ from tests.production.servers import (
 SETUP = """
 from decimal import Decimal
 from tests.donations.factories import DonationFactory
-from donations.tasks import send_donation_receipt
+from donations.services.receipts import send_donation_receipt
 gift = DonationFactory(amount=Decimal("40.00"), receipt_number="R-2026-000777",
                        donor__email="kept@example.org")
 send_donation_receipt.enqueue(donation_id=gift.pk)

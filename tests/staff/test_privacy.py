@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donations.models import Donation, Donor, RecurringGift
-from donations.privacy import donor_erase, donor_export
 from donations.selectors import fund_raised
+from donations.services.privacy import donor_erase, donor_export
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
 from shop.fulfilment import order_mark_paid

@@ -14,7 +14,7 @@ Run it once a day from cron (see README.md):
 """
 
 from core.management.retention import RetentionCommand
-from donations.privacy import donations_forget_unpaid
+from donations.services.privacy import donations_forget_unpaid
 
 
 class Command(RetentionCommand):

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from donations.statements import statements_send
+from donations.services.statements import statements_send
 
 
 class Command(BaseCommand):

@@ -1,8 +1,12 @@
 """
-Monthly gifts: the promise (`RecurringGift`) and each month's charge (a
-`Donation` per invoice, with its own receipt).
+What a payment became, for gifts: the donations app's writes behind its
+payment outcome handlers (`donations.handlers`), for one-time gifts (kind
+"donation") and monthly gifts (kind "recurring_gift").
 
-The gateway tells us, in any order and sometimes twice:
+Each outcome service is idempotent: a guarded status change decides who numbers
+the gift and sends its receipt, so the webhook and the thank-you page may both
+report one payment. For a monthly gift the gateway tells us, in any order and
+sometimes twice:
 - the checkout completed ("paid"): the gift is active, we learn its
   subscription and customer ids;
 - each invoice paid ("invoice_paid", the first one included): one gift per
@@ -10,44 +14,157 @@ The gateway tells us, in any order and sometimes twice:
 - an invoice failed ("invoice_failed"): the gift is past due, the gateway retries;
 - the subscription changed or ended ("subscription_updated" / "_cancelled"):
   an event older than the last one applied is ignored.
-
-A donor manages the gift without an account, through a signed link in every
-receipt (`manage_token`); staff can cancel on a donor's behalf.
 """
 
 import logging
-from decimal import Decimal
 
-from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from core.emails import email_send_templated
-from core.links import absolute_url
-from core.tasks import EmailNotSent, enqueue_on_commit, locked_for_send
-from donations.fees import fee_to_cover
+from core.pagecache import invalidate_public_pages_on_commit
 from donations.models import Donation, Frequency, RecurringGift
-from donations.online import GiftChoice, payment_lines
-from donations.services import (
-    DonationError,
-    check_amount,
-    donation_assign_receipt_number,
-    donor_get_or_create,
-    send_receipt_after_commit,
-)
-from payments.checkout import CheckoutRequest, checkout_open
-from payments.exceptions import PaymentError
+from donations.services.gifts import DONATION_KIND
+from donations.services.monthly import recurring_gift_mark_ended
+from donations.services.receipts import donation_number_and_queue_receipt
 from payments.registry import CheckoutOutcome
-from payments.subscriptions import billing_portal_url, subscription_cancel
 
 logger = logging.getLogger(__name__)
 
-RECURRING_KIND = "recurring_gift"  # the payments registry's key for monthly gifts
-_MANAGE_SALT = "donations.manage-monthly-gift"
 
+# ---------------------------------------------------------------------------
+# One-time gifts (and the fee and refunds of any gift's charge)
+# ---------------------------------------------------------------------------
+def _counts_as_paid(outcome: CheckoutOutcome) -> dict[str, object]:
+    return {
+        "payment_intent_id": outcome.payment_intent_id,
+        "processor_fee": outcome.fee,
+        "livemode": outcome.livemode,
+    }
+
+
+def donation_mark_paid(*, outcome: CheckoutOutcome) -> Donation:
+    """A one-time gift's payment arrived (webhook, thank-you page or the local
+    gateway). Idempotent: only the call that moves it from pending (or failed,
+    for a payment that arrived late) to paid numbers it and sends the receipt."""
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(reference=outcome.reference)
+        if donation.status in (
+            Donation.Status.PAID,
+            Donation.Status.REFUNDED,
+            Donation.Status.PARTIALLY_REFUNDED,
+        ):
+            if donation.processor_fee is None and outcome.fee is not None:
+                Donation.objects.filter(pk=donation.pk).update(
+                    processor_fee=outcome.fee
+                )
+            return donation
+        now = timezone.now()
+        Donation.objects.filter(pk=donation.pk).update(
+            status=Donation.Status.PAID,
+            paid_at=now,
+            date=timezone.localdate(now),
+            checkout_session_id=donation.checkout_session_id
+            or outcome.session_id
+            or None,
+            **_counts_as_paid(outcome),
+        )
+        donation.refresh_from_db()
+        donation_number_and_queue_receipt(donation=donation)
+    return donation
+
+
+def donation_mark_failed(*, outcome: CheckoutOutcome) -> bool:
+    """The payment was declined or the page abandoned: the gift never counted."""
+    return bool(
+        Donation.objects.filter(
+            reference=outcome.reference, status=Donation.Status.PENDING
+        ).update(status=Donation.Status.FAILED)
+    )
+
+
+def donation_mark_needs_review(*, outcome: CheckoutOutcome) -> bool:
+    """Money arrived but not what was asked: staff decide; it does not count."""
+    return bool(
+        Donation.objects.filter(
+            reference=outcome.reference,
+            status__in=[Donation.Status.PENDING, Donation.Status.FAILED],
+        ).update(
+            status=Donation.Status.NEEDS_REVIEW,
+            amount_received=outcome.amount_total,
+            payment_intent_id=outcome.payment_intent_id,
+            livemode=outcome.livemode,
+        )
+    )
+
+
+def _charge_for(outcome: CheckoutOutcome) -> QuerySet[Donation]:
+    """The gift a charge's outcome is about: a month's charge by its invoice,
+    a one-time gift by its reference, else by the payment intent."""
+    if outcome.invoice_id:
+        return Donation.objects.filter(invoice_id=outcome.invoice_id)
+    if outcome.kind == DONATION_KIND and outcome.reference:
+        return Donation.objects.filter(reference=outcome.reference)
+    if outcome.payment_intent_id:
+        return Donation.objects.filter(payment_intent_id=outcome.payment_intent_id)
+    return Donation.objects.none()
+
+
+def donation_record_fee(*, outcome: CheckoutOutcome) -> bool:
+    """The processor's fee, learned after the payment (once)."""
+    if outcome.fee is None:
+        return False
+    charges = _charge_for(outcome)
+    if outcome.payment_intent_id:
+        charges.filter(payment_intent_id="").update(
+            payment_intent_id=outcome.payment_intent_id
+        )
+    recorded = charges.filter(processor_fee__isnull=True).update(
+        processor_fee=outcome.fee
+    )
+    if recorded:  # the fee comes off the gift in the fund's total
+        invalidate_public_pages_on_commit()
+    return bool(recorded)
+
+
+def donation_mark_refunded(*, outcome: CheckoutOutcome) -> Donation:
+    """A refund of a gift, whole or in part: the refunded part leaves the
+    fund's total. `outcome.amount_refunded` is what the gateway has refunded of
+    the charge so far (a repeated or late event never lowers it); without it,
+    the whole charge. Raises `Donation.DoesNotExist` for a charge not ours."""
+    with transaction.atomic():
+        donation = _charge_for(outcome).select_for_update().get()
+        if donation.status not in (
+            Donation.Status.PAID,
+            Donation.Status.PARTIALLY_REFUNDED,
+            Donation.Status.REFUNDED,
+        ):
+            logger.error(
+                "A refund arrived for gift %s, which is %s.",
+                donation.pk,
+                donation.status,
+            )
+            return donation
+        charged = donation.charged_amount
+        refunded = (
+            outcome.amount_refunded if outcome.amount_refunded is not None else charged
+        )
+        refunded = min(max(refunded, donation.amount_refunded), charged)
+        status = (
+            Donation.Status.REFUNDED
+            if refunded >= charged
+            else Donation.Status.PARTIALLY_REFUNDED
+        )
+        Donation.objects.filter(pk=donation.pk).update(
+            amount_refunded=refunded, status=status
+        )
+        donation.refresh_from_db()
+    return donation
+
+
+# ---------------------------------------------------------------------------
+# Monthly gifts
+# ---------------------------------------------------------------------------
 # Stripe's subscription statuses -> ours.
 STATUS_FROM_GATEWAY = {
     "active": RecurringGift.Status.ACTIVE,
@@ -58,57 +175,6 @@ STATUS_FROM_GATEWAY = {
     "incomplete_expired": RecurringGift.Status.CANCELLED,
     "incomplete": RecurringGift.Status.PENDING,
 }
-
-
-# ---------------------------------------------------------------------------
-# Starting a monthly gift
-# ---------------------------------------------------------------------------
-def recurring_gift_checkout(
-    *, choice: GiftChoice, success_url: str, cancel_url: str
-) -> str:
-    """Create the pending monthly gift, open its payment page (a monthly
-    subscription) and say where to send the donor."""
-    amount = check_amount(choice.amount)
-    if amount < settings.DONATION_MINIMUM:
-        raise DonationError(
-            f"The smallest gift we can take online is ${settings.DONATION_MINIMUM}."
-        )
-    fee_covered = fee_to_cover(amount) if choice.cover_fee else Decimal("0.00")
-    with transaction.atomic():
-        donor = donor_get_or_create(email=choice.email, name=choice.name)
-        gift = RecurringGift.objects.create(
-            donor=donor,
-            amount=amount,
-            fee_covered=fee_covered,
-            dedication=choice.dedication,
-            dedication_name=choice.dedication_name,
-            dedication_notify_email=choice.dedication_notify_email,
-            is_anonymous=choice.is_anonymous,
-            show_on_wall=choice.show_on_wall,
-        )
-    request = CheckoutRequest(
-        kind=RECURRING_KIND,
-        reference=gift.reference,
-        line_items=payment_lines(
-            amount=gift.amount, fee_covered=gift.fee_covered, monthly=True
-        ),
-        customer_email=donor.email,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        total=gift.charged_amount,
-        recurring_interval="month",
-    )
-    try:
-        redirect = checkout_open(request)
-    except PaymentError:
-        RecurringGift.objects.filter(
-            pk=gift.pk, status=RecurringGift.Status.PENDING
-        ).update(status=RecurringGift.Status.CANCELLED, cancelled_at=timezone.now())
-        raise
-    RecurringGift.objects.filter(pk=gift.pk, checkout_session_id__isnull=True).update(
-        checkout_session_id=redirect.session_id
-    )
-    return redirect.url
 
 
 def _gift_for(outcome: CheckoutOutcome) -> RecurringGift | None:
@@ -145,9 +211,6 @@ def _ids(gift: RecurringGift, outcome: CheckoutOutcome) -> dict[str, object]:
     return fields
 
 
-# ---------------------------------------------------------------------------
-# What the gateway tells us
-# ---------------------------------------------------------------------------
 def recurring_gift_activate(*, outcome: CheckoutOutcome) -> RecurringGift | None:
     """The checkout completed: the gift is active (once)."""
     with transaction.atomic():
@@ -228,11 +291,7 @@ def recurring_gift_charge_paid(*, outcome: CheckoutOutcome) -> Donation | None:
             fields["status"] = RecurringGift.Status.ACTIVE
         if fields:
             RecurringGift.objects.filter(pk=gift.pk).update(**fields)
-        donation_assign_receipt_number(donation=donation)
-        donation_id = donation.pk
-        transaction.on_commit(
-            lambda: send_receipt_after_commit(donation_id), robust=True
-        )
+        donation_number_and_queue_receipt(donation=donation)
     return donation
 
 
@@ -327,119 +386,8 @@ def recurring_gift_mark_cancelled(*, outcome: CheckoutOutcome) -> RecurringGift 
         gift = _gift_for(outcome)
         if gift is None:
             return None
-        _mark_ended(gift, status_changed_at=outcome.occurred_at or timezone.now())
+        recurring_gift_mark_ended(
+            gift, status_changed_at=outcome.occurred_at or timezone.now()
+        )
         gift.refresh_from_db()
     return gift
-
-
-# ---------------------------------------------------------------------------
-# The donor's (or staff's) own actions
-# ---------------------------------------------------------------------------
-def manage_token(gift: RecurringGift) -> str:
-    """The same token in every receipt of a gift (signed, not timestamped)."""
-    return signing.Signer(salt=_MANAGE_SALT).sign_object(gift.pk)
-
-
-def manage_url(gift: RecurringGift) -> str:
-    return absolute_url(reverse("donations:manage", args=[manage_token(gift)]))
-
-
-def gift_from_manage_token(token: str) -> RecurringGift | None:
-    """The gift a signed link names; None for a forged or tampered link."""
-    try:
-        pk = signing.Signer(salt=_MANAGE_SALT).unsign_object(token)
-    except (signing.BadSignature, ValueError):
-        return None
-    if not isinstance(pk, int):
-        return None
-    return RecurringGift.objects.select_related("donor").filter(pk=pk).first()
-
-
-def recurring_gift_cancel(*, gift: RecurringGift) -> bool:
-    """Stop a monthly gift at the gateway and here, and email the donor that it
-    ended (after the commit). Cancelling twice changes nothing and sends one
-    email; returns whether this call cancelled it."""
-    if gift.status == RecurringGift.Status.CANCELLED:
-        return False
-    if gift.subscription_id:
-        subscription_cancel(subscription_id=gift.subscription_id)
-    with transaction.atomic():
-        changed = _mark_ended(gift)
-    gift.refresh_from_db()
-    return changed
-
-
-# A gift that was charging (or trying to): its end is news to the donor. One
-# that never got its first payment ends without an email.
-GIVING = (RecurringGift.Status.ACTIVE, RecurringGift.Status.PAST_DUE)
-
-
-def _mark_ended(gift: RecurringGift, **fields: object) -> bool:
-    """Mark the gift cancelled, once (a guarded update), and when it was giving,
-    queue the donor's email for after the commit. Inside a transaction; returns
-    whether this call ended it."""
-    from donations.tasks import send_monthly_gift_cancelled  # tasks imports us
-
-    changed = (
-        RecurringGift.objects.filter(pk=gift.pk)
-        .exclude(status=RecurringGift.Status.CANCELLED)
-        .update(
-            status=RecurringGift.Status.CANCELLED,
-            cancelled_at=timezone.now(),
-            next_charge_date=None,
-            **fields,
-        )
-    )
-    if changed and gift.status in GIVING:
-        enqueue_on_commit(send_monthly_gift_cancelled, gift_id=gift.pk)
-    return bool(changed)
-
-
-def recurring_gift_send_cancelled(
-    *, gift_id: int, raise_on_failure: bool = False
-) -> bool:
-    """Email the donor that their monthly gift ended (once: the gift's
-    `cancellation_email_sent_at`, checked under a row lock). Returns whether it
-    was sent; a failure is logged and leaves the mark empty."""
-    with locked_for_send():
-        gift = (
-            RecurringGift.objects.select_for_update(of=("self",))
-            .select_related("donor")
-            .get(pk=gift_id)
-        )
-        if (
-            gift.status != RecurringGift.Status.CANCELLED
-            or gift.cancellation_email_sent_at is not None
-            or not gift.donor.email
-        ):
-            return False
-        context = {
-            "gift": gift,
-            "donor": gift.donor,
-            "donate_url": absolute_url(reverse("donations:donate")),
-        }
-        try:
-            email_send_templated(
-                template="monthly_gift_cancelled",
-                subject=_("Your monthly gift to Redeeming Hope is canceled"),
-                to=[gift.donor.email],
-                context=context,
-            )
-        except Exception as error:
-            logger.exception(
-                "Could not send the cancellation of monthly gift %s", gift.pk
-            )
-            if raise_on_failure:
-                raise EmailNotSent(gift.pk) from error
-            return False
-        RecurringGift.objects.filter(pk=gift.pk).update(
-            cancellation_email_sent_at=timezone.now()
-        )
-    return True
-
-
-def recurring_gift_card_change_url(*, gift: RecurringGift, return_url: str) -> str:
-    """Where the donor changes their card (the gateway's billing portal)."""
-    if not gift.customer_id or gift.status == RecurringGift.Status.CANCELLED:
-        raise DonationError("This monthly gift has no card on file to change.")
-    return billing_portal_url(customer_id=gift.customer_id, return_url=return_url)

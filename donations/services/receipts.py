@@ -7,7 +7,14 @@ statement that no goods or services were provided in exchange for it. It goes
 after the gift's transaction has committed; a failed send is logged and leaves
 `receipt_sent_at` empty, so staff see it in the admin and can send it again.
 
-Both emails here run as background tasks (`donations.tasks`), which pass
+Receipt numbers are consecutive within a year (R-2026-000123) and never
+reused: the year's counter row is locked while a number is taken, in the same
+transaction that stores it on the gift. Fulfilment is idempotent: a guarded
+status change (pending -> paid) decides who numbers the gift and sends the
+receipt, so the webhook and the thank-you page may both report the same payment
+and the donor still gets one receipt.
+
+Both emails here run as background tasks (the `send_*` tasks below), which pass
 `raise_on_failure=True` so that a failed send is tried again later; each checks
 its "sent" mark under a row lock first, so a retried task never sends twice.
 """
@@ -15,21 +22,16 @@ its "sent" mark under a row lock first, so a retried task never sends twice.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.tasks import EmailNotSent, locked_for_send
-from donations.models import Donation, RecurringGift
+from core.emails import email_send_for_record
+from core.tasks import email_task, locked_for_send
+from donations.models import Donation, ReceiptSequence
+from donations.services.monthly import manage_url
 
 logger = logging.getLogger(__name__)
-
-
-def manage_url(gift: RecurringGift) -> str:
-    from donations.monthly import manage_url as url
-
-    return url(gift)
 
 
 def charity_status() -> str:
@@ -61,6 +63,42 @@ def charity_status() -> str:
 NO_GOODS_OR_SERVICES = (
     "No goods or services were provided in exchange for this contribution."
 )
+
+
+def receipt_number_next(*, year: int) -> str:
+    """The next receipt number of `year`, e.g. R-2026-000123. Call it inside the
+    transaction that stores the number, so that a rollback gives it back."""
+    if not 2000 <= year <= 9999:
+        raise ValueError(f"{year} is not a receipt year.")
+    with transaction.atomic():
+        ReceiptSequence.objects.get_or_create(year=year)
+        sequence = ReceiptSequence.objects.select_for_update().get(year=year)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+    return f"R-{year}-{sequence.last_number:06d}"
+
+
+def _receipt_year(donation: Donation) -> int:
+    if donation.date is not None:
+        return donation.date.year
+    return timezone.localdate().year
+
+
+def donation_assign_receipt_number(*, donation: Donation) -> str:
+    """Give a paid gift its receipt number (once)."""
+    with transaction.atomic():
+        current = (
+            Donation.objects.select_for_update()
+            .values_list("receipt_number", flat=True)
+            .get(pk=donation.pk)
+        )
+        if current:
+            donation.receipt_number = current
+            return current
+        number = receipt_number_next(year=_receipt_year(donation))
+        Donation.objects.filter(pk=donation.pk).update(receipt_number=number)
+    donation.receipt_number = number
+    return number
 
 
 def receipt_context(donation: Donation) -> dict[str, object]:
@@ -105,20 +143,16 @@ def _send_receipt(donation: Donation, *, resend: bool, raise_on_failure: bool) -
     if donation.receipt_sent_at is not None and not resend:
         return False
     context = receipt_context(donation)
-    try:
-        message = EmailMultiAlternatives(
-            subject=f"Your gift to Redeeming Hope: receipt {donation.receipt_number}",
-            body=render_to_string("emails/donation_receipt.txt", context),
-            to=[donation.donor.email],
-        )
-        message.attach_alternative(
-            render_to_string("emails/donation_receipt.html", context), "text/html"
-        )
-        message.send()
-    except Exception as error:
-        logger.exception("Could not send the receipt of gift %s", donation.pk)
-        if raise_on_failure:
-            raise EmailNotSent(donation.pk) from error
+    if not email_send_for_record(
+        template="donation_receipt",
+        subject=f"Your gift to Redeeming Hope: receipt {donation.receipt_number}",
+        to=[donation.donor.email],
+        context=context,
+        record_id=donation.pk,
+        failure="Could not send the receipt of gift %s",
+        log=logger,
+        raise_on_failure=raise_on_failure,
+    ):
         return False
     Donation.objects.filter(pk=donation.pk).update(receipt_sent_at=timezone.now())
     return True
@@ -149,25 +183,50 @@ def _send_dedication(donation: Donation, *, raise_on_failure: bool) -> bool:
         "donation": donation,
         "giver": "" if donation.is_anonymous else donation.donor.name,
     }
-    try:
-        message = EmailMultiAlternatives(
-            subject="A gift to Redeeming Hope "
-            + donation.get_dedication_display().lower()
-            + " "
-            + donation.dedication_name,
-            body=render_to_string("emails/dedication_notice.txt", context),
-            to=[donation.dedication_notify_email],
-        )
-        message.attach_alternative(
-            render_to_string("emails/dedication_notice.html", context), "text/html"
-        )
-        message.send()
-    except Exception as error:
-        logger.exception("Could not send the dedication notice of gift %s", donation.pk)
-        if raise_on_failure:
-            raise EmailNotSent(donation.pk) from error
+    if not email_send_for_record(
+        template="dedication_notice",
+        subject="A gift to Redeeming Hope "
+        + donation.get_dedication_display().lower()
+        + " "
+        + donation.dedication_name,
+        to=[donation.dedication_notify_email],
+        context=context,
+        record_id=donation.pk,
+        failure="Could not send the dedication notice of gift %s",
+        log=logger,
+        raise_on_failure=raise_on_failure,
+    ):
         return False
     Donation.objects.filter(pk=donation.pk).update(
         dedication_notified_at=timezone.now()
     )
     return True
+
+
+@email_task
+def send_donation_receipt(donation_id: int) -> bool:
+    return donation_send_receipt(donation_id=donation_id, raise_on_failure=True)
+
+
+@email_task
+def send_dedication_notice(donation_id: int) -> bool:
+    return dedication_send_notice(donation_id=donation_id, raise_on_failure=True)
+
+
+def send_receipt_after_commit(donation_id: int) -> None:
+    """Queue the receipt and, for a dedicated gift, the note to the person named
+    (background tasks; called once the gift's transaction has committed)."""
+    send_donation_receipt.enqueue(donation_id=donation_id)
+    send_dedication_notice.enqueue(donation_id=donation_id)
+
+
+def donation_number_and_queue_receipt(*, donation: Donation, send: bool = True) -> None:
+    """A gift just paid: give it its receipt number and, when `send`, queue its
+    receipt (and dedication note) for once the transaction commits. Call it
+    inside the transaction that marked the gift paid."""
+    donation_assign_receipt_number(donation=donation)
+    if send:
+        donation_id = donation.pk
+        transaction.on_commit(
+            lambda: send_receipt_after_commit(donation_id), robust=True
+        )

@@ -32,9 +32,10 @@ from core.privacy import (
     isoformat_or_none,
     normalized_email,
 )
+from donations.errors import GiftsStillActive
 from donations.models import Donation, Donor, RecurringGift
-from donations.monthly import RECURRING_KIND
-from donations.online import DONATION_KIND
+from donations.services.gifts import DONATION_KIND
+from donations.services.monthly import RECURRING_KIND
 from payments.privacy import checkout_sessions_erase_email
 
 # Monthly gifts that may still charge the donor's card.
@@ -43,22 +44,6 @@ CHARGING_STATUSES = (RecurringGift.Status.ACTIVE, RecurringGift.Status.PAST_DUE)
 PAYMENT_PAGE_LIFETIME = timedelta(hours=24)
 # Gifts whose money never arrived.
 UNPAID_STATUSES = (Donation.Status.PENDING, Donation.Status.FAILED)
-
-
-class GiftsStillActive(Exception):
-    """The donor has monthly gifts that still charge (or may start to)."""
-
-    def __init__(self, gifts: list[RecurringGift]) -> None:
-        self.gifts = gifts
-        listed = "; ".join(
-            f"${gift.amount:,.2f} a month since {gift.created_at:%B %-d, %Y} "
-            f"({gift.get_status_display()})"
-            for gift in gifts
-        )
-        super().__init__(
-            "Cancel this donor's monthly gift first (from the monthly gift's page "
-            f"in the admin, or at the payment processor): {listed}."
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
