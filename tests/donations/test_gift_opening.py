@@ -2,9 +2,11 @@
 the processor is asked for, and what a page that cannot be opened leaves
 behind (nothing charged, nothing left pending)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from donations.models import Donation, Frequency, RecurringGift
 from donations.services import gifts, monthly
@@ -42,7 +44,9 @@ def opened(monkeypatch) -> list[CheckoutRequest]:
     def checkout_open(request: CheckoutRequest) -> CheckoutRedirect:
         requests.append(request)
         return CheckoutRedirect(
-            url="https://pay.example/cs_test_1", session_id="cs_test_1"
+            url="https://pay.example/cs_test_1",
+            session_id="cs_test_1",
+            expires_at=timezone.now() + timedelta(minutes=31),
         )
 
     monkeypatch.setattr(gifts, "checkout_open", checkout_open)
