@@ -23,7 +23,7 @@ class StaffFactory(ModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
+    def groups(self: User, create, extracted, **kwargs):
         self.save()
         for name in extracted or []:
             group, _ = Group.objects.get_or_create(name=name)
