@@ -24,7 +24,7 @@ _JSON_SCRIPT_ESCAPES = {
 
 
 @register.filter
-def days_left(day: dt.date, today: dt.date | None = None) -> str:
+def days_left(day: dt.date | None, today: dt.date | None = None) -> str:
     """ "today", "tomorrow", "in 12 days", "yesterday", "3 days ago" (local dates)."""
     if not day:
         return ""

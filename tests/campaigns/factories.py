@@ -7,6 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from campaigns.models import ActionDay, Campaign, Statistic
+from tests.model_factory import ModelFactory
 
 
 def jpeg_file(size=(1200, 675), name="hero.jpg", colour=(20, 60, 160)) -> ContentFile:
@@ -16,7 +17,7 @@ def jpeg_file(size=(1200, 675), name="hero.jpg", colour=(20, 60, 160)) -> Conten
     return ContentFile(buffer.getvalue(), name=name)
 
 
-class StatisticFactory(factory.django.DjangoModelFactory):
+class StatisticFactory(ModelFactory[Statistic]):
     class Meta:
         model = Statistic
 
@@ -29,7 +30,7 @@ class StatisticFactory(factory.django.DjangoModelFactory):
     display_order = factory.Sequence(lambda n: n)
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(ModelFactory[Campaign]):
     """A published campaign running today (its dates are local, Kentucky dates)."""
 
     class Meta:
@@ -53,7 +54,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ActionDayFactory(factory.django.DjangoModelFactory):
+class ActionDayFactory(ModelFactory[ActionDay]):
     class Meta:
         model = ActionDay
 

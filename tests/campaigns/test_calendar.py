@@ -29,6 +29,7 @@ def _event(response) -> icalendar.Event:
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"]
     (event,) = calendar.walk("VEVENT")
+    assert isinstance(event, icalendar.Event)
     return event
 
 

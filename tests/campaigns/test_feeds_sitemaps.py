@@ -37,11 +37,12 @@ def test_feed_lists_published_campaigns_newest_first(client):
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
     assert titles == ["Newer", "Older"]
     newer = entries[0]
-    assert (
-        newer.find(f"{ATOM}link").get("href").startswith("http://testserver/campaigns/")
-    )
+    link = newer.find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href", "").startswith("http://testserver/campaigns/")
     assert newer.findtext(f"{ATOM}summary") == "Summary of newer."
-    assert newer.find(f"{ATOM}category").get("term") == "#WearBlue"
+    category = newer.find(f"{ATOM}category")
+    assert category is not None and category.get("term") == "#WearBlue"
 
 
 def test_sitemap_lists_pages_the_list_and_published_campaigns(client):

@@ -18,6 +18,7 @@ from campaigns.models import ActionDay, Campaign
 from demo import campaigns as demo
 from demo import pages as pages_demo
 from tests.campaigns.factories import CampaignFactory
+from tests.html import search
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_the_action_day_and_what_to_do_come_first_with_a_jump_link(client):
     assert f'id="action-day-{day.pk}"' in html
     # The body opens with what to do, #WearBlue first.
     prose = html[html.index('<div class="prose">') :]
-    first_heading = re.search(r"<h2[^>]*>(.*?)</h2>", prose).group(1)
+    first_heading = search(r"<h2[^>]*>(.*?)</h2>", prose).group(1)
     assert first_heading == "What you can do this month"
     assert prose.index("#WearBlue on January 11") < prose.index("Learn the signs")
 

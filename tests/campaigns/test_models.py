@@ -104,9 +104,15 @@ def test_with_phase_orders_current_upcoming_past():
     ]
 
 
+def _home() -> Campaign:
+    campaign = Campaign.objects.for_home(now=NOW).first()
+    assert campaign is not None, "no campaign for the home page"
+    return campaign
+
+
 def test_home_prefers_a_featured_campaign_then_the_current_one():
     CampaignFactory(slug="running", start_date=TODAY, end_date=TODAY)
-    assert Campaign.objects.for_home(now=NOW).first().slug == "running"
+    assert _home().slug == "running"
 
     CampaignFactory(
         slug="featured",
@@ -114,7 +120,7 @@ def test_home_prefers_a_featured_campaign_then_the_current_one():
         start_date=TODAY + dt.timedelta(days=30),
         end_date=TODAY + dt.timedelta(days=60),
     )
-    assert Campaign.objects.for_home(now=NOW).first().slug == "featured"
+    assert _home().slug == "featured"
 
     CampaignFactory(
         slug="featured-draft",
@@ -123,7 +129,7 @@ def test_home_prefers_a_featured_campaign_then_the_current_one():
         start_date=TODAY,
         end_date=TODAY,
     )
-    assert Campaign.objects.for_home(now=NOW).first().slug == "featured"
+    assert _home().slug == "featured"
 
 
 def test_home_shows_nothing_when_nothing_is_featured_or_running():

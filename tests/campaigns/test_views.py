@@ -222,6 +222,7 @@ def test_social_image_is_used_when_set(client):
     )
     page = parse(client.get(campaign.get_absolute_url()))
     # A rendition of the social image (named after its stored, random name).
+    assert campaign.social_image.name
     assert PurePosixPath(campaign.social_image.name).stem in page.meta["og:image"]
     assert page.meta["og:image:alt"] == "A share card"
 
@@ -238,11 +239,11 @@ def test_page_without_images_has_a_summary_card_and_no_image_tags(client):
 def test_hero_is_eager_responsive_and_sized(client):
     campaign = CampaignFactory(with_image=True)
     html = client.get(campaign.get_absolute_url()).content.decode()
-    hero = re.search(
+    found = re.search(
         r'<picture>.*?class="campaign-hero__image".*?</picture>', html, re.S
     )
-    assert hero, "no hero picture"
-    hero = hero.group(0)
+    assert found, "no hero picture"
+    hero = found.group(0)
     assert 'type="image/webp"' in hero
     assert 'loading="eager"' in hero
     assert re.search(r'width="\d+" height="\d+"', hero)

@@ -67,7 +67,7 @@ def test_the_issue_s_file_is_small_on_disk_and_huge_decoded():
 
     assert len(data) < 4 * 1024 * 1024
     with Image.open(io.BytesIO(data)) as image:
-        assert image.n_frames == 400 and image.size == (3500, 2500)
+        assert getattr(image, "n_frames", 1) == 400 and image.size == (3500, 2500)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_an_allowed_animation_keeps_its_frames_and_timing():
     clean = strip_metadata(ContentFile(data, name="a.gif"))
 
     with Image.open(clean) as image:
-        assert image.n_frames == 9
+        assert getattr(image, "n_frames", 1) == 9
         colors = []
         for frame in ImageSequence.Iterator(image):
             assert frame.info["duration"] == 100

@@ -2,13 +2,12 @@
 the admin's previews, and a moved point makes new renditions."""
 
 import io
-import re
+from typing import cast
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import models
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.template import Context, Template
 from django.urls import reverse
@@ -22,10 +21,11 @@ from core.images import (
     Rendition,
     focal_point_of,
     forget_process_pictures,
-    picture_for,
 )
 from tests.campaigns.factories import CampaignFactory
 from tests.campaigns.test_admin import _form_data, _image_upload
+from tests.html import search
+from tests.images import field_file, picture_of
 from tests.shop.factories import ProductImageFactory, VariantFactory
 
 BLUE = (0, 0, 255)
@@ -54,12 +54,11 @@ def png(size, paint=()) -> bytes:
 
 
 def stored(data: bytes, name="originals/focus.png") -> FieldFile:
-    saved = default_storage.save(name, ContentFile(data))
-    return FieldFile(None, models.ImageField(), saved)
+    return field_file(default_storage.save(name, ContentFile(data)))
 
 
 def pixels(rendition: Rendition) -> Image.Image:
-    name = rendition.url.removeprefix(default_storage.base_url)
+    name = rendition.url.removeprefix(cast(FileSystemStorage, default_storage).base_url)
     with default_storage.open(name) as file:
         image = Image.open(io.BytesIO(file.read()))
         return image.convert("RGB")
@@ -78,8 +77,8 @@ def test_a_crop_is_cut_around_the_focal_point():
     # a point at 30% (x = 300) sits in its middle.
     original = stored(png((1000, 200), [(200, 0, 400, 200)]))
 
-    centered = picture_for(original, widths=[200], crop_ratio=(1, 1))
-    around = picture_for(
+    centered = picture_of(original, widths=[200], crop_ratio=(1, 1))
+    around = picture_of(
         original, widths=[200], crop_ratio=(1, 1), focus=FocalPoint(30, 50)
     )
 
@@ -96,7 +95,7 @@ def test_a_focal_point_near_an_edge_is_clamped_inside_the_picture():
     # and the point is where it falls in it.
     original = stored(png((900, 300), [(0, 0, 300, 300)]))
 
-    picture = picture_for(
+    picture = picture_of(
         original, widths=[300], crop_ratio=(1, 1), focus=FocalPoint(5, 50)
     )
 
@@ -109,7 +108,7 @@ def test_a_focal_point_near_an_edge_is_clamped_inside_the_picture():
 def test_a_tall_picture_is_cut_around_the_point_from_the_top():
     original = stored(png((300, 900), [(0, 600, 300, 900)]))
 
-    picture = picture_for(
+    picture = picture_of(
         original, widths=[300], crop_ratio=(1, 1), focus=FocalPoint(50, 95)
     )
 
@@ -120,9 +119,9 @@ def test_a_tall_picture_is_cut_around_the_point_from_the_top():
 def test_out_of_range_points_are_clamped():
     original = stored(png((600, 200)))
 
-    assert picture_for(
+    assert picture_of(
         original, widths=[200], crop_ratio=(1, 1), focus=FocalPoint(250, -4)
-    ) == picture_for(original, widths=[200], crop_ratio=(1, 1), focus=(100, 0))
+    ) == picture_of(original, widths=[200], crop_ratio=(1, 1), focus=FocalPoint(100, 0))
 
 
 # ---------------------------------------------------------------------------
@@ -131,7 +130,7 @@ def test_out_of_range_points_are_clamped():
 def test_rendition_names_change_with_the_focal_point():
     original = stored(png((800, 400)))
     urls = {
-        focus: picture_for(
+        focus: picture_of(
             original, widths=[200], crop_ratio=(1, 1), focus=FocalPoint(*focus)
         ).default.url
         for focus in [(50, 50), (20, 50), (80, 50), (20, 60)]
@@ -140,13 +139,13 @@ def test_rendition_names_change_with_the_focal_point():
     assert len(set(urls.values())) == 4
     # A centered crop keeps the names renditions had before focal points.
     assert (
-        picture_for(original, widths=[200], crop_ratio=(1, 1)).default.url
+        picture_of(original, widths=[200], crop_ratio=(1, 1)).default.url
         == (urls[(50, 50)])
     )
     # Without a crop the point changes no pixel, so no file.
     assert (
-        picture_for(original, widths=[200], focus=FocalPoint(20, 50)).default.url
-        == picture_for(original, widths=[200]).default.url
+        picture_of(original, widths=[200], focus=FocalPoint(20, 50)).default.url
+        == picture_of(original, widths=[200]).default.url
     )
 
 
@@ -155,7 +154,7 @@ def test_picture_for_reads_the_point_stored_beside_the_image():
     image = ProductImageFactory(focal_x=10, focal_y=70)
 
     assert focal_point_of(image.image) == FocalPoint(10, 70)
-    assert picture_for(image.image, widths=[96], crop_ratio=(1, 1)) == picture_for(
+    assert picture_of(image.image, widths=[96], crop_ratio=(1, 1)) == picture_of(
         image.image, widths=[96], crop_ratio=(1, 1), focus=FocalPoint(10, 70)
     )
     assert focal_point_of(stored(png((300, 300)))) == CENTER  # no such fields
@@ -215,7 +214,7 @@ def test_a_moved_focal_point_shows_a_new_crop_on_the_product_page(client):
 
     def main_image_src() -> str:
         html = client.get(url).content.decode()
-        return re.search(r'<img src="([^"]+)"[^>]*class="product__image', html)[1]
+        return search(r'<img src="([^"]+)"[^>]*class="product__image', html)[1]
 
     before = main_image_src()
     image.focal_x, image.focal_y = 15, 40
@@ -224,7 +223,7 @@ def test_a_moved_focal_point_shows_a_new_crop_on_the_product_page(client):
 
     assert after != before
     assert after == (
-        picture_for(image.image, widths=[480, 800, 1200], crop_ratio=(1, 1)).default.url
+        picture_of(image.image, widths=[480, 800, 1200], crop_ratio=(1, 1)).default.url
     )
 
 
@@ -243,8 +242,8 @@ def test_a_framed_preview_shows_what_the_page_s_css_shows():
 
 def portrait_and_landscape():
     slots = [ImageSlot("page", crop=(16, 9)), ImageSlot("square", crop=(1, 1))]
-    portrait = picture_for(stored(png((300, 600)), "p.png"), widths=[200])
-    landscape = picture_for(stored(png((600, 300)), "l.png"), widths=[200])
+    portrait = picture_of(stored(png((300, 600)), "p.png"), widths=[200])
+    landscape = picture_of(stored(png((600, 300)), "l.png"), widths=[200])
     return slots, portrait, landscape
 
 
@@ -292,7 +291,7 @@ def test_the_product_admin_shows_the_crop_and_saves_the_point(admin_client):
 
     response = admin_client.get(url)
     html = response.content.decode()
-    square = picture_for(image.image, widths=[480], crop_ratio=(1, 1))
+    square = picture_of(image.image, widths=[480], crop_ratio=(1, 1))
     side = square.default.width  # the original's, if under 480
     assert (
         '<figure class="focal-slot" data-crop="1 1" data-frame="1 1">'
@@ -313,7 +312,7 @@ def test_the_product_admin_shows_the_crop_and_saves_the_point(admin_client):
     image.refresh_from_db()
     assert (image.focal_x, image.focal_y) == (20, 75)
     html = admin_client.get(url).content.decode()
-    moved = picture_for(image.image, widths=[480], crop_ratio=(1, 1))
+    moved = picture_of(image.image, widths=[480], crop_ratio=(1, 1))
     assert moved.default.url != square.default.url
     assert f'<image href="{moved.default.url}"' in html
 
@@ -370,7 +369,7 @@ def test_a_portrait_hero_is_saved_with_a_warning(admin_client):
         reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     ).content.decode()
     assert 'class="focal-point__warning"' in html
-    wide = picture_for(campaign.hero_image, widths=[480], crop_ratio=(16, 9))
+    wide = picture_of(campaign.hero_image, widths=[480], crop_ratio=(16, 9))
     assert (
         '<svg viewBox="0 0 480 270" width="240" height="135" aria-hidden="true">'
         f'<image href="{wide.default.url}"'

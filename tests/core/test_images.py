@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.template import Context, Template
+from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
 from core.images import (
@@ -27,6 +28,8 @@ from core.images import (
     validate_image_file,
 )
 from tests.html import assert_valid_html
+from tests.images import field_file, picture_of
+from tests.pixels import pixel_at
 
 
 def forget_renditions():
@@ -57,7 +60,7 @@ def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
 def stored(data: bytes, name="originals/photo.jpg") -> FieldFile:
     """A FieldFile for an original saved to the default storage, as a model holds it."""
     saved = default_storage.save(name, ContentFile(data))
-    return FieldFile(None, models.ImageField(), saved)
+    return field_file(saved)
 
 
 def png_claiming_size(width: int, height: int) -> bytes:
@@ -70,7 +73,7 @@ def png_claiming_size(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def codes(error: ValidationError) -> list[str]:
+def codes(error: ValidationError) -> list[str | None]:
     return [e.code for e in error.error_list]
 
 
@@ -210,11 +213,11 @@ def test_validator_in_a_form_reports_the_error_and_keeps_the_file_saveable():
     class ImageForm(forms.Form):
         image = forms.ImageField(validators=[validate_image_file])
 
-    bad = ImageForm(files={"image": upload(image_bytes((100, 100)))})
+    bad = ImageForm(files=MultiValueDict({"image": [upload(image_bytes((100, 100)))]}))
     assert not bad.is_valid()
     assert "at least 200 pixels" in bad.errors["image"][0]
 
-    good = ImageForm(files={"image": upload(image_bytes((400, 300)))})
+    good = ImageForm(files=MultiValueDict({"image": [upload(image_bytes((400, 300)))]}))
     assert good.is_valid(), good.errors
     name = default_storage.save("originals/x.jpg", good.cleaned_data["image"])
     with default_storage.open(name) as saved, Image.open(saved) as image:
@@ -223,9 +226,10 @@ def test_validator_in_a_form_reports_the_error_and_keeps_the_file_saveable():
 
 def test_validator_on_a_model_field_checks_new_files_only():
     field = models.ImageField(validators=[validate_image_file])
-    new = FieldFile(None, field, "tiny.jpg")
+    new = field_file("tiny.jpg", field)
     new.file = upload(image_bytes((100, 100)), "tiny.jpg")
-    new._committed = False
+    # Django's private flag of a file not yet in storage.
+    new._committed = False  # type: ignore[attr-defined]
 
     with pytest.raises(ValidationError):
         validate_image_file(new)
@@ -241,6 +245,7 @@ def test_validator_on_a_model_field_checks_new_files_only():
 # Renditions
 # ---------------------------------------------------------------------------
 def open_rendition(rendition: Rendition) -> Image.Image:
+    assert isinstance(default_storage, FileSystemStorage)
     name = rendition.url.removeprefix(default_storage.base_url)
     with default_storage.open(name) as file:
         image = Image.open(io.BytesIO(file.read()))
@@ -279,7 +284,7 @@ def test_picture_for_makes_webp_and_jpeg_at_each_width():
 
 
 def test_picture_for_never_upscales():
-    picture = picture_for(stored(image_bytes((600, 400))), widths=[480, 800, 1200])
+    picture = picture_of(stored(image_bytes((600, 400))), widths=[480, 800, 1200])
 
     assert [(r.width, r.height) for r in picture.webp] == [(480, 320), (600, 400)]
     assert open_rendition(picture.default).size == (600, 400)
@@ -294,7 +299,7 @@ def test_picture_for_never_upscales():
     ],
 )
 def test_picture_for_crops_to_a_ratio(size, ratio, widths, expected):
-    picture = picture_for(stored(image_bytes(size)), widths=widths, crop_ratio=ratio)
+    picture = picture_of(stored(image_bytes(size)), widths=widths, crop_ratio=ratio)
 
     assert [(r.width, r.height) for r in picture.fallback] == expected
     assert open_rendition(picture.default).size == expected[-1]
@@ -306,14 +311,14 @@ def test_picture_for_crop_keeps_the_centre():
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
 
-    picture = picture_for(
+    picture = picture_of(
         stored(buffer.getvalue(), "c.png"), widths=[300], crop_ratio=(1, 1)
     )
 
     result = open_rendition(picture.default).convert("RGB")
     assert result.size == (300, 300)
     for point in [(2, 2), (150, 150), (297, 297)]:
-        red, green, blue = result.getpixel(point)
+        red, green, blue = pixel_at(result, point)
         assert blue > 200 and red < 50, point
 
 
@@ -323,22 +328,22 @@ def test_picture_for_keeps_transparency_with_a_png_fallback():
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
 
-    picture = picture_for(stored(buffer.getvalue(), "logo.png"), widths=[200])
+    picture = picture_of(stored(buffer.getvalue(), "logo.png"), widths=[200])
 
     assert picture.default.mime_type == "image/png"
     assert picture.default.url.endswith(".png")
     for rendition in (picture.default, picture.webp[0]):
         result = open_rendition(rendition)
         assert result.mode == "RGBA"
-        assert result.getpixel((0, 0))[3] == 0
-        assert result.getpixel((100, 100))[3] == 255
+        assert pixel_at(result, (0, 0))[3] == 0
+        assert pixel_at(result, (100, 100))[3] == 255
 
 
 def test_picture_for_uses_jpeg_for_an_opaque_image_with_an_alpha_channel():
     data = image_bytes((400, 400), "PNG", mode="RGBA", colour=(0, 0, 255, 255))
     original = stored(data, "opaque.png")
 
-    picture = picture_for(original, widths=[200])
+    picture = picture_of(original, widths=[200])
 
     assert picture.default.mime_type == "image/jpeg"
     # Asked again with the cache gone: the JPEG found is used, nothing rewritten.
@@ -376,15 +381,15 @@ def test_picture_for_applies_exif_orientation(size, widths, expected):
     # Orientation 6: the camera was turned; show the stored image rotated 90° clockwise.
     data = exif_jpeg(size, orientation=6)
 
-    picture = picture_for(stored(data), widths=widths)
+    picture = picture_of(stored(data), widths=widths)
 
     assert [(r.width, r.height) for r in picture.fallback] == expected
     result = open_rendition(picture.default).convert("RGB")
     width, height = expected[-1]
     assert result.size == (width, height)
     # The stored left half (red) ends up on top.
-    assert result.getpixel((width // 2, height // 8))[0] > 200
-    assert result.getpixel((width // 2, height * 7 // 8))[2] > 200
+    assert pixel_at(result, (width // 2, height // 8))[0] > 200
+    assert pixel_at(result, (width // 2, height * 7 // 8))[2] > 200
 
 
 def test_picture_for_strips_exif_and_gps():
@@ -392,7 +397,7 @@ def test_picture_for_strips_exif_and_gps():
     with Image.open(io.BytesIO(data)) as image:
         assert image.getexif().get_ifd(0x8825)  # the original does carry GPS
 
-    picture = picture_for(stored(data), widths=[300, 600])
+    picture = picture_of(stored(data), widths=[300, 600])
 
     for rendition in picture.webp + picture.fallback:
         result = open_rendition(rendition)
@@ -404,10 +409,10 @@ def test_picture_for_strips_exif_and_gps():
 def test_picture_for_names_are_deterministic():
     original = stored(image_bytes((1000, 600)))
 
-    first = picture_for(original, widths=[480, 800])
+    first = picture_of(original, widths=[480, 800])
     forget_renditions()
-    second = picture_for(original, widths=[480, 800])
-    cropped = picture_for(original, widths=[480, 800], crop_ratio=(1, 1))
+    second = picture_of(original, widths=[480, 800])
+    cropped = picture_of(original, widths=[480, 800], crop_ratio=(1, 1))
 
     assert first == second
     assert re.fullmatch(
@@ -434,8 +439,8 @@ def test_picture_for_writes_each_file_once():
     assert sorted(default_storage.listdir("renditions")[1]) == sorted(
         [
             re.sub(r"^/media/renditions/", "", r.url)
-            for r in picture_for(original, widths=[480, 800]).webp
-            + picture_for(original, widths=[480, 800]).fallback
+            for r in picture_of(original, widths=[480, 800]).webp
+            + picture_of(original, widths=[480, 800]).fallback
         ]
     )
 
@@ -472,13 +477,13 @@ def test_picture_for_asks_the_shared_cache_once_per_process_for_a_while():
 
 
 def test_picture_for_an_empty_field_is_none():
-    assert picture_for(FieldFile(None, models.ImageField(), None), widths=[480]) is None
-    assert picture_for(FieldFile(None, models.ImageField(), ""), widths=[480]) is None
+    assert picture_for(field_file(None), widths=[480]) is None
+    assert picture_for(field_file(""), widths=[480]) is None
     assert picture_for(None, widths=[480]) is None
 
 
 def test_picture_for_a_missing_original_is_none_and_not_cached(caplog):
-    original = FieldFile(None, models.ImageField(), "originals/gone.jpg")
+    original = field_file("originals/gone.jpg")
 
     assert picture_for(original, widths=[480]) is None
     assert "gone.jpg" in caplog.text
@@ -512,7 +517,7 @@ def test_picture_tag_renders_a_responsive_picture():
         alt="A volunteer at the front desk",
     )
 
-    picture = picture_for(original, widths=[480, 800], crop_ratio=(16, 9))
+    picture = picture_of(original, widths=[480, 800], crop_ratio=(16, 9))
     assert html.startswith("<picture>") and html.endswith("</picture>")
     assert (
         f'<source type="image/webp" srcset="{picture.webp[0].url} 480w, '
@@ -543,7 +548,7 @@ def test_picture_tag_defaults_to_lazy_loading_and_escapes_alt():
 
 
 def test_picture_tag_renders_nothing_for_an_empty_field():
-    empty = FieldFile(None, models.ImageField(), "")
+    empty = field_file("")
 
     assert render('{% picture image alt="x" %}', image=empty) == ""
     assert render('{% picture image alt="x" %}', image=None) == ""

@@ -17,8 +17,8 @@ from core.privacy_logging import (
     redact_private_links,
 )
 from donations.models import RecurringGift
-from donations.monthly import manage_token
-from donations.statements import statement_token
+from donations.selectors import statement_token
+from donations.services.monthly import manage_token
 from tests.donations.factories import DonorFactory
 
 
@@ -135,7 +135,8 @@ def console_lines():
     handler = next(
         h
         for h in logging.getLogger("django").handlers
-        if any(isinstance(f, PersonalDataFilter) for f in h.filters)
+        if isinstance(h, logging.StreamHandler)
+        and any(isinstance(f, PersonalDataFilter) for f in h.filters)
     )
     stream = io.StringIO()
     previous = handler.setStream(stream)

@@ -18,6 +18,7 @@ from campaigns.models import Campaign
 from core.images import picture_for
 from core.uploads import StrippedImageField, UploadTo, strip_metadata
 from tests.campaigns.test_admin import _form_data
+from tests.pixels import pixel_at
 from tests.shop.factories import ProductImageFactory
 
 GPS_IFD = 0x8825
@@ -95,7 +96,7 @@ def test_a_phone_photo_uploaded_in_the_admin_is_stored_without_gps(admin_client)
     assert response.status_code == 302
     campaign = Campaign.objects.get(slug="wear-blue")
 
-    name = campaign.hero_image.name
+    name = campaign.hero_image.name or ""
     assert re.fullmatch(r"campaigns/\d{4}/[0-9a-f]{32}\.jpg", name), name
     assert "jane" not in name.lower()
     with default_storage.open(name) as stored:
@@ -106,7 +107,7 @@ def test_a_phone_photo_uploaded_in_the_admin_is_stored_without_gps(admin_client)
     # Turned upright before the orientation tag went: the red half is on top.
     assert image.size == (700, 1200)
     assert (campaign.hero_image_width, campaign.hero_image_height) == (700, 1200)
-    red, green, blue = image.getpixel((350, 100))
+    red, green, blue = pixel_at(image, (350, 100))
     assert red > 150 and blue < 100
     # It still displays: renditions are made from it, and the page shows them.
     picture = picture_for(campaign.hero_image, widths=[400])
@@ -173,7 +174,7 @@ def test_an_animation_keeps_its_frames_and_timing_only(image_format):
         )
     )
     stored = assert_no_metadata(clean.read())
-    assert stored.n_frames == 3
+    assert getattr(stored, "n_frames", 1) == 3
     durations = []
     for frame in ImageSequence.Iterator(stored):
         frame.load()
@@ -191,7 +192,7 @@ def test_a_file_saved_from_code_is_stripped_and_renamed_too():
     image = Image.new("RGB", (400, 400), (11, 61, 145))
     photo = _encode(image, "JPEG", exif=phone_exif(orientation=1))
     product_image = ProductImageFactory(image=ContentFile(photo.read(), "jane.jpg"))
-    name = product_image.image.name
+    name = product_image.image.name or ""
     assert re.fullmatch(r"shop/\d{4}/[0-9a-f]{32}\.jpg", name), name
     with default_storage.open(name) as stored:
         assert_no_metadata(stored.read())
@@ -252,7 +253,7 @@ def test_older_originals_are_stored_again_without_metadata():
 
     call_command("strip_image_metadata", stdout=StringIO())
     campaign = Campaign.objects.get()
-    name = campaign.hero_image.name
+    name = campaign.hero_image.name or ""
     assert re.fullmatch(r"campaigns/\d{4}/[0-9a-f]{32}\.jpg", name), name
     assert (campaign.hero_image_width, campaign.hero_image_height) == (700, 1200)
     with default_storage.open(name) as stored:

@@ -22,9 +22,9 @@ def open_file(file: ContentFile) -> Image.Image:
     return image
 
 
-def colors_of(image: Image.Image) -> set[tuple[int, int, int]]:
+def colors_of(image: Image.Image) -> set[tuple[int, ...]]:
     counted = image.convert("RGB").getcolors(SIZE * SIZE) or []
-    return {color for _, color in counted}
+    return {color for _, color in counted if isinstance(color, tuple)}
 
 
 @pytest.mark.parametrize("kind", sorted(DRAWERS))
@@ -34,7 +34,7 @@ def test_every_product_kind_draws_a_square_picture(kind):
     assert picture.mode == "RGB"
     # The item is centered on a light ground: the corners are the background...
     corners = [picture.getpixel(xy) for xy in [(2, 2), (SIZE - 3, 2), (2, SIZE - 3)]]
-    assert all(min(pixel) > 225 for pixel in corners)
+    assert all(isinstance(pixel, tuple) and min(pixel) > 225 for pixel in corners)
     # ...and the middle is not: something is drawn there.
     middle = picture.crop((SIZE // 4, SIZE // 4, 3 * SIZE // 4, 3 * SIZE // 4))
     assert len(colors_of(middle)) > 20

@@ -87,6 +87,7 @@ def test_seeded_catalog_pages_answer(client):
     call_command("seed_catalog", verbosity=0, **SIZES)
     product = Product.objects.filter(variants__sku__startswith="CAT-").first()
     campaign = Campaign.objects.order_by("-pk").first()
+    assert product is not None and campaign is not None
     for path in [
         "/",
         "/shop/",

@@ -5,9 +5,10 @@ import factory
 from django.utils import timezone
 
 from donations.models import Donation, Donor, HomeFund, Milestone
+from tests.model_factory import ModelFactory
 
 
-class DonorFactory(factory.django.DjangoModelFactory):
+class DonorFactory(ModelFactory[Donor]):
     class Meta:
         model = Donor
 
@@ -15,7 +16,7 @@ class DonorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Donor {n}")
 
 
-class DonationFactory(factory.django.DjangoModelFactory):
+class DonationFactory(ModelFactory[Donation]):
     class Meta:
         model = Donation
 
@@ -28,7 +29,7 @@ class DonationFactory(factory.django.DjangoModelFactory):
     livemode = True
 
 
-class HomeFundFactory(factory.django.DjangoModelFactory):
+class HomeFundFactory(ModelFactory[HomeFund]):
     class Meta:
         model = HomeFund
 
@@ -36,7 +37,7 @@ class HomeFundFactory(factory.django.DjangoModelFactory):
     target_date = dt.date(2028, 12, 31)
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(ModelFactory[Milestone]):
     class Meta:
         model = Milestone
 

@@ -57,7 +57,7 @@ def test_other_amounts_are_read_as_dollars(presets, gift_data, raw, amount):
 def test_bad_other_amounts_are_refused(presets, gift_data, raw, message):
     form = _form(gift_data, one_time_amount="other", other_amount=raw)
     assert not form.is_valid()
-    assert message in " ".join(form.errors["other_amount"])
+    assert message in " ".join(map(str, form.errors["other_amount"]))
 
 
 def test_a_preset_staff_removed_is_refused(presets, gift_data):

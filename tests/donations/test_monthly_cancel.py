@@ -14,7 +14,7 @@ from donations.models import RecurringGift
 from donations.services import monthly
 from payments.registry import CheckoutOutcome
 from tests.donations.factories import DonorFactory
-from tests.html import assert_valid_html
+from tests.html import assert_valid_html, html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_confirming_cancels_and_emails_the_donor_once(
     assert "Your monthly gift of $30.00 to Redeeming Hope is canceled" in message.body
     assert "Nothing more will be charged." in message.body
     assert reverse("donations:donate") in message.body
-    html = message.alternatives[0].content
+    html = html_of(message)
     assert_valid_html(html)
     assert "What happens next" in html and "is canceled" in html
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from donations.models import Donation
 from donations.services.receipts import NO_GOODS_OR_SERVICES, donation_send_receipt
 from tests.donations.factories import DonationFactory
+from tests.html import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_the_receipt_says_what_the_irs_asks(organization):
     )
     assert donation_send_receipt(donation_id=donation.pk) is True
     message = mail.outbox[0]
-    html = message.alternatives[0].content
+    html = html_of(message)
     for body in (message.body, html):
         assert "Redeeming Hope, Inc." in body
         assert "12-3456789" in body
@@ -99,7 +100,7 @@ def test_the_person_named_is_told_once_without_the_amount(
     assert notice.to == ["rivera@example.org"]
     assert "in honor of Coach Rivera" in notice.body
     assert donation.donor.name in notice.body
-    assert "$" not in notice.body and "$" not in notice.alternatives[0].content
+    assert "$" not in notice.body and "$" not in html_of(notice)
 
 
 def test_an_anonymous_donor_stays_anonymous_to_the_person_named(organization):
@@ -130,14 +131,14 @@ def test_the_receipt_says_who_received_the_gift(organization):
     donation_send_receipt(donation_id=_paid().pk)
     message = mail.outbox[0]
     assert CHARITY_WITH_EIN in message.body
-    assert CHARITY_WITH_EIN in message.alternatives[0].content
+    assert CHARITY_WITH_EIN in html_of(message)
 
 
 def test_without_an_ein_the_receipt_shows_no_blank(organization, settings):
     settings.ORGANIZATION_EIN = ""
     donation_send_receipt(donation_id=_paid().pk)
     message = mail.outbox[0]
-    for body in (message.body, message.alternatives[0].content):
+    for body in (message.body, html_of(message)):
         assert CHARITY_WITHOUT_EIN in body
         assert "EIN" not in body
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _gift(**overrides) -> OfflineGift:
-    values = {
+    values: dict[str, Any] = {
         "email": "ann@example.org",
         "name": "Ann Lee",
         "amount": Decimal("40.00"),

@@ -12,6 +12,7 @@ from donations.selectors import statement_for
 from donations.services.statements import statements_send
 from tests.donations.factories import DonationFactory, DonorFactory
 from tests.donations.test_receipts import CHARITY_WITH_EIN, CHARITY_WITHOUT_EIN
+from tests.html import html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def _ann_statement(settings, client, *, ein: str) -> tuple[str, str, str]:
     link = next(word for word in message.body.split() if "/donate/statement/" in word)
     page = client.get(link.removeprefix("http://testserver"))
     assert page.status_code == 200
-    return message.body, message.alternatives[0].content, page.content.decode()
+    return str(message.body), html_of(message), page.content.decode()
 
 
 def test_the_statement_says_who_received_the_gifts(year_of_gifts, settings, client):

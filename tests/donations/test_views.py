@@ -214,11 +214,11 @@ def test_the_store_table_shows_every_figure_behind_the_proceeds(client, settings
     variant = VariantFactory(price=Decimal("25.00"), unit_cost=Decimal("9.00"))
     order = order_create_from_cart(cart={variant.pk: 2}, customer=checkout_data())
     order_mark_paid(
-        order_number=order.number,
+        order_number=order.number or "",
         outcome=CheckoutOutcome(
             action="paid",
             kind="order",
-            reference=order.number,
+            reference=order.number or "",
             session_id="cs_test_store",
             amount_total=order.total,
             amount_expected=order.total,

@@ -3,6 +3,7 @@ open: no sideways scrolling of the page or of the results table, and the money
 columns in view. Each list is opened by the role that works in it, with long
 real-world values (long email addresses, promo codes, product names)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -53,7 +54,7 @@ def lists_with_data(live_server):
         value=Decimal("5"),
         minimum_order=Decimal("30"),
         starts_at=timezone.now(),
-        ends_at=timezone.now() + timezone.timedelta(days=30),
+        ends_at=timezone.now() + timedelta(days=30),
         max_uses=100,
     )
     for kind, reference in [("order", "RH-2026-000123"), ("donation", "x" * 24)]:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from core.images import picture_for
 from shop.models import ProductImage
+from tests.images import picture_of
 from tests.shop.factories import ProductImageFactory, VariantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_a_volunteer_clicks_what_stays_in_view(
     page.goto(live_server.url + product.get_absolute_url())
     shown = page.locator("img.product__image")
     expect(shown).to_be_visible()
-    expected = picture_for(
+    expected = picture_of(
         product_image.image, widths=[480, 800, 1200], crop_ratio=(1, 1)
     )
     assert shown.get_attribute("src") == expected.default.url

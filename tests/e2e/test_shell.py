@@ -34,6 +34,7 @@ def site(live_server, local_gateway, page):
 
 def _public_urls(site: str) -> dict[str, str]:
     product = Product.objects.filter(is_active=True).order_by("pk").first()
+    assert product is not None
     campaign = reverse(
         "campaigns:campaign-detail",
         kwargs={"slug": "human-trafficking-prevention-month"},

@@ -1,9 +1,10 @@
 import factory
 
 from pages.models import Page
+from tests.model_factory import ModelFactory
 
 
-class PageFactory(factory.django.DjangoModelFactory):
+class PageFactory(ModelFactory[Page]):
     class Meta:
         model = Page
         django_get_or_create = ["slug"]

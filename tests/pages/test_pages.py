@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from demo import pages as pages_demo
 from pages.views import server_error
-from tests.html import assert_valid_html
+from tests.html import assert_valid_html, search
 from tests.pages.factories import PageFactory
 
 PUBLIC_PAGES = [
@@ -27,11 +27,11 @@ def standing_pages(db):
 
 
 def _title(html: str) -> str:
-    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    return search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
 
 
 def _description(html: str) -> str:
-    return re.search(r'<meta name="description" content="(.*?)">', html, re.S).group(1)
+    return search(r'<meta name="description" content="(.*?)">', html, re.S).group(1)
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)

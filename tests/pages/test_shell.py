@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 
 from shop.cart import SESSION_KEY
+from tests.html import search
 from tests.shop.factories import VariantFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _header(html: str) -> str:
-    return re.search(r'<header class="site-header">(.*?)</header>', html, re.S).group(1)
+    return search(r'<header class="site-header">(.*?)</header>', html, re.S).group(1)
 
 
 def test_the_menu_is_a_details_element_that_works_without_javascript(client):
@@ -26,9 +27,7 @@ def test_the_menu_is_a_details_element_that_works_without_javascript(client):
 
 def test_the_quick_exit_hint_is_added_by_its_script_only(client):
     html = client.get(reverse("home")).content.decode()
-    region = re.search(r'<div class="quick-exit".*?</div>\s*</div>', html, re.S).group(
-        0
-    )
+    region = search(r'<div class="quick-exit".*?</div>\s*</div>', html, re.S).group(0)
     # The words travel in a data attribute for quick-exit.js; no text, no link.
     assert 'data-quick-exit-hint="or press Shift 3 times"' in region
     assert ">or press Shift" not in region
@@ -38,7 +37,7 @@ def test_the_quick_exit_hint_is_added_by_its_script_only(client):
 
 def test_the_hotline_is_one_row_of_call_text_and_chat(client):
     html = client.get(reverse("home")).content.decode()
-    hotline = re.search(r'<aside class="hotline".*?</aside>', html, re.S).group(0)
+    hotline = search(r'<aside class="hotline".*?</aside>', html, re.S).group(0)
     hrefs = re.findall(r'class="hotline__link" href="([^"]+)"', hotline)
     assert hrefs == [
         "tel:+18883737888",

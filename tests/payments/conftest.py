@@ -24,7 +24,8 @@ DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"
 def _forget_task_backends() -> None:
     """Django caches its task backends; make it read TASKS again."""
     task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
+    # Django's private cache of the TASKS setting, which its stubs do not declare.
+    task_backends._settings = None  # type: ignore[attr-defined]
     for alias in ("default",):
         try:
             del task_backends[alias]

@@ -5,9 +5,10 @@ import factory
 from django.utils import timezone
 
 from payments.models import CheckoutSession, ProcessedEvent
+from tests.model_factory import ModelFactory
 
 
-class CheckoutSessionFactory(factory.django.DjangoModelFactory):
+class CheckoutSessionFactory(ModelFactory[CheckoutSession]):
     class Meta:
         model = CheckoutSession
 
@@ -51,7 +52,7 @@ class CheckoutSessionFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ProcessedEventFactory(factory.django.DjangoModelFactory):
+class ProcessedEventFactory(ModelFactory[ProcessedEvent]):
     class Meta:
         model = ProcessedEvent
 

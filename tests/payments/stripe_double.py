@@ -312,9 +312,9 @@ class FakeStripe(stripe.HTTPClient):
                     return _error(400, "checkout_session_not_open", "Not open.")
                 session["status"] = "expired"
             return 200, self._expand(session, params.get("expand") or [])
-        answer = self._answer_subscriptions(method, path, params)
-        if answer is not None:
-            return answer
+        subscriptions = self._answer_subscriptions(method, path, params)
+        if subscriptions is not None:
+            return subscriptions
         match = re.fullmatch(r"/v1/payment_intents/([^/]+)", path)
         if match and method == "GET":
             intent = self.payment_intents.get(match[1])

@@ -242,7 +242,8 @@ def test_no_gateway_configured_raises_payment_error(recording_handler, caplog):
             ValueError,
         ),
         (
-            {"line_items": [LineItem(name="X", unit_amount=19.99, quantity=1)]},
+            # A float on purpose: money must be a Decimal.
+            {"line_items": [LineItem(name="X", unit_amount=19.99, quantity=1)]},  # type: ignore[arg-type]
             TypeError,
         ),
         (

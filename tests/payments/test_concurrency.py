@@ -105,6 +105,7 @@ def test_monthly_gifts_under_simultaneous_clicks(local_gateway, subscription_han
     assert subscription_handler.names == ["paid", "invoice_paid"]
     record = CheckoutSession.objects.get()
     start = record.current_period_end
+    assert start is not None
 
     run_together(
         lambda _n: local_subscription_charge(

@@ -12,6 +12,7 @@ The wall-clock bound below is generous (several times the timeout); it tells
 
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import stripe
@@ -138,8 +139,9 @@ def test_a_background_call_keeps_the_longer_deadline(settings):
     """Fees and refunds are not waited on by a visitor: 10 s, one retry."""
     settings.STRIPE_SECRET_KEY = TEST_SECRET_KEY
     gateways.install_http_client(None)
-    background = gateways._client()
-    page = gateways._client(waiting=True)
+    # The stripe library's own objects, read where it keeps its settings.
+    background: Any = gateways._client()
+    page: Any = gateways._client(waiting=True)
     assert background._requestor._client._timeout == (2.0, 10.0)
     assert background._requestor._options.max_network_retries == 1
     assert page._requestor._client._timeout == (2.0, 5.0)

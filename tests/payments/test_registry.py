@@ -56,4 +56,5 @@ def test_outcome_is_immutable():
         livemode=False,
     )
     with pytest.raises(AttributeError):
-        outcome.reference = "T-2"
+        # Written on purpose: the outcome is frozen.
+        outcome.reference = "T-2"  # type: ignore[misc]

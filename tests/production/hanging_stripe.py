@@ -99,7 +99,9 @@ class Buyer:
             },
         )
         assert status in (200, 302), status
-        self.checkout_token = _CSRF.search(self._get("/shop/checkout/"))[1]
+        token = _CSRF.search(self._get("/shop/checkout/"))
+        assert token is not None, "the checkout page has no CSRF token"
+        self.checkout_token = token[1]
 
     def check_out(self) -> tuple[float, int, str]:
         started = time.monotonic()

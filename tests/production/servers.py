@@ -128,7 +128,7 @@ def _postgres(admin_url: str, sql: str) -> None:
         dbname="postgres",
         autocommit=True,
     ) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 def production_env(*, database: str, cache: str = "locmemcache://", **extra: str):

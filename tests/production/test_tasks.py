@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def _forget_task_backends() -> None:
     task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
+    # Django's private cache of the TASKS setting, which its stubs do not declare.
+    task_backends._settings = None  # type: ignore[attr-defined]
     try:
         del task_backends["default"]
     except AttributeError:

@@ -7,6 +7,7 @@ from PIL import Image
 
 from shop.models import Category, Product, ProductImage, ShopSettings, Variant
 from shop.services import CheckoutData
+from tests.model_factory import ModelFactory
 
 
 def png_file(name: str = "product.png", size=(400, 400)) -> ContentFile:
@@ -15,7 +16,7 @@ def png_file(name: str = "product.png", size=(400, 400)) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=name)
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(ModelFactory[Category]):
     class Meta:
         model = Category
         django_get_or_create = ["slug"]
@@ -24,7 +25,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(ModelFactory[Product]):
     class Meta:
         model = Product
 
@@ -35,7 +36,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     is_active = True
 
 
-class VariantFactory(factory.django.DjangoModelFactory):
+class VariantFactory(ModelFactory[Variant]):
     class Meta:
         model = Variant
 
@@ -49,7 +50,7 @@ class VariantFactory(factory.django.DjangoModelFactory):
     is_active = True
 
 
-class ProductImageFactory(factory.django.DjangoModelFactory):
+class ProductImageFactory(ModelFactory[ProductImage]):
     class Meta:
         model = ProductImage
 
@@ -58,7 +59,7 @@ class ProductImageFactory(factory.django.DjangoModelFactory):
     alt = "A blue T-shirt folded on a table"
 
 
-class ShopSettingsFactory(factory.django.DjangoModelFactory):
+class ShopSettingsFactory(ModelFactory[ShopSettings]):
     class Meta:
         model = ShopSettings
 

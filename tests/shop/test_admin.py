@@ -26,7 +26,7 @@ def paid(outcome):
         customer=checkout_data(name='=HYPERLINK("http://x")'),
     )
     order_mark_paid(
-        order_number=order.number,
+        order_number=order.number or "",
         outcome=outcome(order, payment_intent_id="pi_admin_1"),
     )
     order.refresh_from_db()

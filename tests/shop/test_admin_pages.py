@@ -24,7 +24,7 @@ def make_paid(outcome):
             cart={variant.pk: 2},
             customer=checkout_data(delivery_method=delivery_method, **customer),
         )
-        order_mark_paid(order_number=order.number, outcome=outcome(order))
+        order_mark_paid(order_number=order.number or "", outcome=outcome(order))
         order.refresh_from_db()
         return order
 

@@ -15,6 +15,7 @@ from shop.fulfilment import (
 from shop.models import Order, PromoCode, Variant
 from shop.promos import promo_uses
 from shop.services import order_cancel, order_create_from_cart, order_mark_expired
+from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_confirmation_email_has_the_order(outcome, django_capture_on_commit_call
     message = mail.outbox[0]
     assert message.to == ["buyer@example.org"]
     assert order.number in message.subject
-    html = message.alternatives[0].content
+    html = html_of(message)
     for body in (message.body, html):
         assert "Hope T-shirt (L / Blue)" in body
         assert "$50.00" in body and "$59.36" in body  # goods, total

@@ -14,6 +14,7 @@ from shop import emails
 from shop.models import Order, OrderEvent, OrderRefund
 from shop.order_status import order_status_text
 from shop.services import order_create_from_cart
+from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db
@@ -213,8 +214,8 @@ def test_the_page_tells_a_whole_refund(client):
 def sent() -> tuple[str, str]:
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    html = message.alternatives[0].content
-    return message.body, text_of(html)
+    html = html_of(message)
+    return str(message.body), text_of(html)
 
 
 def assert_tells(order, body, html, status=None, **kwargs):

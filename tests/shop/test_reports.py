@@ -26,7 +26,7 @@ FEE = D("1.23")
 
 def paid_on(outcome, day, cart, fee=FEE, **customer):
     order = order_create_from_cart(cart=cart, customer=checkout_data(**customer))
-    order_mark_paid(order_number=order.number, outcome=outcome(order, fee=fee))
+    order_mark_paid(order_number=order.number or "", outcome=outcome(order, fee=fee))
     moment = timezone.make_aware(datetime.combine(day, time(12)))
     Order.objects.filter(pk=order.pk).update(paid_at=moment)
     order.refresh_from_db()
@@ -35,7 +35,7 @@ def paid_on(outcome, day, cart, fee=FEE, **customer):
 
 def refund(outcome, order, amount):
     order_mark_refunded(
-        order_number=order.number,
+        order_number=order.number or "",
         outcome=outcome(
             order, action="refunded", amount_total=order.total, amount_refunded=amount
         ),

@@ -26,7 +26,7 @@ def paid_order(outcome, *, quantity=2, fee=FEE, paid_at=None, **customer):
     order = order_create_from_cart(
         cart={variant.pk: quantity}, customer=checkout_data(**customer)
     )
-    order_mark_paid(order_number=order.number, outcome=outcome(order, fee=fee))
+    order_mark_paid(order_number=order.number or "", outcome=outcome(order, fee=fee))
     if paid_at is not None:
         Order.objects.filter(pk=order.pk).update(paid_at=paid_at)
     order.refresh_from_db()

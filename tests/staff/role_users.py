@@ -49,11 +49,11 @@ def paid_order(delivery_method: str = "ship") -> Order:
         customer=checkout_data(delivery_method=delivery_method),
     )
     order_mark_paid(
-        order_number=order.number,
+        order_number=order.number or "",
         outcome=CheckoutOutcome(
             action="paid",
             kind="order",
-            reference=order.number,
+            reference=order.number or "",
             session_id=order.checkout_session_id or f"cs_test_{order.pk}",
             payment_intent_id=f"pi_test_{order.pk}",
             amount_total=order.total,

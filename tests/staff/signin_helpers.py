@@ -7,10 +7,12 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.model_factory import ModelFactory
+
 PASSWORD = "a long volunteer password 7"
 
 
-class StaffFactory(factory.django.DjangoModelFactory):
+class StaffFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -21,7 +23,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
+    def groups(self: User, create, extracted, **kwargs):
         self.save()
         for name in extracted or []:
             group, _ = Group.objects.get_or_create(name=name)

@@ -51,7 +51,7 @@ def _paid_order(email: str = EMAIL) -> Order:
     outcome = CheckoutOutcome(
         action="paid",
         kind="order",
-        reference=order.number,
+        reference=order.number or "",
         session_id=f"cs_test_{order.pk}",
         payment_intent_id=f"pi_test_{order.pk}",
         amount_total=order.total,
@@ -59,7 +59,7 @@ def _paid_order(email: str = EMAIL) -> Order:
         event_id="",
         livemode=False,
     )
-    order_mark_paid(order_number=order.number, outcome=outcome)
+    order_mark_paid(order_number=order.number or "", outcome=outcome)
     order.refresh_from_db()
     return order
 
@@ -72,7 +72,7 @@ def person():
     OrderEvent.objects.create(order=order, status=order.status, note="Leave at door")
     CheckoutSession.objects.create(
         kind="order",
-        reference=order.number,
+        reference=order.number or "",
         session_id=f"cs_test_{order.pk}",
         gateway="local",
         currency="usd",
