@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.money import format_money
-from shop.models import Order, PromoCode
+from shop.models import Order, PromoCode, normalize_code
 
 # Orders whose money arrived: their uses count (the admin shows these).
 PAID_STATUSES = (*Order.SALE_STATUSES, Order.Status.REFUNDED)
@@ -24,10 +24,6 @@ HOLDING_STATUSES = (*PAID_STATUSES, Order.Status.PENDING, Order.Status.NEEDS_REV
 
 class PromoInvalid(Exception):
     """A code that cannot be used; str() says why, for the buyer."""
-
-
-def normalize_code(code: str) -> str:
-    return "".join(code.split()).upper()[:40]
 
 
 def promo_find(code: str) -> PromoCode | None:

@@ -28,7 +28,7 @@ from shop.models.orders import (
     OrderQuerySet,
     new_order_token,
 )
-from shop.models.promos import PromoCode
+from shop.models.promos import PromoCode, normalize_code
 from shop.models.refunds import OrderRefund, OrderRefundLine
 
 __all__ = [
@@ -52,4 +52,5 @@ __all__ = [
     "Variant",
     "VariantQuerySet",
     "new_order_token",
+    "normalize_code",
 ]

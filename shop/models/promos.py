@@ -11,6 +11,13 @@ from core.money import round_money
 from shop.models.catalog import MONEY, ZERO
 
 
+def normalize_code(code: str) -> str:
+    """A promo code as stored and as looked up: spaces and capitals do not
+    matter ("wear blue", "WEAR BLUE" and "wearblue" are one code). The admin,
+    the model and the cart all read a code through this one function."""
+    return "".join(code.split()).upper()[:40]
+
+
 class PromoCode(models.Model):
     class Kind(models.TextChoices):
         PERCENT = "percent", _("Percentage off the goods")
@@ -20,7 +27,10 @@ class PromoCode(models.Model):
         _("code"),
         max_length=40,
         unique=True,
-        help_text=_("What buyers type, e.g. WEARBLUE10 (capitals do not matter)."),
+        help_text=_(
+            "What buyers type, e.g. WEARBLUE10. Spaces and capitals do not "
+            "matter: WEAR BLUE 10, wear blue 10 and wearblue10 all match it."
+        ),
     )
     kind = models.CharField(_("type of discount"), max_length=10, choices=Kind.choices)
     value = models.DecimalField(
@@ -61,8 +71,12 @@ class PromoCode(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def clean(self) -> None:
+        # Before the admin checks the code is unique: "wear blue" is WEARBLUE.
+        self.code = normalize_code(self.code)
+
     def save(self, *args: object, **kwargs: object) -> None:
-        self.code = self.code.strip().upper()
+        self.code = normalize_code(self.code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def is_current(self, now: datetime) -> bool:

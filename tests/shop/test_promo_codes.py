@@ -235,3 +235,29 @@ def test_stripe_is_asked_for_exactly_our_total(client, shirt, fake_stripe):
     cents += int(shipping["shipping_rate_data"]["fixed_amount"]["amount"])
     assert order.discount_amount == D("25.00")  # 33.33% of $75.00, rounded
     assert cents == int(order.total * 100)
+
+
+@pytest.mark.parametrize("typed", ["wear blue", "WEAR BLUE", "wearblue"])
+def test_a_code_entered_with_a_space_in_the_admin_is_redeemed(
+    admin_client, client, shirt, typed
+):
+    """Staff, the model and the cart read a code the same way: spaces and
+    capitals do not matter (the help text says so)."""
+    form = admin_client.get(reverse("admin:shop_promocode_add")).content.decode()
+    assert "Spaces and capitals do not matter" in form
+    admin_client.post(
+        reverse("admin:shop_promocode_add"),
+        {
+            "code": "wear blue",
+            "kind": "percent",
+            "value": "10",
+            "is_active": "on",
+            "minimum_order": "0.00",
+        },
+    )
+    saved = PromoCode.objects.get()
+    client.post(shirt.product.get_absolute_url(), {"variant": shirt.pk, "quantity": 2})
+    response = client.post(reverse("shop:cart-promo"), {"code": typed}, follow=True)
+    assert f"Promo code {saved.code} applied." in response.content.decode()
+    order = place(shirt, code=typed)
+    assert order.promo_code == saved and order.discount_amount == D("5.00")
