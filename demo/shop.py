@@ -18,7 +18,6 @@ from demo.images import product_image_file
 from payments.local_gateway import local_payment_record
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
-from shop.fulfilment import order_mark_paid
 from shop.models import (
     Category,
     Order,
@@ -27,7 +26,8 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
-from shop.services import CheckoutData, order_create_from_cart
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import CheckoutData, order_create_from_cart
 
 D = Decimal
 

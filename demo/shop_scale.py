@@ -26,7 +26,7 @@ from demo import shop as demo
 from demo.drawings.products import SIZE as PICTURE_SIZE
 from demo.images import product_image_file
 from shop.models import Category, Order, OrderLine, Product, ProductImage, Variant
-from shop.services import order_number_for
+from shop.services.placing import order_number_for
 
 D = Decimal
 CENT = D("0.01")

@@ -40,8 +40,7 @@ from payments.checkout import (
 from payments.closing import checkout_end
 from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
-from shop.promos import normalize_code
-from shop.services import (
+from shop.services.placing import (
     HOLD_AFTER_PAGE,
     CartHasPendingOrder,
     CheckoutData,
@@ -49,6 +48,7 @@ from shop.services import (
     order_cancel,
     order_create_from_cart,
 )
+from shop.services.promos import normalize_code
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,9 @@ one idempotent service, so a repeated outcome changes nothing.
 import logging
 
 from payments.registry import CheckoutOutcome
-from shop import fulfilment, services
 from shop.models import Order
+from shop.services import outcomes as fulfilment
+from shop.services import placing as services
 
 logger = logging.getLogger(__name__)
 

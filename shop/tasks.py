@@ -7,7 +7,7 @@ harmless.
 """
 
 from core.tasks import email_task
-from shop import emails, stock
+from shop.services import emails, stock
 
 
 @email_task

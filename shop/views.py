@@ -24,7 +24,6 @@ from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
 from payments.checkout import checkout_confirm
 from payments.exceptions import PaymentError
-from shop import services
 from shop.cart import (
     SOLD_OUT,
     UNAVAILABLE,
@@ -43,10 +42,11 @@ from shop.forms import (
     PromoCodeForm,
 )
 from shop.models import Category, Order, Variant
-from shop.order_status import order_status_text
 from shop.pricing import calculate_totals
-from shop.promos import PromoInvalid, normalize_code, promo_check, promo_find
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
+from shop.selectors.order_status import order_status_text
+from shop.services import placing as services
+from shop.services.promos import PromoInvalid, normalize_code, promo_check, promo_find
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ person's details.
 
 Erasure keeps orders and gifts as accounting records (amounts, numbers, dates,
 statuses, receipt numbers) and replaces what names or reaches the person (see
-`shop.privacy` and `donations.services.privacy`). It sends nothing and reissues no
+`shop.services.privacy` and `donations.services.privacy`). It sends nothing and reissues no
 receipt. It refuses, changing nothing anywhere, while an order is on an open
 payment page or a monthly gift still charges: the lists say which.
 """
@@ -34,7 +34,12 @@ from donations.services.privacy import (
     donor_of,
     gifts_still_charging,
 )
-from shop.privacy import OrdersStillAtCheckout, orders_erase, orders_export, orders_of
+from shop.services.privacy import (
+    OrdersStillAtCheckout,
+    orders_erase,
+    orders_export,
+    orders_of,
+)
 from staff.models import PrivacyRequest
 
 _HASH_SALT = "staff.PrivacyRequest.email_hash"

@@ -40,8 +40,8 @@ from shop.models import (
     StockAdjustment,
     Variant,
 )
-from shop.promos import PAID_STATUSES
-from shop.stock import StockRefused, variant_adjust_stock
+from shop.services.promos import PAID_STATUSES
+from shop.services.stock import StockRefused, variant_adjust_stock
 
 
 def format_percent(value: Decimal) -> str:

@@ -32,7 +32,17 @@ from shop.forms import (
     FulfilmentForm,
     ReportPeriodForm,
 )
-from shop.fulfilment import (
+from shop.models import (
+    Order,
+)
+from shop.selectors import shop_settings
+from shop.selectors.reports import (
+    order_lines_csv,
+    report_csv,
+    report_orders,
+    sales_report,
+)
+from shop.services.outcomes import (
     PACK_AND_SHIP,
     TransitionRefused,
     next_steps,
@@ -40,10 +50,7 @@ from shop.fulfilment import (
     order_transition,
     orders_transition,
 )
-from shop.models import (
-    Order,
-)
-from shop.refunds import (
+from shop.services.refunds import (
     RefundPlan,
     RefundRefused,
     RefundState,
@@ -53,13 +60,6 @@ from shop.refunds import (
     refund_plan,
     refundable_quantities,
 )
-from shop.reports import (
-    order_lines_csv,
-    report_csv,
-    report_orders,
-    sales_report,
-)
-from shop.selectors import shop_settings
 
 # Finance's part of the orders (staff/roles.py): the Shop manager packs and
 # ships them (change), Finance refunds, reports and exports.

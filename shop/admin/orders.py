@@ -27,15 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_money
 from shop.admin.order_filters import NeedsAttentionFilter, ToDoFilter
 from shop.admin.order_tools import REFUND, VIEW_PROCEEDS, OrderToolsAdmin
-from shop.emails import order_send_confirmation
-from shop.fulfilment import (
-    next_steps,
-    order_accept_reviewed_payment,
-)
 from shop.models import (
     Order,
     OrderQuerySet,
 )
+from shop.services.emails import order_send_confirmation
+from shop.services.outcomes import next_steps, order_accept_reviewed_payment
 
 # Postage (`shipping_cost`) is not here: it is what delivery cost us, which
 # staff enter once they know it (it starts at the setting's figure).

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from shop.models import StockAdjustment
-from shop.stock import variant_adjust_stock
+from shop.services.stock import variant_adjust_stock
 from tests.campaigns.factories import (
     ActionDayFactory,
     CampaignFactory,

@@ -65,7 +65,7 @@ def test_the_filter_masks_messages_and_exceptions():
         raise smtplib.SMTPRecipientsRefused({"ann@example.org": (550, b"no")})
     except smtplib.SMTPRecipientsRefused:
         record = logging.LogRecord(
-            "shop.emails",
+            "shop.services.emails",
             logging.ERROR,
             __file__,
             1,

@@ -206,9 +206,9 @@ def test_the_home_page_shows_the_fund_in_constant_queries(
 
 def test_the_store_table_shows_every_figure_behind_the_proceeds(client, settings):
     from payments.registry import CheckoutOutcome
-    from shop.fulfilment import order_mark_paid
     from shop.models import Order
-    from shop.services import order_create_from_cart
+    from shop.services.outcomes import order_mark_paid
+    from shop.services.placing import order_create_from_cart
     from tests.shop.factories import VariantFactory, checkout_data
 
     variant = VariantFactory(price=Decimal("25.00"), unit_cost=Decimal("9.00"))

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from demo import shop as demo
 from shop.models import Order, OrderRefund
-from shop.services import order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import VariantFactory, checkout_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from shop.fulfilment import order_mark_paid
 from shop.models import Order, ShopSettings
-from shop.services import order_create_from_cart
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import (
     ProductImageFactory,
     ShopSettingsFactory,

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shop.fulfilment import order_mark_paid, order_transition
 from shop.models import Order
 from shop.selectors import shop_dashboard, shop_proceeds
-from shop.services import order_create_from_cart
+from shop.services.outcomes import order_mark_paid, order_transition
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import ProductImageFactory, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

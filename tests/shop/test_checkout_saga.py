@@ -17,7 +17,7 @@ from shop.cart import CART_ID_KEY
 from shop.checkout import order_checkout
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
-from shop.services import HOLD_AFTER_PAGE, CartHasPendingOrder
+from shop.services.placing import HOLD_AFTER_PAGE, CartHasPendingOrder
 from tests.html import assert_valid_html
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
@@ -116,7 +116,7 @@ def test_a_payment_page_that_cannot_open_gives_the_stock_back(shirt):
 
 def test_an_order_being_opened_by_another_request_is_not_doubled(shirt):
     """A second POST while the first is still opening the payment page."""
-    from shop.services import order_create_from_cart
+    from shop.services.placing import order_create_from_cart
 
     order_create_from_cart(
         cart={shirt.pk: 2}, customer=checkout_data(), cart_id="cart-a"

@@ -9,7 +9,7 @@ with one database lock, which proves nothing about row locking).
 import pytest
 
 from shop.models import Order, Variant
-from shop.services import SoldOut, order_create_from_cart
+from shop.services.placing import SoldOut, order_create_from_cart
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 

@@ -18,7 +18,7 @@ from shop.cart import SESSION_KEY
 from shop.checkout import order_checkout
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
-from shop.services import CheckoutError
+from shop.services.placing import CheckoutError
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 

@@ -6,8 +6,8 @@ Needs real row locks, so it runs on PostgreSQL only."""
 import pytest
 
 from shop.models import StockAdjustment, Variant
-from shop.services import SoldOut, order_create_from_cart
-from shop.stock import StockRefused, variant_adjust_stock
+from shop.services.placing import SoldOut, order_create_from_cart
+from shop.services.stock import StockRefused, variant_adjust_stock
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 

@@ -6,15 +6,19 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from shop.fulfilment import (
+from shop.models import Order, PromoCode, Variant
+from shop.services.outcomes import (
     order_accept_reviewed_payment,
     order_mark_needs_review,
     order_mark_paid,
     order_mark_refunded,
 )
-from shop.models import Order, PromoCode, Variant
-from shop.promos import promo_uses
-from shop.services import order_cancel, order_create_from_cart, order_mark_expired
+from shop.services.placing import (
+    order_cancel,
+    order_create_from_cart,
+    order_mark_expired,
+)
+from shop.services.promos import promo_uses
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 
@@ -91,7 +95,7 @@ def test_email_failure_keeps_the_order_paid(
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
     order = place({VariantFactory().pk: 1})
-    with caplog.at_level(logging.ERROR, logger="shop.emails"):
+    with caplog.at_level(logging.ERROR, logger="shop.services.emails"):
         with django_capture_on_commit_callbacks(execute=True):
             order_mark_paid(order_number=order.number, outcome=outcome(order))
     order.refresh_from_db()
@@ -264,7 +268,7 @@ def test_orders_under_review_are_not_expired(outcome):
 
     from django.utils import timezone
 
-    from shop.services import orders_expire_stale
+    from shop.services.placing import orders_expire_stale
 
     variant = VariantFactory(stock=5)
     order = review(place({variant.pk: 2}), outcome)
@@ -304,7 +308,7 @@ def test_review_of_a_paid_order_only_flags_it(outcome):
 def test_staff_accept_a_reviewed_payment_once(
     outcome, django_capture_on_commit_callbacks
 ):
-    from shop.fulfilment import order_accept_reviewed_payment
+    from shop.services.outcomes import order_accept_reviewed_payment
 
     variant = VariantFactory(stock=5)
     order = review(place({variant.pk: 2}), outcome)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from shop.models import Order
-from shop.services import order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

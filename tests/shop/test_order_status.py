@@ -10,10 +10,10 @@ import html5lib
 import pytest
 from django.core import mail
 
-from shop import emails
 from shop.models import Order, OrderEvent, OrderRefund
-from shop.order_status import order_status_text
-from shop.services import order_create_from_cart
+from shop.selectors.order_status import order_status_text
+from shop.services import emails
+from shop.services.placing import order_create_from_cart
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 

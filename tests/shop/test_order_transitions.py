@@ -10,16 +10,16 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from shop.fulfilment import (
+from shop.models import Order, OrderEvent
+from shop.selectors import shop_proceeds
+from shop.services.outcomes import (
     TransitionRefused,
     next_steps,
     order_mark_paid,
     order_transition,
     orders_transition,
 )
-from shop.models import Order, OrderEvent
-from shop.selectors import shop_proceeds
-from shop.services import order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 

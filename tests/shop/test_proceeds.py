@@ -11,10 +11,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from shop.fulfilment import order_mark_paid, order_mark_refunded, order_record_fee
 from shop.models import Order
 from shop.selectors import order_proceeds_total, sales_by_month, shop_proceeds
-from shop.services import order_create_from_cart
+from shop.services.outcomes import (
+    order_mark_paid,
+    order_mark_refunded,
+    order_record_fee,
+)
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,15 @@ from django.utils import timezone
 
 from payments.checkout import LineItem
 from shop.checkout import checkout_lines
-from shop.fulfilment import order_mark_paid
 from shop.models import Order, PromoCode
-from shop.promos import promo_uses
-from shop.refunds import order_refund
-from shop.services import InvalidPromoCode, order_create_from_cart, order_mark_expired
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import (
+    InvalidPromoCode,
+    order_create_from_cart,
+    order_mark_expired,
+)
+from shop.services.promos import promo_uses
+from shop.services.refunds import order_refund
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

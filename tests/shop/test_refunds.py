@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from payments.models import CheckoutSession
 from shop.models import Order, OrderRefund, Variant
-from shop.refunds import RefundRefused, order_refund, refund_plan
 from shop.selectors import sales_by_month, shop_proceeds
+from shop.services.refunds import RefundRefused, order_refund, refund_plan
 from tests.html import html_of, search
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
@@ -546,8 +546,8 @@ def test_refunds_need_their_permission(client, paid, django_user_model):
 def paid_without_a_payment_record(variant, email="buyer@example.org"):
     """An order paid as the demo's used to be: no record of its payment."""
     from payments.registry import CheckoutOutcome
-    from shop.fulfilment import order_mark_paid
-    from shop.services import order_create_from_cart
+    from shop.services.outcomes import order_mark_paid
+    from shop.services.placing import order_create_from_cart
     from tests.shop.factories import checkout_data
 
     order = order_create_from_cart(
@@ -583,7 +583,7 @@ def test_demo_orders_are_refundable_through_the_local_gateway(
     from datetime import date
 
     from demo import shop as demo
-    from shop.services import order_create_from_cart
+    from shop.services.placing import order_create_from_cart
     from tests.shop.factories import checkout_data
 
     settings.STRIPE_SECRET_KEY = ""
@@ -632,7 +632,7 @@ def test_a_refund_whose_answer_was_lost_is_completed_by_the_webhook(
     def lost(**kwargs):
         raise SystemExit("the process stopped")
 
-    monkeypatch.setattr("shop.refunds.refund_create", lost)
+    monkeypatch.setattr("shop.services.refunds.refund_create", lost)
     with pytest.raises(SystemExit):
         order_refund(order=stripe_paid, quantities={mug.pk: 1}, restock=True)
     refund = stripe_paid.refunds.get()
@@ -655,12 +655,12 @@ def test_a_refund_whose_answer_was_lost_is_completed_by_the_webhook(
 
 def test_totals_summed_part_by_part_match_each_orders_proceeds(paid, items):
     """The fund and the monthly rows sum the proceeds formula table by table
-    (shop.sales): with partial refunds, restocked or not, a failed refund and
+    (shop.selectors.sales): with partial refunds, restocked or not, a failed refund and
     orders that are not sales, they still equal `with_proceeds()` added up."""
     from django.db.models import Sum
 
     from shop.selectors import order_proceeds_total
-    from shop.services import order_create_from_cart
+    from shop.services.placing import order_create_from_cart
     from tests.shop.factories import checkout_data
 
     order_refund(order=paid, quantities={lines(paid)["Hope mug"].pk: 1})

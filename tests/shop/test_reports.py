@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shop.fulfilment import order_mark_paid, order_mark_refunded
 from shop.models import Order
-from shop.reports import sales_report
 from shop.selectors import shop_proceeds
-from shop.services import order_create_from_cart
+from shop.selectors.reports import sales_report
+from shop.services.outcomes import order_mark_paid, order_mark_refunded
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import ShopSettingsFactory, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from shop.models import Order
-from shop.privacy import orders_forget_unpaid
-from shop.services import order_create_from_cart
+from shop.services.placing import order_create_from_cart
+from shop.services.privacy import orders_forget_unpaid
 from tests.shop.factories import VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shop.models import ShopSettings
 from shop.pricing import calculate_totals
-from shop.services import order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import ShopSettingsFactory, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

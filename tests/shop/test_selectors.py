@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shop.fulfilment import order_mark_paid, order_mark_refunded
 from shop.models import Order
 from shop.selectors import (
     order_proceeds_total,
@@ -12,7 +11,8 @@ from shop.selectors import (
     shop_proceeds,
     shop_settings,
 )
-from shop.services import order_create_from_cart
+from shop.services.outcomes import order_mark_paid, order_mark_refunded
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import ShopSettingsFactory, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

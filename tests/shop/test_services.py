@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from payments.checkout import CHECKOUT_LIFETIME
-from shop import services
-from shop.fulfilment import order_mark_paid
 from shop.models import Order, OrderLine, Variant
-from shop.services import (
+from shop.services import placing as services
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import (
     EmptyCart,
     InvalidQuantity,
     SoldOut,

@@ -346,7 +346,7 @@ def test_cart_queries_do_not_grow_with_lines(client):
 # Order status page
 # ---------------------------------------------------------------------------
 def test_order_page_needs_the_token(client):
-    from shop.services import order_create_from_cart
+    from shop.services.placing import order_create_from_cart
     from tests.shop.factories import checkout_data
 
     order = order_create_from_cart(

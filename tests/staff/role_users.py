@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from payments.registry import CheckoutOutcome
-from shop.fulfilment import order_mark_paid
 from shop.models import Order
-from shop.services import order_create_from_cart
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import order_create_from_cart
 from tests.shop.factories import VariantFactory, checkout_data
 
 # The staff roles (groups) the staff app's migration makes, and no role at all.

@@ -20,11 +20,11 @@ from donations.selectors import fund_raised
 from donations.services.privacy import donor_erase, donor_export
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
-from shop.fulfilment import order_mark_paid
 from shop.models import Order, OrderEvent
-from shop.privacy import orders_erase, orders_export
 from shop.selectors import shop_proceeds
-from shop.services import order_create_from_cart
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import order_create_from_cart
+from shop.services.privacy import orders_erase, orders_export
 from staff.models import PrivacyRequest
 from staff.privacy import (
     ErasureRefused,

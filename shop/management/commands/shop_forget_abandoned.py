@@ -4,7 +4,7 @@ that were never paid, once they are older than the retention period.
 
 Expired, canceled and failed orders, and pending orders whose payment page
 ended without a word, keep the buyer's name, email, phone and address only
-`SHOP_UNPAID_ORDER_RETENTION_DAYS` days (default 30); then `shop.privacy`
+`SHOP_UNPAID_ORDER_RETENTION_DAYS` days (default 30); then `shop.services.privacy`
 replaces them. Amounts, lines and numbers stay. Paid orders are never touched.
 Running it twice erases nothing the second time, and says so.
 
@@ -14,7 +14,7 @@ Run it once a day from cron (see README.md):
 """
 
 from core.management.retention import RetentionCommand
-from shop.privacy import orders_forget_unpaid
+from shop.services.privacy import orders_forget_unpaid
 
 
 class Command(RetentionCommand):

@@ -50,7 +50,7 @@ from shop.tasks import send_order_refund_email
 
 if TYPE_CHECKING:
     from payments.registry import CheckoutOutcome
-    from shop.fulfilment import Actor
+    from shop.services.outcomes import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def order_refund(
     Raises `RefundRefused` (nothing refunded) when there is nothing left to
     refund, it would be more than was paid, another refund of the order is
     still under way, or the processor refuses."""
-    from shop.fulfilment import _user
+    from shop.services.outcomes import _user
 
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -410,7 +410,7 @@ def order_record_processor_refund(
     (nothing recorded) when the processor reports more refunded than the order
     was charged: that is not this order's money to book (never as sales tax),
     and a person must look. Refunds of orders that are not sales (under review,
-    unpaid) are for `shop.fulfilment`."""
+    unpaid) are for `shop.services.outcomes`."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
         charged = order.amount_charged

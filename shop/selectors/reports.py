@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from core.spreadsheets import csv_response
 from shop.models import MONEY_SUM, ZERO, Order, OrderLine, OrderQuerySet
-from shop.sales import _as_month, _cents
 from shop.selectors import _as_datetime
+from shop.selectors.sales import _as_month, _cents
 
 # A sale whose processor fee has not arrived yet (counted as 0 meanwhile).
 Q_FEE_PENDING = Q(payment_fee__isnull=True)

@@ -22,8 +22,8 @@ from core.emails import email_send_templated
 from core.links import absolute_url
 from core.tasks import EmailNotSent, locked_for_send
 from shop.models import Order, OrderEvent, OrderRefund
-from shop.order_status import order_status_text
 from shop.selectors import shop_settings
+from shop.selectors.order_status import order_status_text
 
 logger = logging.getLogger(__name__)
 

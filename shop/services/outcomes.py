@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
 from shop.models import Order, OrderEvent, PromoCode, Variant
-from shop.promos import HOLDING_STATUSES
-from shop.services import return_stock
+from shop.services.placing import return_stock
+from shop.services.promos import HOLDING_STATUSES
 from shop.tasks import (
     notify_staff_of_order,
     send_order_confirmation,
@@ -307,12 +307,12 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
     """A refund reported by the processor (`charge.refunded`, full or partial).
 
     For a sale, each new refund is recorded once as an `OrderRefund`
-    (`shop.refunds.order_record_processor_refund`): its goods and shipping leave
+    (`shop.services.refunds.order_record_processor_refund`): its goods and shipping leave
     the proceeds, and the order is "Refunded" once all of it is. An order
     refunded while its payment was under review was never sent: a full refund
     releases its stock, a partial one is left to staff. Stock of a sale is not
     put back automatically (staff restock what actually comes back)."""
-    from shop.refunds import RefundRefused, order_record_processor_refund
+    from shop.services.refunds import RefundRefused, order_record_processor_refund
 
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)

@@ -5,7 +5,7 @@ Reads that the shop's pages, the home page and the donations app share.
 fund reads the shop through: the proceeds (`Order.objects.with_proceeds()`: goods
 minus their cost, plus shipping charged minus postage, minus payment fees, minus
 refunds; sales tax excluded) of orders paid, and not refunded in full, in
-[start, end) by their payment time, summed part by part (shop.sales).
+[start, end) by their payment time, summed part by part (shop.selectors.sales).
 """
 
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
-from shop.sales import MonthSales, monthly_sales, order_proceeds_total
+from shop.selectors.sales import MonthSales, monthly_sales, order_proceeds_total
 
 __all__ = ["MonthSales", "order_proceeds_total"]  # read through this module
 
@@ -151,7 +151,7 @@ def sales_by_month(
 ) -> list[MonthSales]:
     """Paid, not fully refunded orders grouped by the month they were paid in
     (site time zone), oldest first, with the orders refunded in full of each
-    month beside them (shop.sales.monthly_sales)."""
+    month beside them (shop.selectors.sales.monthly_sales)."""
     refunded = _paid_between(
         Order.objects.filter(status=Order.Status.REFUNDED, paid_at__isnull=False),
         start,

@@ -50,9 +50,9 @@ from payments.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import calculate_totals
-from shop.promos import PromoInvalid, normalize_code, promo_check
 from shop.selectors import shop_settings
-from shop.stock import warn_if_low
+from shop.services.promos import PromoInvalid, normalize_code, promo_check
+from shop.services.stock import warn_if_low
 
 logger = logging.getLogger(__name__)
 
