@@ -49,6 +49,7 @@ from shop.services.placing import (
     order_create_from_cart,
 )
 from shop.services.promos import normalize_code
+from shop.services.stock import order_quantities
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +73,6 @@ def _pending_order(cart_id: str) -> Order | None:
     return Order.objects.filter(cart_id=cart_id, status=Order.Status.PENDING).first()
 
 
-def _lines_of(order: Order) -> dict[int, int]:
-    quantities: dict[int, int] = {}
-    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
-        quantities[variant_id] = quantities.get(variant_id, 0) + quantity
-    return quantities
-
-
 def _reusable(
     order: Order, cart: Mapping[int, int], customer: CheckoutData, now: datetime
 ) -> bool:
@@ -94,7 +88,7 @@ def _reusable(
     return (
         ordered == customer.order_fields()
         and code == normalize_code(customer.promo_code)
-        and _lines_of(order) == dict(cart)
+        and order_quantities(order) == dict(cart)
     )
 
 

@@ -71,13 +71,13 @@ class PromoCode(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def clean(self) -> None:
-        # Before the admin checks the code is unique: "wear blue" is WEARBLUE.
-        self.code = normalize_code(self.code)
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.code = normalize_code(self.code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        # Before the admin checks the code is unique: "wear blue" is WEARBLUE.
+        self.code = normalize_code(self.code)
 
     def is_current(self, now: datetime) -> bool:
         return (self.starts_at is None or self.starts_at <= now) and (

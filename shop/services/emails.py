@@ -5,8 +5,8 @@ after the transaction that caused it has committed, and none can undo or block
 what caused it by failing: a failure is logged, and shown to staff on the order
 (`confirmation_sent_at` left empty, or the step's `OrderEvent.email_failed`).
 
-They run as background tasks (`shop.tasks`), which pass `raise_on_failure=True`
-so that a failed send is retried later; each checks its "sent" mark under a row
+They run as background tasks (the `send_*` tasks below), which pass
+`raise_on_failure=True` so that a failed send is retried later; each checks its "sent" mark under a row
 lock first, so a retried or repeated task never sends twice. Staff's "send again"
 actions call them directly.
 """
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.emails import email_send_templated
 from core.links import absolute_url
-from core.tasks import EmailNotSent, locked_for_send
+from core.tasks import EmailNotSent, email_task, locked_for_send
 from shop.models import Order, OrderEvent, OrderRefund
 from shop.selectors import shop_settings
 from shop.selectors.order_status import order_status_text
@@ -216,3 +216,28 @@ def _send_refund(refund: OrderRefund, *, raise_on_failure: bool) -> bool:
         email_sent_at=timezone.now()
     )
     return True
+
+
+# ---------------------------------------------------------------------------
+# The tasks that send them (queued once the change that caused them commits)
+# ---------------------------------------------------------------------------
+@email_task
+def send_order_confirmation(order_id: int) -> bool:
+    return order_send_confirmation(order_id=order_id, raise_on_failure=True)
+
+
+@email_task
+def notify_staff_of_order(order_id: int, event_id: int | None) -> bool:
+    return order_notify_staff(
+        order_id=order_id, event_id=event_id, raise_on_failure=True
+    )
+
+
+@email_task
+def send_order_step_email(event_id: int) -> bool:
+    return order_send_step_email(event_id=event_id, raise_on_failure=True)
+
+
+@email_task
+def send_order_refund_email(refund_id: int) -> bool:
+    return order_send_refund(refund_id=refund_id, raise_on_failure=True)

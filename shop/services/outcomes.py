@@ -19,20 +19,19 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
-from shop.models import Order, OrderEvent, PromoCode, Variant
-from shop.services.placing import return_stock
-from shop.services.promos import HOLDING_STATUSES
-from shop.tasks import (
+from shop.models import Order, OrderEvent, PromoCode
+from shop.services.emails import (
     notify_staff_of_order,
     send_order_confirmation,
     send_order_step_email,
 )
+from shop.services.promos import HOLDING_STATUSES
+from shop.services.stock import order_quantities, return_stock, stock_take_again
 
 if TYPE_CHECKING:  # payments is imported for its types only
     from django.contrib.auth.models import AnonymousUser
@@ -74,18 +73,11 @@ def _take_back(order: Order) -> str:
     taken, else what is gone (nothing is taken then): the stock sold to
     someone else, or the code's last use taken by another order. Lock order:
     the variants, then the code, as a checkout takes them."""
-    per_variant: dict[int, int] = {}
-    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
-        per_variant[variant_id] = per_variant.get(variant_id, 0) + quantity
-    ids = sorted(per_variant)
+    quantities = order_quantities(order)
     try:
         with transaction.atomic():
-            list(Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-            for variant_id in ids:
-                if not Variant.objects.filter(
-                    pk=variant_id, stock__gte=per_variant[variant_id]
-                ).update(stock=F("stock") - per_variant[variant_id]):
-                    raise _Gone("its stock is no longer there")
+            if not stock_take_again(quantities):
+                raise _Gone("its stock is no longer there")
             if order.promo_code_id is not None:
                 _take_promo_use_again(order, order.promo_code_id)
     except _Gone as gone:
@@ -307,8 +299,8 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
     """A refund reported by the processor (`charge.refunded`, full or partial).
 
     For a sale, each new refund is recorded once as an `OrderRefund`
-    (`shop.services.refunds.order_record_processor_refund`): its goods and shipping leave
-    the proceeds, and the order is "Refunded" once all of it is. An order
+    (`shop.services.refunds.order_record_processor_refund`): its goods and
+    shipping leave the proceeds, and the order is "Refunded" once all of it is. An order
     refunded while its payment was under review was never sent: a full refund
     releases its stock, a partial one is left to staff. Stock of a sale is not
     put back automatically (staff restock what actually comes back)."""

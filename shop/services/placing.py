@@ -52,7 +52,7 @@ from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import calculate_totals
 from shop.selectors import shop_settings
 from shop.services.promos import PromoInvalid, normalize_code, promo_check
-from shop.services.stock import warn_if_low
+from shop.services.stock import return_stock, warn_if_low
 
 logger = logging.getLogger(__name__)
 
@@ -454,16 +454,6 @@ def order_attach_checkout(
 # ---------------------------------------------------------------------------
 # Ending a checkout without payment: stock goes back exactly once
 # ---------------------------------------------------------------------------
-def return_stock(order: Order) -> None:
-    per_variant: dict[int, int] = {}
-    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
-        per_variant[variant_id] = per_variant.get(variant_id, 0) + quantity
-    for variant_id in sorted(per_variant):
-        Variant.objects.filter(pk=variant_id).update(
-            stock=F("stock") + per_variant[variant_id]
-        )
-
-
 def order_release_stock(*, order: Order, status: str) -> bool:
     """Move a pending order to expired / failed / cancelled and give its stock
     back. The guarded update (still pending, never released) makes a second call,

@@ -46,7 +46,7 @@ from shop.models import (
     OrderRefundLine,
     Variant,
 )
-from shop.tasks import send_order_refund_email
+from shop.services.emails import send_order_refund_email
 
 if TYPE_CHECKING:
     from payments.registry import CheckoutOutcome

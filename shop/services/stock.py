@@ -22,14 +22,45 @@ from django.utils.translation import gettext as _
 
 from core.emails import email_send_templated
 from core.links import absolute_url
-from core.tasks import EmailNotSent, enqueue_on_commit
-from shop.models import StockAdjustment, Variant
+from core.tasks import EmailNotSent, email_task, enqueue_on_commit
+from shop.models import Order, StockAdjustment, Variant
 
 logger = logging.getLogger(__name__)
 
 
 class StockRefused(Exception):
     """An adjustment that cannot be made; str() says why, for staff."""
+
+
+def order_quantities(order: Order) -> dict[int, int]:
+    """How many of each variant an order has: its lines grouped by variant."""
+    quantities: dict[int, int] = {}
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        quantities[variant_id] = quantities.get(variant_id, 0) + quantity
+    return quantities
+
+
+def return_stock(order: Order) -> None:
+    """Give an order's stock back (its checkout ended unpaid)."""
+    quantities = order_quantities(order)
+    for variant_id in sorted(quantities):
+        Variant.objects.filter(pk=variant_id).update(
+            stock=F("stock") + quantities[variant_id]
+        )
+
+
+def stock_take_again(quantities: dict[int, int]) -> bool:
+    """Take again stock an order had given back (a late payment): the variants
+    locked in pk order, as a checkout takes them. False when one has too few;
+    the caller's transaction must then roll back what was taken."""
+    ids = sorted(quantities)
+    list(Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    return all(
+        Variant.objects.filter(pk=variant_id, stock__gte=quantities[variant_id]).update(
+            stock=F("stock") - quantities[variant_id]
+        )
+        for variant_id in ids
+    )
 
 
 def variant_adjust_stock(
@@ -76,8 +107,6 @@ def warn_if_low(variant: Variant, *, before: int, after: int) -> None:
     below its threshold (once per crossing, not on every later sale)."""
     threshold = variant.low_stock_threshold
     if variant.is_active and before > threshold >= after:
-        from shop.tasks import send_low_stock_warning
-
         enqueue_on_commit(send_low_stock_warning, variant_ids=[variant.pk])
 
 
@@ -113,3 +142,8 @@ def variant_send_low_stock(
             raise EmailNotSent(str(variants)) from error
         return False
     return True
+
+
+@email_task
+def send_low_stock_warning(variant_ids: list[int]) -> bool:
+    return variant_send_low_stock(variant_ids=variant_ids, raise_on_failure=True)

@@ -14,6 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from core.tasks import EmailNotSent, retry_delay, tasks_requeue_stuck
 from donations.models import Donation
 from donations.services.receipts import send_donation_receipt
+from shop.services.emails import send_order_confirmation
+from shop.services.stock import send_low_stock_warning
 from tests.donations.factories import DonationFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,20 @@ def test_a_task_queued_under_its_former_name_still_runs(gift, database_tasks):
     assert row.task.func is send_donation_receipt.func
     assert row.task.call(donation_id=gift.pk) == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_a_shop_task_queued_under_its_former_name_still_runs(database_tasks):
+    """An order email queued as `shop.tasks.…` before the task moved beside its
+    sender is found by the worker under that name."""
+    for path, task in [
+        ("shop.tasks.send_order_confirmation", send_order_confirmation),
+        ("shop.tasks.send_low_stock_warning", send_low_stock_warning),
+    ]:
+        row = DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path=path,
+            backend_name="default",
+            run_after=timezone.now(),
+            status=TaskResultStatus.READY,
+        )
+        assert row.task.func is task.func
