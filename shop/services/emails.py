@@ -6,9 +6,9 @@ what caused it by failing: a failure is logged, and shown to staff on the order
 (`confirmation_sent_at` left empty, or the step's `OrderEvent.email_failed`).
 
 They run as background tasks (the `send_*` tasks below), which pass
-`raise_on_failure=True` so that a failed send is retried later; each checks its "sent" mark under a row
-lock first, so a retried or repeated task never sends twice. Staff's "send again"
-actions call them directly.
+`raise_on_failure=True` so that a failed send is retried later; each checks
+its "sent" mark under a row lock first, so a retried or repeated task never
+sends twice. Staff's "send again" actions call them directly.
 """
 
 import logging
