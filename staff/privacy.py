@@ -6,9 +6,10 @@ person's details.
 
 Erasure keeps orders and gifts as accounting records (amounts, numbers, dates,
 statuses, receipt numbers) and replaces what names or reaches the person (see
-`shop.services.privacy` and `donations.services.privacy`). It sends nothing and reissues no
-receipt. It refuses, changing nothing anywhere, while an order is on an open
-payment page or a monthly gift still charges: the lists say which.
+`shop.services.privacy` and `donations.services.privacy`). It sends nothing
+and reissues no receipt. It refuses, changing nothing anywhere, while an order
+is on an open payment page or a monthly gift still charges: the lists say
+which.
 """
 
 import json

@@ -42,14 +42,6 @@ from shop.selectors.reports import (
     report_orders,
     sales_report,
 )
-from shop.services.outcomes import (
-    PACK_AND_SHIP,
-    TransitionRefused,
-    next_steps,
-    order_pack_and_ship,
-    order_transition,
-    orders_transition,
-)
 from shop.services.refunds import (
     RefundPlan,
     RefundRefused,
@@ -59,6 +51,14 @@ from shop.services.refunds import (
     refund_figures,
     refund_plan,
     refundable_quantities,
+)
+from shop.services.shipping import (
+    PACK_AND_SHIP,
+    TransitionRefused,
+    next_steps,
+    order_pack_and_ship,
+    order_transition,
+    orders_transition,
 )
 
 # Finance's part of the orders (staff/roles.py): the Shop manager packs and

@@ -32,7 +32,8 @@ from shop.models import (
     OrderQuerySet,
 )
 from shop.services.emails import order_send_confirmation
-from shop.services.outcomes import next_steps, order_accept_reviewed_payment
+from shop.services.outcomes import order_accept_reviewed_payment
+from shop.services.shipping import next_steps
 
 # Postage (`shipping_cost`) is not here: it is what delivery cost us, which
 # staff enter once they know it (it starts at the setting's figure).

@@ -156,7 +156,7 @@ class Order(models.Model):
         # until staff decide; its stock stays reserved meanwhile.
         NEEDS_REVIEW = "needs_review", _("Payment needs review")
         PAID = "paid", _("Paid")
-        # Fulfilment, after payment (see `shop.services.outcomes.order_transition`).
+        # Fulfilment, after payment (see `shop.services.shipping`).
         PACKED = "packed", _("Packed")
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")

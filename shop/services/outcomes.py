@@ -17,29 +17,24 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
 from shop.models import Order, OrderEvent, PromoCode
+from shop.services.actors import staff_member
 from shop.services.emails import (
     notify_staff_of_order,
     send_order_confirmation,
-    send_order_step_email,
 )
 from shop.services.promos import HOLDING_STATUSES
+from shop.services.refunds import RefundRefused, order_record_processor_refund
 from shop.services.stock import order_quantities, return_stock, stock_take_again
 
 if TYPE_CHECKING:  # payments is imported for its types only
-    from django.contrib.auth.models import AnonymousUser
-
     from payments.registry import CheckoutOutcome
-
-    # Who takes a step: a staff member, or None for the payment processor.
-    Actor = AbstractBaseUser | AnonymousUser | None
+    from shop.services.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -211,14 +206,10 @@ def _confirm_after_commit(order: Order, by: "Actor" = None) -> None:
     confirmation and the staff notice go out once the transaction commits."""
     order_id = order.pk
     event = OrderEvent.objects.create(
-        order_id=order_id, status=Order.Status.PAID, created_by=_user(by)
+        order_id=order_id, status=Order.Status.PAID, created_by=staff_member(by)
     )
     enqueue_on_commit(send_order_confirmation, order_id=order_id)
     enqueue_on_commit(notify_staff_of_order, order_id=order_id, event_id=event.pk)
-
-
-def _user(by: "Actor") -> Any:
-    return by if isinstance(by, AbstractBaseUser) and by.pk is not None else None
 
 
 def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
@@ -304,8 +295,6 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
     refunded while its payment was under review was never sent: a full refund
     releases its stock, a partial one is left to staff. Stock of a sale is not
     put back automatically (staff restock what actually comes back)."""
-    from shop.services.refunds import RefundRefused, order_record_processor_refund
-
     with transaction.atomic():
         order = Order.objects.select_for_update().get(number=order_number)
         refunded, charged = outcome.amount_refunded, outcome.amount_total
@@ -338,137 +327,3 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
             _flag(order, f"A refund arrived while the order was {order.status}.")
     order.refresh_from_db()
     return order
-
-
-# ---------------------------------------------------------------------------
-# Fulfilment steps staff take after payment
-# ---------------------------------------------------------------------------
-class TransitionRefused(Exception):
-    """A fulfilment step the order is not ready for; str() says why, for staff."""
-
-
-# The steps, by delivery method: the new status -> the one status it comes from.
-STEPS: dict[str, dict[str, str]] = {
-    Order.Delivery.SHIP: {
-        Order.Status.PACKED: Order.Status.PAID,
-        Order.Status.SHIPPED: Order.Status.PACKED,
-        Order.Status.DELIVERED: Order.Status.SHIPPED,
-    },
-    Order.Delivery.PICKUP: {
-        Order.Status.READY_FOR_PICKUP: Order.Status.PAID,
-        Order.Status.PICKED_UP: Order.Status.READY_FOR_PICKUP,
-    },
-}
-
-
-def next_steps(order: Order) -> list[str]:
-    """The fulfilment steps this order can take now (at most one today)."""
-    steps = STEPS.get(order.delivery_method, {})
-    return [step for step, source in steps.items() if source == order.status]
-
-
-def order_transition(
-    *,
-    order: Order,
-    status: str,
-    by: "Actor" = None,
-    note: str = "",
-    carrier: str = "",
-    tracking_number: str = "",
-) -> Order:
-    """Move a paid order one fulfilment step on: paid -> packed -> shipped ->
-    delivered, or paid -> ready for pickup -> picked up. Only from the step
-    before (`TransitionRefused` otherwise, with nothing changed); "shipped"
-    needs the carrier and tracking number. Each step is one `OrderEvent` (who,
-    when, note), and "shipped" / "ready for pickup" email the buyer after the
-    commit, so a mail server that is down never blocks staff."""
-    tracking_number = tracking_number.strip()
-    note = note.strip()
-    steps = STEPS.get(order.delivery_method, {})
-    if status not in steps:
-        raise TransitionRefused(
-            _("%(status)s is not a step for an order with %(delivery)s.")
-            % {
-                "status": Order.Status(status).label
-                if status in Order.Status.values
-                else status,
-                "delivery": str(order.get_delivery_method_display()).lower(),
-            }
-        )
-    fields: dict[str, Any] = {"status": status}
-    if status == Order.Status.SHIPPED:
-        if carrier not in Order.Carrier.values or not tracking_number:
-            raise TransitionRefused(
-                _("Choose the carrier and enter the tracking number to ship.")
-            )
-        fields.update(carrier=carrier, tracking_number=tracking_number)
-    source = steps[status]
-    with transaction.atomic():
-        current = Order.objects.select_for_update().get(pk=order.pk)
-        if current.status != source or not Order.objects.filter(
-            pk=order.pk, status=source
-        ).update(**fields):
-            raise TransitionRefused(
-                _(
-                    "Order %(number)s is %(current)s: only a %(source)s order can be "
-                    "marked %(status)s."
-                )
-                % {
-                    "number": current.number,
-                    "current": str(current.get_status_display()).lower(),
-                    "source": str(Order.Status(source).label).lower(),
-                    "status": str(Order.Status(status).label).lower(),
-                }
-            )
-        event = OrderEvent.objects.create(
-            order=current, status=status, created_by=_user(by), note=note
-        )
-        if status in (Order.Status.SHIPPED, Order.Status.READY_FOR_PICKUP):
-            enqueue_on_commit(send_order_step_email, event_id=event.pk)
-    order.refresh_from_db()
-    return order
-
-
-# The fulfil page's one-step choice for an order about to be packed: the
-# volunteer who packs it often posts it the same hour.
-PACK_AND_SHIP = "packed_and_shipped"
-
-
-def order_pack_and_ship(
-    *,
-    order: Order,
-    carrier: str,
-    tracking_number: str,
-    by: "Actor" = None,
-    note: str = "",
-) -> Order:
-    """Packed and shipped in one step: both steps in the history, in one
-    transaction (a refused shipment leaves the order as it was, not packed),
-    and the buyer's shipped email goes once, after the commit. The note goes
-    with the shipped step, the one the buyer is told of."""
-    with transaction.atomic():
-        order_transition(order=order, status=Order.Status.PACKED, by=by)
-        return order_transition(
-            order=order,
-            status=Order.Status.SHIPPED,
-            by=by,
-            note=note,
-            carrier=carrier,
-            tracking_number=tracking_number,
-        )
-
-
-def orders_transition(
-    *, orders: Any, status: str, by: "Actor" = None
-) -> tuple[list[Order], list[tuple[Order, str]]]:
-    """The same step for several orders (an admin action): each in its own
-    transaction, so one refused order never holds back the others. Returns the
-    orders moved and the refused ones with the reason."""
-    moved: list[Order] = []
-    refused: list[tuple[Order, str]] = []
-    for order in orders:
-        try:
-            moved.append(order_transition(order=order, status=status, by=by))
-        except TransitionRefused as error:
-            refused.append((order, str(error)))
-    return moved, refused

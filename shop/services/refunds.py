@@ -46,11 +46,12 @@ from shop.models import (
     OrderRefundLine,
     Variant,
 )
+from shop.services.actors import staff_member
 from shop.services.emails import send_order_refund_email
 
 if TYPE_CHECKING:
     from payments.registry import CheckoutOutcome
-    from shop.services.outcomes import Actor
+    from shop.services.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -265,8 +266,6 @@ def order_refund(
     Raises `RefundRefused` (nothing refunded) when there is nothing left to
     refund, it would be more than was paid, another refund of the order is
     still under way, or the processor refuses."""
-    from shop.services.outcomes import _user
-
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         refusal = _refusal(locked)
@@ -314,7 +313,7 @@ def order_refund(
             ),
             idempotency_key=f"order-refund-{uuid.uuid4()}",
             reason=reason.strip(),
-            created_by=_user(by),
+            created_by=staff_member(by),
         )
         OrderRefundLine.objects.bulk_create(
             OrderRefundLine(

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -24,6 +23,7 @@ from core.emails import email_send_templated
 from core.links import absolute_url
 from core.tasks import EmailNotSent, email_task, enqueue_on_commit
 from shop.models import Order, StockAdjustment, Variant
+from shop.services.actors import staff_member
 
 logger = logging.getLogger(__name__)
 
@@ -90,16 +90,11 @@ def variant_adjust_stock(
             stock_after=after,
             reason=reason,
             note=note.strip()[:200],
-            created_by=_staff(by),
+            created_by=staff_member(by),
         )
         warn_if_low(locked, before=before, after=after)
     variant.refresh_from_db(fields=["stock"])
     return adjustment
-
-
-def _staff(by: Any) -> Any:
-    """The staff member who made a change, or None (a script, a test)."""
-    return by if isinstance(by, AbstractBaseUser) and by.pk else None
 
 
 def warn_if_low(variant: Variant, *, before: int, after: int) -> None:

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from shop.models import Order, OrderEvent
-from shop.services.outcomes import PACK_AND_SHIP, TransitionRefused, order_pack_and_ship
+from shop.services.shipping import PACK_AND_SHIP, TransitionRefused, order_pack_and_ship
 from tests.staff.role_users import paid_order
 
 pytestmark = pytest.mark.django_db

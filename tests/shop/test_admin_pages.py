@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from shop.models import Order
 from shop.selectors import shop_dashboard, shop_proceeds
-from shop.services.outcomes import order_mark_paid, order_transition
+from shop.services.outcomes import order_mark_paid
 from shop.services.placing import order_create_from_cart
+from shop.services.shipping import order_transition
 from tests.shop.factories import ProductImageFactory, VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db

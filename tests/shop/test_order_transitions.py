@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from shop.models import Order, OrderEvent
 from shop.selectors import shop_proceeds
-from shop.services.outcomes import (
+from shop.services.outcomes import order_mark_paid
+from shop.services.placing import order_create_from_cart
+from shop.services.shipping import (
     TransitionRefused,
     next_steps,
-    order_mark_paid,
     order_transition,
     orders_transition,
 )
-from shop.services.placing import order_create_from_cart
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 
