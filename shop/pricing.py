@@ -13,10 +13,8 @@ the state and never counted as proceeds.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.money import round_money
+from core.money import ZERO, round_money
 from shop.models import Order, ShopSettings
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

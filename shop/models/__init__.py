@@ -10,7 +10,6 @@ here are fields, constraints and reads that repeat.
 from shop.models.catalog import (
     MONEY,
     MONEY_SUM,
-    ZERO,
     Category,
     Product,
     ProductImage,
@@ -35,7 +34,6 @@ __all__ = [
     "ANNOTATIONS",
     "MONEY",
     "MONEY_SUM",
-    "ZERO",
     "Category",
     "Order",
     "OrderEvent",

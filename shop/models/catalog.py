@@ -17,9 +17,28 @@ from core.images import validate_image_file
 from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
-ZERO = Decimal("0.00")
 # Wide enough for sums over many orders.
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
+
+
+def staff_member_field() -> models.ForeignKey[Any, Any]:
+    """The staff member who made a change (empty for a script or the payment
+    processor; kept empty if the account is deleted)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+def unique_when_set(field: str, *, name: str) -> models.UniqueConstraint:
+    """`field` is unique among the rows where it is not empty."""
+    return models.UniqueConstraint(
+        fields=[field], condition=~Q(**{field: ""}), name=name
+    )
 
 
 class Category(models.Model):
@@ -333,14 +352,7 @@ class StockAdjustment(models.Model):
     stock_after = models.PositiveIntegerField(_("in stock after"))
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_member_field()
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
@@ -24,7 +23,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shop.models.catalog import MONEY, MONEY_SUM, ZERO, Variant
+from core.money import ZERO
+from shop.models.catalog import (
+    MONEY,
+    MONEY_SUM,
+    Variant,
+    staff_member_field,
+    unique_when_set,
+)
 
 # Each carrier's public tracking page, by tracking number.
 TRACKING_URLS = {
@@ -63,15 +69,13 @@ def _goods_cost() -> ExpressionWrapper:
 
 def _refunds(field: str) -> Coalesce:
     """The sum of one part of the outer order's refunds that went through."""
-    from shop.models.refunds import OrderRefund  # refunds.py imports this module
-
+    # Through the reverse relation (`OrderRefund.order`), so this module needs
+    # no import of the refunds one, which imports it.
     refunds = (
-        OrderRefund.objects.filter(
-            order=OuterRef("pk"), status=OrderRefund.Status.SUCCEEDED
-        )
+        Order.objects.filter(pk=OuterRef("pk"), refunds__status="succeeded")
         .order_by()
-        .values("order")
-        .annotate(total=Sum(field))
+        .values("pk")
+        .annotate(total=Sum(f"refunds__{field}"))
         .values("total")
     )
     return Coalesce(
@@ -302,15 +306,11 @@ class Order(models.Model):
             ("export_order", "Can export orders as CSV"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["checkout_session_id"],
-                condition=~Q(checkout_session_id=""),
-                name="shop_order_unique_checkout_session",
+            unique_when_set(
+                "checkout_session_id", name="shop_order_unique_checkout_session"
             ),
-            models.UniqueConstraint(
-                fields=["payment_intent_id"],
-                condition=~Q(payment_intent_id=""),
-                name="shop_order_unique_payment_intent",
+            unique_when_set(
+                "payment_intent_id", name="shop_order_unique_payment_intent"
             ),
             # One visitor cannot hold the shop's stock with many pending orders:
             # checking the same cart out again reuses or replaces its order.
@@ -464,14 +464,7 @@ class OrderEvent(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_member_field()
     note = models.TextField(
         _("note"), blank=True, help_text=_("Shown to the buyer on their order page.")
     )

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.money import round_money
-from shop.models.catalog import MONEY, ZERO
+from core.money import ZERO, round_money
+from shop.models.catalog import MONEY
 
 
 def normalize_code(code: str) -> str:

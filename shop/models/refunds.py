@@ -2,14 +2,14 @@
 Refunds of orders: each one recorded once, with the lines it covers.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import (
     Q,
 )
 from django.utils.translation import gettext_lazy as _
 
-from shop.models.catalog import MONEY, ZERO
+from core.money import ZERO
+from shop.models.catalog import MONEY, staff_member_field, unique_when_set
 from shop.models.orders import Order, OrderLine
 
 
@@ -54,14 +54,7 @@ class OrderRefund(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=80, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_member_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
 
@@ -83,15 +76,11 @@ class OrderRefund(models.Model):
                 condition=~Q(status="failed"),
                 name="shop_orderrefund_once_per_cumulative_amount",
             ),
-            models.UniqueConstraint(
-                fields=["gateway_refund_id"],
-                condition=~Q(gateway_refund_id=""),
-                name="shop_orderrefund_unique_gateway_id",
+            unique_when_set(
+                "gateway_refund_id", name="shop_orderrefund_unique_gateway_id"
             ),
-            models.UniqueConstraint(
-                fields=["idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="shop_orderrefund_unique_idempotency_key",
+            unique_when_set(
+                "idempotency_key", name="shop_orderrefund_unique_idempotency_key"
             ),
         ]
 

@@ -15,10 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.money import format_money
+from core.money import ZERO, format_money
 from shop.models import Order, OrderRefund
-
-ZERO = Decimal("0.00")
 
 # States that end an order before anything was charged.
 UNPAID_ENDS = (Order.Status.EXPIRED, Order.Status.CANCELLED, Order.Status.FAILED)

@@ -30,8 +30,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.money import ZERO
 from core.spreadsheets import csv_response
-from shop.models import MONEY_SUM, ZERO, Order, OrderLine, OrderQuerySet
+from shop.models import MONEY_SUM, Order, OrderLine, OrderQuerySet
 from shop.selectors import _as_datetime
 from shop.selectors.sales import _as_month, _cents
 

@@ -36,7 +36,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from shop.models import MONEY_SUM, ZERO, Order, OrderLine, OrderQuerySet, OrderRefund
+from core.money import ZERO
+from shop.models import MONEY_SUM, Order, OrderLine, OrderQuerySet, OrderRefund
 
 # One line's cost of goods, one refund's share of the proceeds.
 LINE_COST = ExpressionWrapper(F("unit_cost") * F("quantity"), output_field=MONEY_SUM)

@@ -33,12 +33,11 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils.translation import gettext as _
 
-from core.money import format_money, round_money
+from core.money import ZERO, format_money, round_money
 from core.tasks import enqueue_on_commit
 from payments.exceptions import PaymentError
 from payments.refunds import refund_blocker, refund_create
 from shop.models import (
-    ZERO,
     Order,
     OrderEvent,
     OrderLine,
