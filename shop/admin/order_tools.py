@@ -27,7 +27,6 @@ from shop.admin.refund_form import (
     confirmation_read,
     confirmation_token,
 )
-from shop.exports import orders_csv
 from shop.forms import (
     FulfilmentForm,
     ReportPeriodForm,
@@ -38,6 +37,7 @@ from shop.models import (
 from shop.selectors import shop_settings
 from shop.selectors.reports import (
     order_lines_csv,
+    orders_csv,
     report_csv,
     report_orders,
     sales_report,

@@ -9,7 +9,7 @@ refunds; sales tax excluded) of orders paid, and not refunded in full, in
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max, Min, Prefetch, Q, QuerySet, Sum
@@ -26,7 +26,12 @@ from shop.models import (
     ShopSettings,
     Variant,
 )
-from shop.selectors.sales import MonthSales, monthly_sales, order_proceeds_total
+from shop.selectors.sales import (
+    MonthSales,
+    as_datetime,
+    monthly_sales,
+    order_proceeds_total,
+)
 
 __all__ = ["MonthSales", "order_proceeds_total"]  # read through this module
 
@@ -103,12 +108,6 @@ def product_for_page(*, slug: str) -> Product | None:
     )
 
 
-def _as_datetime(value: date | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value, time.min))
-
-
 def _sales(
     start: date | datetime | None = None, end: date | datetime | None = None
 ) -> OrderQuerySet:
@@ -120,7 +119,7 @@ def _paid_between(
     start: date | datetime | None = None,
     end: date | datetime | None = None,
 ) -> OrderQuerySet:
-    start_at, end_at = _as_datetime(start), _as_datetime(end)
+    start_at, end_at = as_datetime(start), as_datetime(end)
     if start_at is not None:
         orders = orders.filter(paid_at__gte=start_at)
     if end_at is not None:

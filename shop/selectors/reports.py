@@ -33,8 +33,7 @@ from django.utils import timezone
 from core.money import ZERO
 from core.spreadsheets import csv_response
 from shop.models import MONEY_SUM, Order, OrderLine, OrderQuerySet
-from shop.selectors import _as_datetime
-from shop.selectors.sales import _as_month, _cents
+from shop.selectors.sales import as_datetime, as_month, cents
 
 # A sale whose processor fee has not arrived yet (counted as 0 meanwhile).
 Q_FEE_PENDING = Q(payment_fee__isnull=True)
@@ -91,8 +90,8 @@ class SalesReport:
 
 def report_orders(*, start: date, end: date) -> OrderQuerySet:
     """Orders paid from `start` to `end` (both days included, site time zone)."""
-    start_at = _as_datetime(start)
-    end_at = _as_datetime(end + timedelta(days=1))
+    start_at = as_datetime(start)
+    end_at = as_datetime(end + timedelta(days=1))
     return Order.objects.filter(
         paid_at__gte=start_at, paid_at__lt=end_at, paid_at__isnull=False
     )
@@ -141,16 +140,16 @@ def sales_report(*, start: date, end: date) -> SalesReport:
         pending += row["pending"]
         months.append(
             ReportRow(
-                label=_as_month(row["month"]).strftime("%Y-%m"),
+                label=as_month(row["month"]).strftime("%Y-%m"),
                 orders=row["n"],
                 units=row["units_sum"] or 0,
-                revenue=_cents(row["revenue"]),
-                discounts=_cents(row["discounts"]),
-                cost_of_goods=_cents(row["cost"]),
-                postage=_cents(row["postage"]),
-                fees=_cents(row["fees"]),
-                refunds=_cents(row["refunds_sum"]),
-                proceeds=_cents(row["proceeds_sum"]),
+                revenue=cents(row["revenue"]),
+                discounts=cents(row["discounts"]),
+                cost_of_goods=cents(row["cost"]),
+                postage=cents(row["postage"]),
+                fees=cents(row["fees"]),
+                refunds=cents(row["refunds_sum"]),
+                proceeds=cents(row["proceeds_sum"]),
             )
         )
     total = ReportRow(
@@ -197,8 +196,8 @@ def _products(sales: QuerySet[Order]) -> list[ProductRow]:
             product=row["product_name"],
             orders=row["n"],
             units=row["units"] or 0,
-            revenue=_cents(row["revenue"]),
-            cost_of_goods=_cents(row["cost"]),
+            revenue=cents(row["revenue"]),
+            cost_of_goods=cents(row["cost"]),
         )
         for row in rows
     ]
@@ -262,3 +261,75 @@ def _line_rows(lines: Iterable[OrderLine]) -> Iterable[Sequence[object]]:
             line.unit_cost,
             line.line_total,
         ]
+
+
+ORDERS_HEADER = [
+    "number",
+    "created_at",
+    "paid_at",
+    "status",
+    "name",
+    "email",
+    "delivery",
+    "city",
+    "state",
+    "zip",
+    "items",
+    "goods",
+    "promo_code",
+    "discount",
+    "shipping",
+    "tax",
+    "total",
+    "cost_of_goods",
+    "postage_cost",
+    "payment_fee",
+    "proceeds",
+]
+
+
+def orders_csv(orders: QuerySet[Order]) -> HttpResponse:
+    """The given orders, one row each, with the proceeds from the one formula
+    (`Order.objects.with_proceeds()`)."""
+    if "proceeds" not in orders.query.annotations:
+        assert isinstance(orders, OrderQuerySet)
+        orders = orders.with_proceeds()
+    if "_item_count" not in orders.query.annotations:
+        orders = orders.annotate(_item_count=Coalesce(Sum("lines__quantity"), 0))
+    rows = (
+        _order_row(order)
+        for order in orders.select_related("promo_code").order_by("pk")
+    )
+    return csv_response(name="orders", header=ORDERS_HEADER, rows=rows)
+
+
+def _order_row(order: Order) -> Sequence[object]:
+    return [
+        order.number,
+        timezone.localtime(order.created_at).isoformat(),
+        timezone.localtime(order.paid_at).isoformat() if order.paid_at else "",
+        order.status,
+        order.name,
+        order.email,
+        order.delivery_method,
+        order.city,
+        order.state,
+        order.zip_code,
+        int(getattr(order, "_item_count", 0)),
+        order.subtotal,
+        str(order.promo_code or ""),
+        order.discount_amount,
+        order.shipping_amount,
+        order.tax_amount,
+        order.total,
+        order.goods_cost,
+        order.shipping_cost,
+        _fee_cell(order),
+        order.proceeds,
+    ]
+
+
+def _fee_cell(order: Order) -> str:
+    if order.fee_pending:
+        return "pending"
+    return "" if order.payment_fee is None else str(order.payment_fee)

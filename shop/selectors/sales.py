@@ -19,7 +19,7 @@ holds them to the same cent). An order that is not a sale has no proceeds.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from core.money import ZERO
 from shop.models import MONEY_SUM, Order, OrderLine, OrderQuerySet, OrderRefund
@@ -47,7 +48,15 @@ REFUND_TAKES = ExpressionWrapper(
 )
 
 
-def _cents(value: Decimal | None) -> Decimal:
+def as_datetime(value: date | datetime | None) -> datetime | None:
+    """A day as the moment it starts (local time); a moment as it is."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def cents(value: Decimal | None) -> Decimal:
+    """A sum rounded to the cent (none: $0.00)."""
     return Decimal(value or ZERO).quantize(Decimal("0.01"))
 
 
@@ -88,7 +97,7 @@ def order_proceeds_total(orders: OrderQuerySet) -> Decimal:
             output_field=MONEY_SUM,
         )
     )["total"]
-    return _cents(total)
+    return cents(total)
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ def monthly_sales(
         .order_by("month")
     )
     refunded_parts: dict[date, dict[str, Any]] = {
-        _as_month(row["month"]): dict(row)
+        as_month(row["month"]): dict(row)
         for row in OrderRefund.objects.filter(
             status=OrderRefund.Status.SUCCEEDED, order__in=sales.values("pk")
         )
@@ -162,20 +171,20 @@ def monthly_sales(
     refunds = _by_month(refunded_in_full)
     months: dict[date, MonthSales] = {}
     for row in rows:
-        month = _as_month(row["month"])
+        month = as_month(row["month"])
         parts = refunded_parts.get(month, {})
-        refunded_goods = _cents(parts.get("goods"))
-        refunded_shipping = _cents(parts.get("shipping"))
-        goods = _cents(row["goods_sum"]) - refunded_goods
-        shipping = _cents(row["shipping_sum"]) - refunded_shipping
-        cost_of_goods = _cents(row["cost_sum"]) - _cents(parts.get("restocked"))
-        postage, fees = _cents(row["postage_sum"]), _cents(row["fees_sum"])
+        refunded_goods = cents(parts.get("goods"))
+        refunded_shipping = cents(parts.get("shipping"))
+        goods = cents(row["goods_sum"]) - refunded_goods
+        shipping = cents(row["shipping_sum"]) - refunded_shipping
+        cost_of_goods = cents(row["cost_sum"]) - cents(parts.get("restocked"))
+        postage, fees = cents(row["postage_sum"]), cents(row["fees_sum"])
         refunded = refunds.pop(month, (0, ZERO))
         months[month] = MonthSales(
             month=month,
             orders=row["count"],
             goods=goods,
-            tax=_cents(row["tax_sum"]) - _cents(parts.get("tax")),
+            tax=cents(row["tax_sum"]) - cents(parts.get("tax")),
             proceeds=goods + shipping - cost_of_goods - postage - fees,
             fees_pending=row["pending"],
             shipping=shipping,
@@ -198,7 +207,8 @@ def monthly_sales(
     return [months[month] for month in sorted(months)]
 
 
-def _as_month(value: date | datetime) -> date:
+def as_month(value: date | datetime) -> date:
+    """A month from the database (a date, or a moment on some backends)."""
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -218,5 +228,5 @@ def _by_month(orders: OrderQuerySet) -> dict[date, tuple[int, Decimal]]:
         )
     )
     return {
-        _as_month(row["month"]): (row["count"], _cents(row["amount"])) for row in rows
+        as_month(row["month"]): (row["count"], cents(row["amount"])) for row in rows
     }

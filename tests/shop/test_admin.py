@@ -96,6 +96,19 @@ def test_order_csv_export(admin_client, paid):
     assert row["name"].startswith("'=")  # no spreadsheet formula
 
 
+def test_order_csv_export_neutralizes_every_formula_start(admin_client, paid):
+    """The orders CSV uses the site's one formula guard (core.spreadsheets),
+    which also catches a formula after a line break."""
+    Order.objects.filter(pk=paid.pk).update(name="=cmd|' /C calc'!A0", city="\n=1+2")
+    response = admin_client.post(
+        reverse("admin:shop_order_changelist"),
+        {"action": "export_csv", "_selected_action": [paid.pk]},
+    )
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["name"] == "'=cmd|' /C calc'!A0"
+    assert row["city"] == "'\n=1+2"
+
+
 def test_shop_settings_is_a_single_row(admin_client):
     add = reverse("admin:shop_shopsettings_add")
     assert admin_client.get(add).status_code == 200
