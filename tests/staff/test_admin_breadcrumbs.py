@@ -49,7 +49,8 @@ def order() -> Order:
 def gateway_paid(client, local_gateway, django_capture_on_commit_callbacks) -> Order:
     """An order paid through the local gateway, so that it can be refunded."""
     variant = VariantFactory(price=Decimal("25.00"), stock=8)
-    client.post(variant.product.get_absolute_url(), {"variant": variant.pk, "quantity": 1})
+    cart = {"variant": variant.pk, "quantity": 1}
+    client.post(variant.product.get_absolute_url(), cart)
     response = client.post(reverse("shop:checkout"), SHIPPING_ADDRESS)
     with django_capture_on_commit_callbacks(execute=True):
         local_gateway.pay(client, response.url)
@@ -73,9 +74,7 @@ def test_the_refund_confirmation_names_its_step(admin_client: Client, gateway_pa
     confirm = admin_client.post(
         reverse("admin:shop_order_refund", args=[order.pk]), {f"line_{line.pk}": 1}
     )
-    assert "admin/shop/order/refund_confirm.html" in [
-        t.name for t in confirm.templates
-    ]
+    assert "admin/shop/order/refund_confirm.html" in [t.name for t in confirm.templates]
     assert crumbs(confirm.content.decode()) == [
         *shop_trail(changelist="admin:shop_order_changelist", plural="Orders"),
         (reverse("admin:shop_order_change", args=[order.pk]), order.number),
