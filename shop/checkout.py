@@ -14,12 +14,17 @@ Why it is shaped like this:
   network. Call `order_checkout` outside `transaction.atomic()`.
 - The amount asked for is the order's total, from the database; payments refuses
   a request whose lines, shipping and tax do not add up to it.
+- The buyer sees that total before the payment page: the checkout page's summary
+  comes from `order_quote`, the function that prices the order, and the total
+  it showed comes back with the form (`expected_total`). An order that would cost
+  anything else is not placed (`TotalChanged`): the page shows the new total.
 """
 
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from urllib.parse import urljoin
 
 from django.urls import reverse
@@ -36,6 +41,7 @@ from payments.checkout import (
 from payments.closing import checkout_close
 from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
+from shop.pricing import is_taxed, tax_label
 from shop.promos import normalize_code
 from shop.services import (
     CartHasPendingOrder,
@@ -74,10 +80,17 @@ def _lines_of(order: Order) -> dict[int, int]:
 
 
 def _reusable(
-    order: Order, cart: Mapping[int, int], customer: CheckoutData, now: datetime
+    order: Order,
+    cart: Mapping[int, int],
+    customer: CheckoutData,
+    now: datetime,
+    expected_total: Decimal | None,
 ) -> bool:
-    """The same lines and the same buyer, with the payment page open long enough."""
+    """The same lines and the same buyer, with the payment page open long enough,
+    for the total the buyer was shown."""
     if not order.checkout_session_id:
+        return False
+    if expected_total is not None and order.total != expected_total:
         return False
     if order.expires_at is None or order.expires_at - now < REUSE_MIN_REMAINING:
         return False
@@ -131,9 +144,12 @@ def checkout_lines(order: Order) -> tuple[LineItem, ...]:
     return tuple(items)
 
 
-def _tax_label(rates: ShopSettings) -> str:
-    percent = (rates.sales_tax_rate * 100).normalize()
-    return _("Sales tax (%(percent)s%%)") % {"percent": f"{percent:f}"}
+def _tax_label(order: Order, rates: ShopSettings) -> str:
+    """The rate is named only where the order pays the tax."""
+    taxed = is_taxed(
+        delivery_method=order.delivery_method, state=order.state, rates=rates
+    )
+    return tax_label(rate=rates.sales_tax_rate if taxed else None)
 
 
 def _checkout_request(
@@ -154,7 +170,7 @@ def _checkout_request(
         shipping_amount=order.shipping_amount,
         shipping_label=str(order.get_delivery_method_display()),
         tax_amount=order.tax_amount,
-        tax_label=_tax_label(rates),
+        tax_label=_tax_label(order, rates),
         expires_in=CHECKOUT_LIFETIME,
     )
 
@@ -167,13 +183,16 @@ def order_checkout(
     rates: ShopSettings,
     site_root: str,
     now: datetime | None = None,
+    expected_total: Decimal | None = None,
 ) -> CheckoutStarted:
     """Check a cart out: its one pending order (reused, replaced or placed) and the
     payment page to send the buyer to.
 
     `site_root` is the site's absolute root URL (the payment page sends the buyer
-    back there). Raises `CheckoutError` (the cart cannot be bought as it is, or
-    the same cart is being checked out right now: `CartHasPendingOrder`) or
+    back there); `expected_total` the total the buyer was shown (see
+    `order_create_from_cart`). Raises `CheckoutError` (the cart cannot be bought
+    as it is, its total is not the one shown: `TotalChanged`, or the same cart is
+    being checked out right now: `CartHasPendingOrder`) or
     `PaymentError` (the payment page could not be opened; the order is then
     cancelled and its stock given back); both are safe to show to the buyer.
     """
@@ -181,7 +200,9 @@ def order_checkout(
         raise ValueError("A checkout needs the cart's id.")
     now = now or timezone.now()
     order = _pending_order(cart_id)
-    reused = order is not None and _reusable(order, cart, customer, now)
+    reused = order is not None and _reusable(
+        order, cart, customer, now, expected_total
+    )
     if order is not None and not reused:
         if not order.checkout_session_id and now - order.created_at < OPENING_GRACE:
             raise CartHasPendingOrder(
@@ -191,7 +212,12 @@ def order_checkout(
             logger.info("Order %s replaced by a new checkout of its cart.", order)
     if order is None or not reused:
         order = order_create_from_cart(
-            cart=cart, customer=customer, rates=rates, cart_id=cart_id, now=now
+            cart=cart,
+            customer=customer,
+            rates=rates,
+            cart_id=cart_id,
+            now=now,
+            expected_total=expected_total,
         )
 
     try:
