@@ -200,9 +200,7 @@ def order_checkout(
         raise ValueError("A checkout needs the cart's id.")
     now = now or timezone.now()
     order = _pending_order(cart_id)
-    reused = order is not None and _reusable(
-        order, cart, customer, now, expected_total
-    )
+    reused = order is not None and _reusable(order, cart, customer, now, expected_total)
     if order is not None and not reused:
         if not order.checkout_session_id and now - order.created_at < OPENING_GRACE:
             raise CartHasPendingOrder(

@@ -51,8 +51,9 @@ class Totals:
 
 
 def tax_label(*, rate: Decimal | None, estimated: bool = False) -> str:
-    """"Sales tax (6%)" where the tax applies, "Sales tax (6%, estimated)" before
-    the address is known, plain "Sales tax" where none applies."""
+    """The tax line: "Sales tax (6%)" where the tax applies, "Sales tax (6%,
+    estimated)" before the address is known, plain "Sales tax" where none
+    applies."""
     if rate is None:
         return _("Sales tax")
     percent = f"{(Decimal(rate) * 100).normalize():f}"
