@@ -215,20 +215,6 @@ class CheckoutForm(HoneypotForm):
         )
 
 
-# What the checkout form carries (the spam trap aside).
-CHECKOUT_FIELDS = (
-    "email",
-    "name",
-    "phone",
-    "delivery_method",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip_code",
-)
-
-
 class FulfilmentForm(forms.Form):
     """Staff take an order's next fulfilment step (admin); the service decides
     whether the order may take it."""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import HONEYPOT_MESSAGE, honeypot_filled
+from core.forms import HONEYPOT_FIELD, HONEYPOT_MESSAGE, honeypot_filled
 from core.money import AmountError, parse_money
 from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
@@ -30,7 +30,6 @@ from shop.cart import SOLD_OUT, UNAVAILABLE, Cart, CartLine, cart_subtotal
 from shop.checkout import order_abandon, order_checkout
 from shop.converters import is_checkout_session_id
 from shop.forms import (
-    CHECKOUT_FIELDS,
     AddToCartForm,
     CartRemoveForm,
     CartUpdateForm,
@@ -350,7 +349,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         # Only the summary is recalculated: the form comes back as typed, and
         # without errors for what is not filled in yet.
         form = CheckoutForm(
-            initial={name: request.POST.get(name, "") for name in CHECKOUT_FIELDS},
+            initial={
+                name: request.POST.get(name, "")
+                for name in CheckoutForm.base_fields
+                if name != HONEYPOT_FIELD
+            },
             pickup_enabled=rates.local_pickup_enabled,
         )
     else:
