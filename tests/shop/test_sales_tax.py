@@ -124,11 +124,15 @@ OHIO = {"city": "Cincinnati", "state": "OH", "zip_code": "45202"}
 
 
 def _shown_total(html: str) -> str:
-    return re.search(r'name="shown_total" value="([0-9.]+)"', html).group(1)
+    match = re.search(r'name="shown_total" value="([0-9.]+)"', html)
+    assert match, "the form carries the total it shows"
+    return match.group(1)
 
 
-def _tax_row(html: str) -> str:
-    return re.search(r"<dt>(Sales tax[^<]*)</dt><dd>([^<]*)</dd>", html).groups()
+def _tax_row(html: str) -> tuple[str, str]:
+    match = re.search(r"<dt>(Sales tax[^<]*)</dt><dd>([^<]*)</dd>", html)
+    assert match, "the summary has a sales tax line"
+    return match.group(1), match.group(2)
 
 
 @pytest.fixture
