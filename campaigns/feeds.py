@@ -1,4 +1,8 @@
-"""Atom feed of published campaigns, newest first, for feed readers and partners."""
+"""Atom feed of published campaigns, newest first, for feed readers and partners.
+
+Atom's <summary> is published as HTML (Django's Atom1Feed marks it type="html"),
+but a campaign's summary is plain text that staff type: it is escaped here, so
+a reader shows "<script>" as those characters instead of running it."""
 
 import datetime as dt
 
@@ -7,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignQuerySet
@@ -34,7 +39,8 @@ class CampaignFeed(Feed):
         return item.title
 
     def item_description(self, item: Campaign) -> str:
-        return item.summary
+        # Plain text, published where readers expect HTML.
+        return escape(item.summary)
 
     def item_pubdate(self, item: Campaign) -> dt.datetime:
         # What items() orders by (published_on), read from the instance.

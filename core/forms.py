@@ -10,10 +10,13 @@ happened and to send the form again (the field is rendered empty each time).
 """
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from core.money import AmountError, parse_money
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +52,31 @@ class HoneypotForm(forms.Form):
             logger.warning("Spam trap filled on the %s form.", type(self).__name__)
             self.add_error(None, forms.ValidationError(HONEYPOT_MESSAGE, "honeypot"))
         return cleaned
+
+
+class MoneyField(forms.Field):
+    """An amount of dollars a visitor types, read as people write it (see
+    `core.money.parse_money`): "$1,050.00" is 1050.00, and an ambiguous decimal
+    comma ("10,50") is refused with a message that says how to write it. The
+    cleaned value is a Decimal with two places (None when empty and optional).
+    The form decides what range is acceptable, with its own words."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Enter an amount in dollars and cents, like 35 or 35.50."),
+        "decimal_comma": _(
+            "Write cents after a point, like 10.50. A comma separates thousands, "
+            "like 1,050."
+        ),
+    }
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = "" if value is None else str(value)
+        if not text.strip():
+            return None
+        try:
+            return parse_money(text)
+        except AmountError as error:
+            raise forms.ValidationError(
+                self.error_messages[error.code], code=error.code
+            ) from None

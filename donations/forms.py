@@ -8,7 +8,6 @@ groups, and the one that matches the chosen frequency is read (the script only
 hides the other).
 """
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,24 +15,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import HoneypotForm
-from core.money import CENT, format_money
+from core.forms import HoneypotForm, MoneyField
+from core.money import format_money
 from donations.models import Donation, DonationPreset, Frequency
 from donations.services.gifts import GiftChoice
 
 OTHER = "other"
-
-
-AMOUNT = re.compile(r"^[0-9]{1,9}(?:\.[0-9]{1,2})?$")
-
-
-def parse_amount(raw: str) -> Decimal:
-    """'25', '25.5', '$1,000.00' -> Decimal; ValueError for anything else
-    (exponents, NaN, more than two decimals, a minus sign)."""
-    text = raw.strip().replace(",", "").removeprefix("$").strip()
-    if not AMOUNT.match(text):
-        raise ValueError(raw)
-    return Decimal(text).quantize(CENT)
 
 
 def _preset_choices(presets: list[DonationPreset]) -> list[tuple[str, str]]:
@@ -59,12 +46,7 @@ class DonateForm(HoneypotForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    other_amount = forms.CharField(
-        label=_("Other amount, in dollars"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    other_amount = MoneyField(label=_("Other amount, in dollars"), required=False)
     cover_fee = forms.BooleanField(
         label=_("Add the card processing fee so the home receives my whole gift"),
         required=False,
@@ -145,21 +127,17 @@ class DonateForm(HoneypotForm):
                 self.add_error(field, _("Choose an amount, or enter another amount."))
             return None, field
         if choice != OTHER:
+            # A preset was chosen: whatever is in the other box is not read.
+            self.errors.pop("other_amount", None)
             return Decimal(choice), field
-        raw = self.cleaned_data.get("other_amount") or ""
-        if not raw.strip():
+        if "other_amount" in self.errors:  # typed, but not an amount: said so
+            return None, "other_amount"
+        amount = self.cleaned_data.get("other_amount")
+        if amount is None:
             self.add_error(
                 "other_amount", _("Enter the amount you would like to give.")
             )
-            return None, "other_amount"
-        try:
-            return parse_amount(raw), "other_amount"
-        except ValueError:
-            self.add_error(
-                "other_amount",
-                _("Enter an amount in dollars and cents, like 35 or 35.50."),
-            )
-            return None, "other_amount"
+        return amount, "other_amount"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

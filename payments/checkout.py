@@ -51,6 +51,9 @@ CHECKOUT_LIFETIME = timedelta(minutes=30)
 MIN_EXPIRES_IN = timedelta(minutes=30)
 MAX_EXPIRES_IN = timedelta(hours=24)
 _EXPIRY_MARGIN = timedelta(minutes=1)
+# The smallest amount the card processor takes in one payment (Stripe's minimum
+# for US dollars). Callers refuse a checkout below it before they make anything.
+MINIMUM_CHARGE = Decimal("0.50")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,12 +18,17 @@ Why it is shaped like this:
   network. Call `order_checkout` outside `transaction.atomic()`.
 - The amount asked for is the order's total, from the database; payments refuses
   a request whose lines, shipping and tax do not add up to it.
+- The buyer sees that total before the payment page: the checkout page's summary
+  comes from `order_quote`, the function that prices the order, and the total
+  it showed comes back with the form (`expected_total`). An order that would cost
+  anything else is not placed (`TotalChanged`): the page shows the new total.
 """
 
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from urllib.parse import urljoin
 
 from django.urls import reverse
@@ -40,6 +45,7 @@ from payments.checkout import (
 from payments.closing import checkout_end
 from payments.exceptions import PaymentError
 from shop.models import Order, ShopSettings
+from shop.pricing import is_taxed, tax_label
 from shop.services.placing import (
     HOLD_AFTER_PAGE,
     CartHasPendingOrder,
@@ -74,10 +80,17 @@ def _pending_order(cart_id: str) -> Order | None:
 
 
 def _reusable(
-    order: Order, cart: Mapping[int, int], customer: CheckoutData, now: datetime
+    order: Order,
+    cart: Mapping[int, int],
+    customer: CheckoutData,
+    now: datetime,
+    expected_total: Decimal | None,
 ) -> bool:
-    """The same lines and the same buyer, with the payment page open long enough."""
+    """The same lines and the same buyer, with the payment page open long enough,
+    for the total the buyer was shown."""
     if not order.checkout_session_id:
+        return False
+    if expected_total is not None and order.total != expected_total:
         return False
     if order.expires_at is None:
         return False
@@ -133,9 +146,12 @@ def checkout_lines(order: Order) -> tuple[LineItem, ...]:
     return tuple(items)
 
 
-def _tax_label(rates: ShopSettings) -> str:
-    percent = (rates.sales_tax_rate * 100).normalize()
-    return _("Sales tax (%(percent)s%%)") % {"percent": f"{percent:f}"}
+def _tax_label(order: Order, rates: ShopSettings) -> str:
+    """The rate is named only where the order pays the tax."""
+    taxed = is_taxed(
+        delivery_method=order.delivery_method, state=order.state, rates=rates
+    )
+    return tax_label(rate=rates.sales_tax_rate if taxed else None)
 
 
 def _checkout_request(
@@ -156,7 +172,7 @@ def _checkout_request(
         shipping_amount=order.shipping_amount,
         shipping_label=str(order.get_delivery_method_display()),
         tax_amount=order.tax_amount,
-        tax_label=_tax_label(rates),
+        tax_label=_tax_label(order, rates),
         expires_in=CHECKOUT_LIFETIME,
     )
 
@@ -170,15 +186,18 @@ def order_checkout(
     site_root: str,
     holder_key: str = "",
     now: datetime | None = None,
+    expected_total: Decimal | None = None,
 ) -> CheckoutStarted:
     """Check a cart out: its one pending order (reused, replaced or placed) and the
     payment page to send the buyer to.
 
     `site_root` is the site's absolute root URL (the payment page sends the buyer
     back there); `holder_key` names the buyer's address for the caps on what one
-    buyer may hold (`shop.cart.holder_key`). Raises `CheckoutError` (the cart
-    cannot be bought as it is, one of those caps is reached, or the same cart
-    is being checked out right now: `CartHasPendingOrder`) or
+    buyer may hold (`shop.cart.holder_key`); `expected_total` the total the buyer
+    was shown (see `order_create_from_cart`). Raises `CheckoutError` (the cart
+    cannot be bought as it is, one of those caps is reached, its total is not
+    the one shown: `TotalChanged`, or the same cart is being checked out right
+    now: `CartHasPendingOrder`) or
     `PaymentError` (the payment page could not be opened; the order is then
     cancelled and its stock given back); both are safe to show to the buyer.
     """
@@ -186,7 +205,7 @@ def order_checkout(
         raise ValueError("A checkout needs the cart's id.")
     now = now or timezone.now()
     order = _pending_order(cart_id)
-    reused = order is not None and _reusable(order, cart, customer, now)
+    reused = order is not None and _reusable(order, cart, customer, now, expected_total)
     if order is not None and not reused:
         if not order.checkout_session_id and now - order.created_at < OPENING_GRACE:
             raise CartHasPendingOrder(
@@ -209,6 +228,7 @@ def order_checkout(
             cart_id=cart_id,
             holder_key=holder_key,
             now=now,
+            expected_total=expected_total,
         )
 
     try:

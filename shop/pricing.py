@@ -8,10 +8,16 @@ up to the cent, by destination: local pickup (in Kentucky) and orders shipped to
 taxed state (Kentucky) pay it, orders shipped elsewhere do not. Before the address
 is known (the cart) it is estimated as if taxed, and says so. It is collected for
 the state and never counted as proceeds.
+
+A tax line names the rate only where the tax applies ("Sales tax (6%)"); an
+order shipped to an untaxed state shows "Sales tax", $0.00, never a rate that
+was not charged (`tax_label`, the one wording for the pages and the payment page).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from core.money import ZERO, round_money
 from shop.models import Order, ShopSettings
@@ -29,11 +35,29 @@ class Totals:
     # No address yet: the tax shown is what a taxed destination would pay.
     tax_estimated: bool = False
     discount: Decimal = ZERO  # a promo code's, off the goods
+    # The sales tax rate applied (0.06 for 6%); None where no tax applies.
+    tax_rate: Decimal | None = None
 
     @property
     def goods(self) -> Decimal:
         """What the goods cost the buyer: after the discount."""
         return self.subtotal - self.discount
+
+    @property
+    def tax_label(self) -> str:
+        return tax_label(rate=self.tax_rate, estimated=self.tax_estimated)
+
+
+def tax_label(*, rate: Decimal | None, estimated: bool = False) -> str:
+    """The tax line: "Sales tax (6%)" where the tax applies, "Sales tax (6%,
+    estimated)" before the address is known, plain "Sales tax" where none
+    applies."""
+    if rate is None:
+        return _("Sales tax")
+    percent = f"{(Decimal(rate) * 100).normalize():f}"
+    if estimated:
+        return _("Sales tax (%(percent)s%%, estimated)") % {"percent": percent}
+    return _("Sales tax (%(percent)s%%)") % {"percent": percent}
 
 
 def is_taxed(*, delivery_method: str, state: str | None, rates: ShopSettings) -> bool:
@@ -75,8 +99,10 @@ def calculate_totals(
         shipping_cost = round_money(rates.shipping_cost_per_order)
     taxable = goods + (shipping if rates.tax_shipping else ZERO)
     tax = ZERO
+    rate = None
     if is_taxed(delivery_method=delivery_method, state=state, rates=rates):
-        tax = round_money(Decimal(rates.sales_tax_rate) * taxable)
+        rate = Decimal(rates.sales_tax_rate)
+        tax = round_money(rate * taxable)
     estimated = delivery_method == Order.Delivery.SHIP and state is None
     return Totals(
         subtotal=subtotal,
@@ -87,4 +113,5 @@ def calculate_totals(
         free_shipping=free,
         tax_estimated=estimated,
         discount=discount,
+        tax_rate=rate,
     )

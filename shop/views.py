@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.forms import HONEYPOT_MESSAGE, honeypot_filled
+from core.forms import HONEYPOT_FIELD, HONEYPOT_MESSAGE, honeypot_filled
+from core.money import AmountError, parse_money
 from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
 from payments.checkout import checkout_confirm
@@ -41,12 +42,14 @@ from shop.forms import (
     CheckoutForm,
     PromoCodeForm,
 )
-from shop.models import Category, Order, Variant
+from shop.models import Category, Order, ShopSettings, Variant
 from shop.pricing import calculate_totals
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
 from shop.selectors.order_status import order_status_text
 from shop.services import placing as services
+from shop.services.placing import CheckoutData, order_quote
 from shop.services.promos import PromoInvalid, normalize_code, promo_check, promo_find
+from shop.us import STATE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -295,8 +298,56 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     return redirect("shop:cart")
 
 
+# The total the checkout page showed, sent back with its form: the order is
+# placed only if it costs exactly that (see shop.checkout).
+SHOWN_TOTAL = "shown_total"
+# A submit that only recalculates the summary for the delivery and address typed
+# (the "Update total" button, and the script that presses it for the buyer).
+UPDATE = "update"
+
+
+def _shown_total(data: QueryDict) -> Decimal | None:
+    """None from a form without it (a page from before it, a script): the order
+    is then placed at the server's total without the comparison."""
+    raw = data.get(SHOWN_TOTAL)
+    if raw is None:
+        return None
+    try:
+        return parse_money(raw)
+    except AmountError:
+        return None
+
+
+def _page_customer(
+    form: CheckoutForm, *, address_given: bool, rates: ShopSettings, promo_code: str
+) -> CheckoutData:
+    """What the summary is computed for: the delivery and state typed so far (an
+    estimate until there is a state), and the email once the form is valid (a
+    promo code may be limited per address)."""
+    delivery = str(form["delivery_method"].value() or "")
+    allowed = [Order.Delivery.SHIP]
+    if rates.local_pickup_enabled:
+        allowed.append(Order.Delivery.PICKUP)
+    if delivery not in allowed:
+        delivery = Order.Delivery.SHIP
+    state = str(form["state"].value() or "") if address_given else ""
+    valid = form.is_bound and not form.errors
+    return CheckoutData(
+        email=form.cleaned_data["email"] if valid else "",
+        name="",
+        delivery_method=delivery,
+        state=state if state in STATE_NAMES else "",
+        promo_code=promo_code,
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
+    """One page: the buyer's details, and beside them the order's summary,
+    computed by `order_quote` for the delivery and state given (live with the
+    script, or with "Update total"). Its total goes back with the form, and the
+    order is placed only at that total; if it changed (another state, say), the
+    page comes back with the new one to check first."""
     cart = Cart(request.session)
     lines = cart.lines()
     if not lines:
@@ -307,10 +358,25 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return redirect("shop:cart")
     cart.ensure_id()  # a cart from before cart ids gets one before any POST
     rates = shop_settings(request)
-    form = CheckoutForm(
-        request.POST if request.method == "POST" else None,
-        pickup_enabled=rates.local_pickup_enabled,
-    )
+    promo_code = str(request.session.get(PROMO_KEY, ""))
+    updating = request.method == "POST" and UPDATE in request.POST
+    if updating:
+        # Only the summary is recalculated: the form comes back as typed, and
+        # without errors for what is not filled in yet.
+        form = CheckoutForm(
+            initial={
+                name: request.POST.get(name, "")
+                for name in CheckoutForm.base_fields
+                if name != HONEYPOT_FIELD
+            },
+            pickup_enabled=rates.local_pickup_enabled,
+        )
+    else:
+        form = CheckoutForm(
+            request.POST if request.method == "POST" else None,
+            pickup_enabled=rates.local_pickup_enabled,
+        )
+    notice = ""
     if form.is_bound and form.is_valid():
         refused = ratelimit_request(
             request,
@@ -325,14 +391,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
             started = order_checkout(
                 cart_id=cart.cart_id,
                 cart=cart.quantities(),
-                customer=replace(
-                    form.checkout_data(),
-                    promo_code=str(request.session.get(PROMO_KEY, "")),
-                ),
+                customer=replace(form.checkout_data(), promo_code=promo_code),
                 rates=rates,
                 site_root=request.build_absolute_uri("/"),
                 holder_key=holder_key(request),
+                expected_total=_shown_total(request.POST),
             )
+        except services.TotalChanged as error:
+            notice = str(error)
+        except services.OrderBelowMinimum as error:
+            form.add_error(None, str(error))
         except services.CheckoutError as error:
             messages.error(request, str(error))
             return redirect("shop:cart")
@@ -342,13 +410,26 @@ def checkout(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_ORDER_KEY] = started.order.token
             return redirect(started.redirect_url)
 
-    subtotal = cart_subtotal(lines)
-    delivery = form["delivery_method"].value() if form.is_bound else None
-    if delivery not in Order.Delivery.values:
-        delivery = Order.Delivery.SHIP
-    promo = _cart_promo(request, lines)
-    # The tax follows the address once the buyer has given one.
-    state = str(form["state"].value() or "") if form.is_bound else ""
+    customer = _page_customer(
+        form,
+        address_given=request.method == "POST",
+        rates=rates,
+        promo_code=promo_code,
+    )
+    priced = [(line.variant, line.quantity) for line in lines if line.variant]
+    try:
+        quote = order_quote(
+            lines=priced, customer=customer, rates=rates, now=timezone.now()
+        )
+        pickup = order_quote(
+            lines=priced,
+            customer=replace(customer, delivery_method=Order.Delivery.PICKUP),
+            rates=rates,
+            now=timezone.now(),
+        )
+    except services.CheckoutError as error:  # the promo code cannot be used now
+        messages.error(request, str(error))
+        return redirect("shop:cart")
     return render(
         request,
         "shop/checkout_form.html",
@@ -356,19 +437,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "form": form,
             "lines": lines,
             "rates": rates,
-            "totals": calculate_totals(
-                subtotal=subtotal,
-                delivery_method=delivery,
-                rates=rates,
-                state=state or None,
-                discount=promo.discount,
-            ),
-            "pickup_totals": calculate_totals(
-                subtotal=subtotal,
-                delivery_method=Order.Delivery.PICKUP,
-                rates=rates,
-                discount=promo.discount,
-            ),
+            "quote": quote,
+            "totals": quote.totals,
+            "delivery": customer.delivery_method,
+            "state_name": STATE_NAMES.get(customer.state, ""),
+            "pickup_totals": pickup.totals,
+            "notice": notice,
         },
         status=400 if form.honeypot_filled else 200,
     )

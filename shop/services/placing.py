@@ -33,7 +33,7 @@ What happens when the payment arrives is in `shop/fulfilment.py`; the checkout
 
 import logging
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -44,12 +44,13 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.pagecache import invalidate_public_pages_on_commit
-from payments.checkout import CHECKOUT_LIFETIME
+from payments.checkout import CHECKOUT_LIFETIME, MINIMUM_CHARGE
 from payments.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
-from shop.pricing import calculate_totals
+from shop.pricing import Totals, calculate_totals
 from shop.selectors import shop_settings
 from shop.services.promos import PromoInvalid, normalize_code, promo_check
 from shop.services.stock import return_stock, warn_if_low
@@ -113,6 +114,17 @@ class HoldLimitReached(CheckoutError):
     (ShopSettings); the message says how many they can buy and what to do."""
 
 
+class OrderBelowMinimum(CheckoutError):
+    """The order comes to less than the card processor can take (a big promo
+    discount on a local pickup): refused before anything is made."""
+
+
+class TotalChanged(CheckoutError):
+    """The order would cost other than the total the buyer was last shown
+    (another address, delivery, price or promo): nothing is made, and the
+    buyer is shown the new total before being asked to pay it."""
+
+
 @dataclass(frozen=True)
 class CheckoutData:
     """What the buyer typed in the checkout form, already validated."""
@@ -143,6 +155,68 @@ ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "zip_code")
 
 
 # ---------------------------------------------------------------------------
+# What an order costs
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Quote:
+    """What a cart costs a buyer, as the order placed now would charge it."""
+
+    totals: Totals
+    promo: PromoCode | None
+
+    @property
+    def payable(self) -> bool:
+        return self.totals.total >= MINIMUM_CHARGE
+
+    def below_minimum_message(self) -> str:
+        message = _(
+            "This order comes to %(total)s, and the smallest card payment we can "
+            "take is %(minimum)s."
+        ) % {
+            "total": format_money(self.totals.total),
+            "minimum": format_money(MINIMUM_CHARGE),
+        }
+        if self.promo is not None:
+            return " ".join(
+                [message, _("Add an item, choose shipping, or remove the promo code.")]
+            )
+        return " ".join([message, _("Add an item, or choose shipping.")])
+
+
+def order_quote(
+    *,
+    lines: Iterable[tuple[Variant, int]],
+    customer: CheckoutData,
+    rates: ShopSettings,
+    now: datetime,
+    lock_promo: bool = False,
+) -> Quote:
+    """The totals of an order of `lines` (variants read from the database, and
+    how many of each) for `customer`: the one computation behind the checkout
+    page's summary and the order that is placed, so the total the buyer sees
+    before paying is the total charged. A shipped order's tax follows its state
+    (an estimate while there is none). `InvalidPromoCode` when the cart's code
+    cannot be used; `lock_promo` locks the code's row (when placing the order).
+    """
+    lines = list(lines)
+    subtotal = sum(
+        (variant.price * quantity for variant, quantity in lines), Decimal("0.00")
+    )
+    units = sum(quantity for _variant, quantity in lines)
+    promo, discount = _promo_discount(
+        customer, subtotal, units=units, now=now, lock=lock_promo
+    )
+    totals = calculate_totals(
+        subtotal=subtotal,
+        delivery_method=customer.delivery_method,
+        rates=rates,
+        state=customer.state or None,
+        discount=discount,
+    )
+    return Quote(totals=totals, promo=promo)
+
+
+# ---------------------------------------------------------------------------
 # Placing an order
 # ---------------------------------------------------------------------------
 def order_number_for(*, pk: int, created_at: datetime) -> str:
@@ -163,6 +237,7 @@ def order_create_from_cart(
     cart_id: str = "",
     holder_key: str = "",
     now: datetime | None = None,
+    expected_total: Decimal | None = None,
 ) -> Order:
     """A pending order for the cart's lines, with their stock reserved, or an
     exception (and no change at all) when the cart cannot be bought as it is.
@@ -172,7 +247,10 @@ def order_create_from_cart(
     when both checkouts run at the same moment). `holder_key` names the address
     an order placed on the site comes from (`shop.cart.holder_key`): the size of
     such an order, and what its address holds unpaid, are capped
-    (`HoldLimitReached`). Orders placed by staff or scripts have none."""
+    (`HoldLimitReached`). Orders placed by staff or scripts have none.
+    `expected_total`: the total the buyer was shown; an order that would cost
+    anything else raises `TotalChanged`. An order below the card processor's
+    minimum raises `OrderBelowMinimum`."""
     quantities: dict[int, int] = {}
     for raw_id, quantity in dict(cart).items():
         try:
@@ -201,7 +279,9 @@ def order_create_from_cart(
         raise HoldLimitReached(order_size_message(most=rates.max_items_per_order))
 
     try:
-        return _place(quantities, customer, rates, cart_id, holder_key, now)
+        return _place(
+            quantities, customer, rates, cart_id, holder_key, now, expected_total
+        )
     except IntegrityError:
         if cart_id and _pending_order_exists(cart_id):
             raise CartHasPendingOrder(
@@ -310,6 +390,7 @@ def _place(
     cart_id: str,
     holder_key: str,
     now: datetime,
+    expected_total: Decimal | None,
 ) -> Order:
     ids = sorted(quantities)  # the one lock order
     with transaction.atomic():
@@ -324,7 +405,6 @@ def _place(
             .filter(pk__in=ids)
             .order_by("pk")
         }
-        subtotal = Decimal("0.00")
         for variant_id in ids:
             variant = variants.get(variant_id)
             quantity = quantities[variant_id]
@@ -342,18 +422,24 @@ def _place(
                 )
             if variant.stock < quantity:
                 raise _sold_out(variant, quantity)
-            subtotal += variant.price * quantity
         if holder_key:
             _check_holder_caps(quantities, variants, holder_key, rates)
 
-        promo, discount = _promo_discount(customer, subtotal, quantities, now)
-        totals = calculate_totals(
-            subtotal=subtotal,
-            delivery_method=customer.delivery_method,
+        quote = order_quote(
+            lines=[(variants[i], quantities[i]) for i in ids],
+            customer=customer,
             rates=rates,
-            state=customer.state,
-            discount=discount,
+            now=now,
+            lock_promo=True,
         )
+        totals, promo = quote.totals, quote.promo
+        if expected_total is not None and totals.total != expected_total:
+            raise TotalChanged(
+                _("Your total is now %(total)s. Check it before you pay.")
+                % {"total": format_money(totals.total)}
+            )
+        if not quote.payable:
+            raise OrderBelowMinimum(quote.below_minimum_message())
         order = Order.objects.create(
             **customer.order_fields(),
             cart_id=cart_id,
@@ -401,22 +487,25 @@ def _place(
 def _promo_discount(
     customer: CheckoutData,
     subtotal: Decimal,
-    quantities: Mapping[int, int],
+    *,
+    units: int,
     now: datetime,
+    lock: bool,
 ) -> tuple[PromoCode | None, Decimal]:
-    """The buyer's promo code and its discount, checked with the code's row
-    locked (so its last use goes to one buyer only); `CheckoutError` when it
-    cannot be used."""
+    """The buyer's promo code and its discount; with `lock`, checked with the
+    code's row locked (so its last use goes to one buyer only).
+    `InvalidPromoCode` when it cannot be used."""
     code = normalize_code(customer.promo_code)
     if not code:
         return None, Decimal("0.00")
-    promo = PromoCode.objects.select_for_update().filter(code=code).first()
+    codes = PromoCode.objects.select_for_update() if lock else PromoCode.objects
+    promo = codes.filter(code=code).first()
     try:
         promo_check(promo=promo, subtotal=subtotal, now=now, email=customer.email)
     except PromoInvalid as error:
         raise InvalidPromoCode(str(error)) from None
     assert promo is not None
-    return promo, promo.discount_for(subtotal, units=sum(quantities.values()))
+    return promo, promo.discount_for(subtotal, units=units)
 
 
 def _sold_out(variant: Variant, quantity: int) -> SoldOut:

@@ -80,3 +80,22 @@ def test_robots_txt_points_at_the_sitemap(client):
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+def test_feed_publishes_the_plain_text_summary_as_text_not_markup(client):
+    """A summary is plain text; Atom's summary is HTML, so markup typed there
+    must reach feed readers escaped, never live."""
+    CampaignFactory(
+        title="Typed markup",
+        summary='Read <script>alert(1)</script> & <img src=x onerror="alert(2)">',
+    )
+    response = client.get(reverse("campaigns:campaign-feed"))
+    summary = ET.fromstring(response.content).find(f"{ATOM}entry/{ATOM}summary")
+    assert summary is not None and summary.get("type") == "html"
+    # What a reader renders as HTML: the text, escaped once, with no tag in it.
+    html = summary.text or ""
+    assert "<script" not in html and "<img" not in html
+    assert html == (
+        "Read &lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+        "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;"
+    )

@@ -11,9 +11,20 @@ from django.utils import timezone
 
 from payments.models import CheckoutSession
 from shop.cart import SESSION_KEY
-from shop.models import Order, Variant
+from shop.models import Order, PromoCode, Variant
+from shop.services.placing import (
+    OrderBelowMinimum,
+    TotalChanged,
+    order_create_from_cart,
+)
+from shop.services.promos import HOLDING_STATUSES, promo_uses
 from tests.html import assert_valid_html
-from tests.shop.factories import SHIPPING_ADDRESS, ShopSettingsFactory, VariantFactory
+from tests.shop.factories import (
+    SHIPPING_ADDRESS,
+    ShopSettingsFactory,
+    VariantFactory,
+    checkout_data,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -440,3 +451,88 @@ def test_a_page_stripe_cannot_close_keeps_its_order_and_stock(
     assert stock(shirt) == 6
     session = CheckoutSession.objects.get(session_id=order.checkout_session_id)
     assert session.status == CheckoutSession.Status.OPEN
+
+
+# ---------------------------------------------------------------------------
+# Orders below the card processor's minimum
+# ---------------------------------------------------------------------------
+def _free_pickup(client, cart_with, shirt):
+    """A 100% promo on a local pickup: a cent is left of the goods, and 6% of a
+    cent rounds to nothing, so the order would come to $0.01."""
+    code = PromoCode.objects.create(code="VOLUNTEER", kind="percent", value=D("100"))
+    cart_with(shirt)
+    client.post(reverse("shop:cart-promo"), {"code": "volunteer"})
+    return code
+
+
+PICKUP = {"delivery_method": "pickup", "state": "", "city": "", "zip_code": ""}
+
+
+def test_an_order_below_the_processors_minimum_is_refused_whole(
+    client, cart_with, shirt, local_gateway
+):
+    """The processor takes no payment under $0.50: the checkout says so before
+    anything is made (no order, no stock held, no use of the code taken), the
+    buyer keeps what was typed, and shipping it instead is a payable order
+    that takes the code's use once."""
+    code = _free_pickup(client, cart_with, shirt)
+    page = client.post(CHECKOUT, {**PICKUP, "update": "1"}).content.decode()
+    assert "This order comes to $0.01" in page
+    assert "smallest card payment we can take is $0.50" in page
+    assert "remove the promo code" in page
+
+    response = checkout(client, **PICKUP)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and "This order comes to $0.01" in html
+    assert 'value="Ada Buyer"' in html
+    assert not Order.objects.exists()
+    assert stock(shirt) == 5
+    assert not Order.objects.filter(promo_code=code, status__in=HOLDING_STATUSES)
+    assert CheckoutSession.objects.count() == 0
+    # Pressing again changes nothing.
+    assert checkout(client, **PICKUP).status_code == 200
+    assert not Order.objects.exists() and stock(shirt) == 5
+
+    response = checkout(client)  # shipped: $0.01 + $6.00 + tax
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.total == D("6.37") and order.promo_code == code
+    local_gateway.pay(client, response.url, follow=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and order.amount_paid == D("6.37")
+    assert promo_uses(code) == 1
+
+
+def test_the_service_refuses_an_order_below_the_minimum(shirt):
+    PromoCode.objects.create(code="VOLUNTEER", kind="percent", value=D("100"))
+    customer = checkout_data(delivery_method="pickup", promo_code="VOLUNTEER")
+    with pytest.raises(OrderBelowMinimum):
+        order_create_from_cart(cart={shirt.pk: 2}, customer=customer)
+    assert not Order.objects.exists() and stock(shirt) == 5
+
+
+def test_the_service_places_an_order_only_at_the_total_expected(shirt):
+    customer = checkout_data(state="OH", city="Dayton", zip_code="45402")
+    with pytest.raises(TotalChanged, match=r"Your total is now \$31\.00"):
+        order_create_from_cart(
+            cart={shirt.pk: 1}, customer=customer, expected_total=D("32.86")
+        )
+    assert not Order.objects.exists() and stock(shirt) == 5
+    order = order_create_from_cart(
+        cart={shirt.pk: 1}, customer=customer, expected_total=D("31.00")
+    )
+    assert order.total == D("31.00") and stock(shirt) == 4
+
+
+def test_the_checkout_page_is_valid_html_with_every_part_shown(
+    client, cart_with, shirt
+):
+    cart_with(shirt)
+    response = client.post(
+        CHECKOUT, {**SHIPPING_ADDRESS, "state": "OH", "shown_total": "1.00"}
+    )
+    html = response.content.decode()
+    assert "Your total is now" in html and "data-checkout-notice" in html
+    assert "Update total" in html and "Total to pay:" in html
+    assert_valid_html(response.content)
