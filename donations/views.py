@@ -26,8 +26,8 @@ from donations.forms import DonateForm
 from donations.models import Donation, Frequency, RecurringGift
 from donations.services import gifts, monthly
 from donations.services.receipts import NO_GOODS_OR_SERVICES
-from payments.checkout import checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.services.checkout import checkout_confirm
 
 logger = logging.getLogger(__name__)
 

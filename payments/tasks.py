@@ -8,12 +8,12 @@ that a webhook only writes a row and answers.
 
 from django.tasks import task
 
-from payments import fees
+from payments.services import fees
 
 
 @task()
 def checkout_fee_fetch(session_id: str) -> str:
-    """Learn the processor's fee of a paid checkout (see `payments.fees`)."""
+    """Learn the processor's fee of a paid checkout (see `payments.services.fees`)."""
     return fees.checkout_fee_update(session_id=session_id)
 
 

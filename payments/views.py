@@ -29,12 +29,14 @@ from django.views.decorators.http import (
 )
 
 from payments import gateways
-from payments.events import (
+from payments.local_portal import local_billing_portal_read
+from payments.models import CheckoutSession
+from payments.services.events import (
     RefundNotYetMatched,
     stripe_event_process,
     stripe_event_record_unreadable,
 )
-from payments.local_gateway import (
+from payments.services.local_gateway import (
     LOCAL_ACTIONS,
     LocalAction,
     local_checkout_complete,
@@ -42,8 +44,6 @@ from payments.local_gateway import (
     local_gateway_enabled,
     local_session_get,
 )
-from payments.local_portal import local_billing_portal_read
-from payments.models import CheckoutSession
 
 logger = logging.getLogger(__name__)
 

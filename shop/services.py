@@ -45,8 +45,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pagecache import invalidate_public_pages_on_commit
-from payments.checkout import CHECKOUT_LIFETIME
-from payments.closing import checkout_end
+from payments.services.checkout import CHECKOUT_LIFETIME
+from payments.services.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import calculate_totals

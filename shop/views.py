@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import HONEYPOT_MESSAGE, honeypot_filled
 from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
-from payments.checkout import checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.services.checkout import checkout_confirm
 from shop import services
 from shop.cart import (
     SOLD_OUT,

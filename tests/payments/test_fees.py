@@ -11,8 +11,8 @@ import stripe
 from django.core.management import call_command
 
 from payments import gateways
-from payments.fees import checkout_fee_update
 from payments.models import CheckoutSession
+from payments.services.fees import checkout_fee_update
 from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.fixtures import TEST_SECRET_KEY, stripe_event
 from tests.payments.stripe_double import FakeStripe, UnreachableStripe

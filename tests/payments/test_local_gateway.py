@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from payments.checkout import LineItem, checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
+from payments.services.checkout import LineItem, checkout_confirm
 from tests.payments.helpers import CANCEL_URL, open_checkout
 
 pytestmark = pytest.mark.django_db

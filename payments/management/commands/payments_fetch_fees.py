@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from payments.fees import (
+from payments.services.fees import (
     checkout_fee_update,
     fee_pending,
     invoice_fee_pending,

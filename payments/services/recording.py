@@ -4,7 +4,7 @@ Recording how a checkout ended and telling the app that opened it.
 Every source of news (the Stripe webhook, a success page, the local test
 gateway, the fee task) builds one `CheckoutOutcome` and hands it to
 `checkout_dispatch`, which updates our `CheckoutSession` record (for one month
-of a monthly gift, our `InvoicePayment`: see `payments.invoices`) and calls the
+of a monthly gift, our `InvoicePayment`: see `payments.services.invoices`) and calls the
 handler method named after the outcome's action. Whether money that arrived
 counts as paid is decided in one place, `payment_outcome`, for all sources.
 """
@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from payments.invoices import invoice_apply, subscription_change_apply
 from payments.models import CheckoutSession
 from payments.registry import Action, CheckoutOutcome, get_checkout_handler
+from payments.services.invoices import invoice_apply, subscription_change_apply
 from payments.validation import clean_amount, clean_currency
 
 logger = logging.getLogger(__name__)

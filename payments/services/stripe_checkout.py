@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from core.money import to_minor_units
 from payments import gateways
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.validation import clean_expandable_id, clean_id
 
 if TYPE_CHECKING:  # for the annotations only: checkout imports this module
-    from payments.checkout import CheckoutRequest
+    from payments.services.checkout import CheckoutRequest
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ as it is. Types not in the map are acknowledged and recorded.
 Nothing here waits on the network: everything an event means is read from the
 event and from our own records (a refund finds its checkout by payment intent
 id in our `CheckoutSession` or `InvoicePayment` table). Monthly gifts' events
-(invoices, subscriptions) are read in `payments.subscription_events`. The
-processor's fee comes later, from a task (`payments.fees`). Every field read
+(invoices, subscriptions) are read in `payments.services.subscription_events`. The
+processor's fee comes later, from a task (`payments.services.fees`). Every field read
 is checked for its shape first (`payments.validation`); a signed event whose
 object is not an object, or names an amount no payment can be (10**30 cents),
 is recorded as "malformed" and nothing of it is used: the webhook refuses it
@@ -27,10 +27,14 @@ from typing import Any, Literal
 
 from django.db import transaction
 
-from payments import subscription_events
-from payments.dispatch import MONEY_ARRIVED, checkout_dispatch, payment_outcome
 from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 from payments.registry import CheckoutOutcome
+from payments.services import subscription_events
+from payments.services.recording import (
+    MONEY_ARRIVED,
+    checkout_dispatch,
+    payment_outcome,
+)
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,

@@ -30,11 +30,11 @@ from django.utils.translation import gettext as _
 
 from core.money import to_minor_units
 from payments import gateways
-from payments.dispatch import checkout_dispatch, payment_outcome
-from payments.exceptions import PaymentError
-from payments.invoices import CANCELED
+from payments.errors import PaymentError
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.services.invoices import CANCELED
+from payments.services.recording import checkout_dispatch, payment_outcome
 from payments.validation import clean_id
 
 logger = logging.getLogger(__name__)

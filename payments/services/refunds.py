@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from core.money import from_minor_units, to_minor_units
 from payments import gateways
-from payments.dispatch import checkout_dispatch
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
+from payments.services.recording import checkout_dispatch
 from payments.validation import clean_id
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ refuses a request whose lines, shipping and tax do not add up to it, so a
 rounding slip or a tampered figure can never reach a payment page.
 
 Two gateways sit behind it: Stripe Checkout when `STRIPE_SECRET_KEY` is set,
-else the local test gateway (`payments.local_gateway`) when it is allowed.
+else the local test gateway (`payments.services.local_gateway`) when it is allowed.
 """
 
 import logging
@@ -26,19 +26,19 @@ from django.utils import timezone
 
 from core.money import to_minor_units
 from payments import gateways
-from payments.dispatch import checkout_dispatch
-from payments.events import paid_session_outcome
-from payments.exceptions import PaymentError
-from payments.local_gateway import (
+from payments.errors import PaymentError
+from payments.models import CheckoutSession
+from payments.registry import CheckoutOutcome, get_checkout_handler
+from payments.services.events import paid_session_outcome
+from payments.services.local_gateway import (
     LOCAL_SESSION_PREFIX,
     local_checkout_confirm,
     local_gateway_enabled,
     local_session_new,
     unavailable_message,
 )
-from payments.models import CheckoutSession
-from payments.registry import CheckoutOutcome, get_checkout_handler
-from payments.stripe_checkout import Opened, stripe_session_create
+from payments.services.recording import checkout_dispatch
+from payments.services.stripe_checkout import Opened, stripe_session_create
 from payments.validation import clean_id
 
 logger = logging.getLogger(__name__)
@@ -340,7 +340,8 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
     the amount we asked for) and return it; otherwise return None (the webhook
     will follow). Only the id comes from the browser, and a malformed one is
     None; the answer comes from Stripe or from our own record of the local
-    gateway. The fee is not asked for here: a task fetches it (`payments.fees`).
+    gateway. The fee is not asked for here: a task fetches it
+    (`payments.services.fees`).
 
     Anyone can load a success page, as often as they like, so Stripe is asked
     only about a session we opened that is still open or processing by our own

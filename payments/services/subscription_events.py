@@ -2,7 +2,7 @@
 Reading the Stripe events of monthly gifts: invoices and subscriptions.
 
 A monthly gift is a Stripe subscription opened by a Checkout Session in mode
-"subscription" (see `payments.stripe_checkout`). Each month Stripe makes an
+"subscription" (see `payments.services.stripe_checkout`). Each month Stripe makes an
 invoice and charges it; these planners turn its events into outcomes:
 
 - `invoice.paid` -> "invoice_paid" (every charge, the first one included), or
@@ -15,7 +15,7 @@ invoice and charges it; these planners turn its events into outcomes:
 Whose gift it is comes from our own record of the checkout that started the
 subscription (by subscription id), else from the metadata we gave the
 subscription; a subscription with neither is not ours (logged, acknowledged).
-As in `payments.events`, every field is checked for its shape before use.
+As in `payments.services.events`, every field is checked for its shape before use.
 """
 
 import logging
@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import Q
 
-from payments.dispatch import payment_outcome
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
+from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,
@@ -44,7 +44,7 @@ from payments.validation import (
 )
 
 if TYPE_CHECKING:  # for the annotations only: events imports this module
-    from payments.events import EventInfo, Planner
+    from payments.services.events import EventInfo, Planner
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 
 from payments import gateways
-from payments.dispatch import MONEY_ARRIVED, checkout_dispatch
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.services.recording import MONEY_ARRIVED, checkout_dispatch
 from payments.validation import clean_amount, clean_currency, clean_expandable_id
 
 logger = logging.getLogger(__name__)
