@@ -29,6 +29,7 @@ from payments import gateways
 from payments.errors import PaymentError
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome, get_checkout_handler
+from payments.services.dispatch import checkout_dispatch
 from payments.services.events import paid_session_outcome
 from payments.services.local_gateway import (
     LOCAL_SESSION_PREFIX,
@@ -37,7 +38,6 @@ from payments.services.local_gateway import (
     local_session_new,
     unavailable_message,
 )
-from payments.services.recording import checkout_dispatch
 from payments.services.stripe_checkout import Opened, stripe_session_create
 from payments.validation import clean_id
 

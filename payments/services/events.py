@@ -29,12 +29,10 @@ from django.db import transaction
 
 from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 from payments.registry import CheckoutOutcome
+from payments.selectors import MONEY_ARRIVED
 from payments.services import subscription_events
-from payments.services.recording import (
-    MONEY_ARRIVED,
-    checkout_dispatch,
-    payment_outcome,
-)
+from payments.services.dispatch import checkout_dispatch
+from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,

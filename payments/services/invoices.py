@@ -1,15 +1,14 @@
 """
 Our record of monthly charges (`InvoicePayment`) and of the subscriptions behind
-them, as `checkout_dispatch` applies outcomes of monthly gifts.
+them, as `checkout_outcome_record` applies outcomes of monthly gifts.
 
 Each function runs inside the dispatch's transaction and answers whether the
-handler should hear of the outcome.
+handler should hear of the outcome (and `invoice_apply` also whether the
+charge's fee is still to be fetched).
 """
 
 import logging
 from datetime import datetime
-
-from django.db import transaction
 
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
@@ -71,11 +70,12 @@ def subscription_change_apply(outcome: CheckoutOutcome) -> bool:
     return True
 
 
-def _invoice_paid_apply(outcome: CheckoutOutcome) -> bool:
-    """invoice_paid / needs_review: record the charge once; told once."""
+def _invoice_paid_apply(outcome: CheckoutOutcome) -> tuple[bool, bool]:
+    """invoice_paid / needs_review: record the charge once; told once.
+    (whether the handler hears of it, whether its fee is to be fetched)"""
     if outcome.amount_total is None or outcome.amount_total <= 0:
         # Nothing to record (and nothing a fee could be fetched for).
-        return True
+        return True, False
     status = (
         InvoicePayment.Status.PAID
         if outcome.action == "invoice_paid"
@@ -101,15 +101,14 @@ def _invoice_paid_apply(outcome: CheckoutOutcome) -> bool:
         logger.info(
             "Invoice %s is already recorded; nothing to do.", invoice.invoice_id
         )
-        return False
-    if invoice.fee is None and not invoice.invoice_id.startswith("in_local_"):
-        invoice_id = invoice.invoice_id
-        transaction.on_commit(lambda: _enqueue_fee_fetch(invoice_id))
-    return True
+        return False, False
+    needs_fee = invoice.fee is None and not invoice.invoice_id.startswith("in_local_")
+    return True, needs_fee
 
 
-def invoice_apply(outcome: CheckoutOutcome) -> bool:
-    """An outcome about one monthly charge (`outcome.invoice_id` set)."""
+def invoice_apply(outcome: CheckoutOutcome) -> tuple[bool, bool]:
+    """An outcome about one monthly charge (`outcome.invoice_id` set):
+    (whether the handler hears of it, whether the charge's fee is to be fetched)."""
     if outcome.action in ("invoice_paid", "needs_review"):
         return _invoice_paid_apply(outcome)
     invoice = (
@@ -119,10 +118,10 @@ def invoice_apply(outcome: CheckoutOutcome) -> bool:
     )
     if outcome.action == "fee_known":
         if invoice is None or invoice.fee is not None or outcome.fee is None:
-            return False
+            return False, False
         invoice.fee = outcome.fee
         invoice.save(update_fields=["fee"])
-        return True
+        return True, False
     if outcome.action == "refunded" and invoice is not None:
         refunded = outcome.amount_refunded
         if refunded is not None and refunded > invoice.amount_refunded:
@@ -130,17 +129,4 @@ def invoice_apply(outcome: CheckoutOutcome) -> bool:
             if invoice.amount_refunded >= invoice.amount:
                 invoice.status = InvoicePayment.Status.REFUNDED
             invoice.save(update_fields=["amount_refunded", "status"])
-    return True
-
-
-def _enqueue_fee_fetch(invoice_id: str) -> None:
-    """Queue the fee lookup; a failure here is logged and left to the cron job."""
-    from payments.tasks import invoice_fee_fetch
-
-    try:
-        invoice_fee_fetch.enqueue(invoice_id=invoice_id)
-    except Exception:
-        logger.exception(
-            "Could not queue the fee lookup of %s; `payments_fetch_fees` will.",
-            invoice_id,
-        )
+    return True, False

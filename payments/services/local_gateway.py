@@ -33,8 +33,9 @@ from payments import gateways
 from payments.errors import PaymentError
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.services.dispatch import checkout_dispatch
 from payments.services.invoices import CANCELED
-from payments.services.recording import checkout_dispatch, payment_outcome
+from payments.services.recording import payment_outcome
 from payments.validation import clean_id
 
 logger = logging.getLogger(__name__)

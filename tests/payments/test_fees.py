@@ -198,7 +198,7 @@ def test_a_failure_to_queue_the_task_does_not_fail_the_webhook(
     django_capture_on_commit_callbacks,
     caplog,
 ):
-    from payments.tasks import checkout_fee_fetch
+    from payments.services.fees import checkout_fee_fetch
 
     def broken(*args, **kwargs):
         raise RuntimeError("task queue is down")
