@@ -9,12 +9,14 @@ byte in a query, for one).
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from core.money import from_minor_units
+from payments.registry import CheckoutOutcome
 
 # Stripe ids are ASCII letters, digits and underscores ("cs_test_a1B2...",
 # "pi_3Qa...", "evt_1Q..."); our local gateway's follow the same pattern.
@@ -144,3 +146,20 @@ def object_of(event: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     obj = data.get("object")
     return dict(obj) if isinstance(obj, Mapping) else None
+
+
+# ---------------------------------------------------------------------------
+# What an event means: the planners of `payments.services.events` (one per
+# event type; monthly gifts' in `payments.services.subscription_events`)
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class EventInfo:
+    """What a planner knows of the event around the object it reads."""
+
+    id: str
+    livemode: bool = False
+    occurred_at: datetime | None = None  # the event's `created`
+
+
+# (the event's object, the event) -> the outcome it means, or None
+Planner = Callable[[dict[str, Any], EventInfo], CheckoutOutcome | None]

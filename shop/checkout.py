@@ -32,12 +32,8 @@ from django.utils.translation import gettext as _
 
 from core.money import from_minor_units, to_minor_units
 from payments.errors import PaymentError
-from payments.services.checkout import (
-    CHECKOUT_LIFETIME,
-    CheckoutRequest,
-    LineItem,
-    checkout_open,
-)
+from payments.registry import CHECKOUT_LIFETIME, CheckoutRequest, LineItem
+from payments.services.checkout import checkout_open
 from payments.services.closing import checkout_end
 from shop.models import Order, ShopSettings
 from shop.promos import normalize_code

@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pagecache import invalidate_public_pages_on_commit
-from payments.services.checkout import CHECKOUT_LIFETIME
+from payments.registry import CHECKOUT_LIFETIME
 from payments.services.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant

@@ -19,8 +19,7 @@ duplicate, acknowledged, so the retries stop and a replay changes nothing.
 """
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -36,6 +35,8 @@ from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,
+    EventInfo,
+    Planner,
     clean_amount,
     clean_currency,
     clean_expandable_id,
@@ -48,19 +49,6 @@ from payments.validation import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, kw_only=True)
-class EventInfo:
-    """What a planner knows of the event around the object it reads."""
-
-    id: str
-    livemode: bool = False
-    occurred_at: datetime | None = None  # the event's `created`
-
-
-# (the event's object, the event) -> the outcome it means, or None
-Planner = Callable[[dict[str, Any], EventInfo], CheckoutOutcome | None]
 
 
 def _record_by_session(session_id: str) -> CheckoutSession | None:

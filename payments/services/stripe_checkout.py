@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from core.money import to_minor_units
 from payments import gateways
 from payments.errors import PaymentError
+from payments.registry import CheckoutRequest
 from payments.validation import clean_expandable_id, clean_id
-
-if TYPE_CHECKING:  # for the annotations only: checkout imports this module
-    from payments.services.checkout import CheckoutRequest
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +47,7 @@ def _stripe_line(
     return {"price_data": price_data, "quantity": quantity}
 
 
-def _stripe_params(request: "CheckoutRequest", expires_at: datetime) -> dict[str, Any]:
+def _stripe_params(request: CheckoutRequest, expires_at: datetime) -> dict[str, Any]:
     """
     The Checkout Session as Stripe wants it: amounts in cents, prices inline.
 
@@ -114,7 +112,7 @@ class Opened:
 
 
 def stripe_session_create(
-    request: "CheckoutRequest", *, idempotency_key: str, expires_at: datetime
+    request: CheckoutRequest, *, idempotency_key: str, expires_at: datetime
 ) -> Opened:
     """Create the session at Stripe; `PaymentError` when it cannot be had."""
     try:

@@ -21,7 +21,7 @@ As in `payments.services.events`, every field is checked for its shape before us
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import Q
 
@@ -31,6 +31,8 @@ from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,
+    EventInfo,
+    Planner,
     clean_amount,
     clean_currency,
     clean_expandable_id,
@@ -42,9 +44,6 @@ from payments.validation import (
     clean_word,
     mapping_at,
 )
-
-if TYPE_CHECKING:  # for the annotations only: events imports this module
-    from payments.services.events import EventInfo, Planner
 
 logger = logging.getLogger(__name__)
 
@@ -114,9 +113,7 @@ def _invoice_parts(obj: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]
     )
 
 
-def _plan_invoice_paid(
-    obj: dict[str, Any], event: "EventInfo"
-) -> CheckoutOutcome | None:
+def _plan_invoice_paid(obj: dict[str, Any], event: EventInfo) -> CheckoutOutcome | None:
     invoice_id, subscription_id, details = _invoice_parts(obj)
     if not invoice_id or not subscription_id:
         logger.info("Invoice %r is not a subscription's; ignored.", obj.get("id"))
@@ -151,7 +148,7 @@ def _plan_invoice_paid(
 
 
 def _plan_invoice_failed(
-    obj: dict[str, Any], event: "EventInfo"
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     invoice_id, subscription_id, details = _invoice_parts(obj)
     if not invoice_id or not subscription_id:
@@ -180,7 +177,7 @@ def _plan_invoice_failed(
 
 def _subscription_outcome(
     obj: dict[str, Any],
-    event: "EventInfo",
+    event: EventInfo,
     action: Literal["subscription_updated", "subscription_cancelled"],
 ) -> CheckoutOutcome | None:
     subscription_id = clean_id(obj.get("id"), prefix="sub_")
@@ -210,18 +207,18 @@ def _subscription_outcome(
 
 
 def _plan_subscription_updated(
-    obj: dict[str, Any], event: "EventInfo"
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     return _subscription_outcome(obj, event, "subscription_updated")
 
 
 def _plan_subscription_deleted(
-    obj: dict[str, Any], event: "EventInfo"
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     return _subscription_outcome(obj, event, "subscription_cancelled")
 
 
-PLANNERS: dict[str, "Planner"] = {
+PLANNERS: dict[str, Planner] = {
     "invoice.paid": _plan_invoice_paid,
     "invoice.payment_failed": _plan_invoice_failed,
     "customer.subscription.updated": _plan_subscription_updated,

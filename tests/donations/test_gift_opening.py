@@ -12,7 +12,7 @@ from donations.models import Donation, Frequency, RecurringGift
 from donations.services import gifts, monthly
 from donations.services.gifts import GiftChoice
 from payments.errors import PaymentError
-from payments.services.checkout import CheckoutRedirect, CheckoutRequest
+from payments.registry import CheckoutRedirect, CheckoutRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 
 from payments.errors import PaymentError
 from payments.models import CheckoutSession
-from payments.services.checkout import LineItem
+from payments.registry import LineItem
 from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.helpers import CANCEL_URL, SUCCESS_URL, open_checkout
 

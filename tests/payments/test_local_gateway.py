@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from payments.errors import PaymentError
 from payments.models import CheckoutSession
-from payments.services.checkout import LineItem, checkout_confirm
+from payments.registry import LineItem
+from payments.services.checkout import checkout_confirm
 from tests.payments.helpers import CANCEL_URL, open_checkout
 
 pytestmark = pytest.mark.django_db
