@@ -47,6 +47,23 @@ def clean_id(value: object, *, prefix: str = "") -> str:
     return value
 
 
+# A checkout session id: Stripe's "cs_test_a1B2..." / "cs_live_...", and the
+# local test gateway's "cs_local_<hex>".
+CHECKOUT_SESSION_PREFIX = "cs_"
+LOCAL_SESSION_PREFIX = "cs_local_"
+
+
+def clean_checkout_session_id(value: object, *, local: bool = False) -> str:
+    """
+    `value` when it has the shape of a checkout session id (with `local`, of the
+    local test gateway's only), else "". The one check of a session id, wherever
+    it comes from (a success page's `session_id`, a URL, an event, Stripe's
+    answer): checked before any query, as a NUL byte would make PostgreSQL fail.
+    """
+    prefix = LOCAL_SESSION_PREFIX if local else CHECKOUT_SESSION_PREFIX
+    return clean_id(value, prefix=prefix)
+
+
 def clean_expandable_id(value: object, *, prefix: str = "") -> str:
     """An id given as itself or as an expanded object ({"id": ...})."""
     if isinstance(value, Mapping):

@@ -39,14 +39,13 @@ from payments.registry import (
 from payments.services.dispatch import checkout_dispatch
 from payments.services.events import paid_session_outcome
 from payments.services.local_gateway import (
-    LOCAL_SESSION_PREFIX,
     local_checkout_confirm,
     local_gateway_enabled,
     local_session_new,
     unavailable_message,
 )
 from payments.services.stripe_checkout import Opened, stripe_session_create
-from payments.validation import clean_id
+from payments.validation import LOCAL_SESSION_PREFIX, clean_checkout_session_id
 
 logger = logging.getLogger(__name__)
 
@@ -314,7 +313,7 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
         return None
     if session_id.startswith(LOCAL_SESSION_PREFIX):
         return local_checkout_confirm(session_id=session_id)
-    session_id = clean_id(session_id, prefix="cs_")
+    session_id = clean_checkout_session_id(session_id)
     if not session_id or not gateways.stripe_enabled():
         return None
     if not _confirm_allowed(session_id):
@@ -326,7 +325,7 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
         return None
     if session.get("payment_status") != "paid":
         return None
-    if clean_id(session.get("id"), prefix="cs_") not in ("", session_id):
+    if clean_checkout_session_id(session.get("id")) not in ("", session_id):
         logger.error(
             "Stripe answered %s for checkout %s.", session.get("id"), session_id
         )

@@ -38,6 +38,7 @@ from payments.validation import (
     EventInfo,
     Planner,
     clean_amount,
+    clean_checkout_session_id,
     clean_currency,
     clean_expandable_id,
     clean_id,
@@ -87,7 +88,7 @@ def paid_session_outcome(
     A monthly gift's session (mode "subscription") has no payment intent but
     names the subscription and customer it created.
     """
-    session_id = clean_id(obj.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(obj.get("id"))
     record = _record_by_session(session_id)
     kind, reference = _identity(obj, record)
     if not session_id or not kind:
@@ -113,7 +114,7 @@ def paid_session_outcome(
 def _ended_session_outcome(
     obj: Mapping[str, Any], action: Literal["failed", "expired"], event: EventInfo
 ) -> CheckoutOutcome | None:
-    session_id = clean_id(obj.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(obj.get("id"))
     record = _record_by_session(session_id)
     kind, reference = _identity(obj, record)
     if not session_id or not kind:
@@ -152,7 +153,7 @@ def _plan_session_completed(
     payment_status = obj.get("payment_status")
     if payment_status == "paid":
         return _paid(obj, event)
-    session_id = clean_id(obj.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(obj.get("id"))
     if payment_status == "unpaid" and session_id:
         CheckoutSession.objects.filter(
             session_id=session_id, status=CheckoutSession.Status.OPEN

@@ -36,13 +36,16 @@ from payments.registry import CheckoutOutcome
 from payments.services.dispatch import checkout_dispatch
 from payments.services.invoices import CANCELED
 from payments.services.recording import payment_outcome
-from payments.validation import clean_id
+from payments.validation import (
+    LOCAL_SESSION_PREFIX,
+    clean_checkout_session_id,
+    clean_id,
+)
 
 logger = logging.getLogger(__name__)
 
 LocalAction = Literal["pay", "decline", "cancel"]
 LOCAL_ACTIONS: tuple[LocalAction, ...] = ("pay", "decline", "cancel")
-LOCAL_SESSION_PREFIX = "cs_local_"
 LOCAL_SUBSCRIPTION_PREFIX = "sub_local_"
 Status = CheckoutSession.Status
 
@@ -78,7 +81,7 @@ def local_session_new(*, base_url: str) -> LocalSession:
 
 def local_session_get(session_id: object) -> CheckoutSession | None:
     """Our record of a local session; None for an unknown or malformed id."""
-    session_id = clean_id(session_id, prefix=LOCAL_SESSION_PREFIX)
+    session_id = clean_checkout_session_id(session_id, local=True)
     if not session_id:
         return None
     return CheckoutSession.objects.filter(
@@ -226,7 +229,7 @@ def local_checkout_complete(
         raise PaymentError(unavailable_message())
     if action not in LOCAL_ACTIONS:
         raise ValueError(f"Unknown local checkout action {action!r}.")
-    if not clean_id(session_id, prefix=LOCAL_SESSION_PREFIX):
+    if not clean_checkout_session_id(session_id, local=True):
         raise CheckoutSession.DoesNotExist(session_id)
     with transaction.atomic():
         session = CheckoutSession.objects.select_for_update().get(

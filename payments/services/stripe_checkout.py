@@ -15,7 +15,10 @@ from core.money import to_minor_units
 from payments import gateways
 from payments.errors import PaymentError
 from payments.registry import CheckoutRequest
-from payments.validation import clean_expandable_id, clean_id
+from payments.validation import (
+    clean_checkout_session_id,
+    clean_expandable_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +132,7 @@ def stripe_session_create(
             error,
         )
         raise PaymentError(failed_message()) from error
-    session_id = clean_id(session.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(session.get("id"))
     url = session.get("url")
     if not session_id or not isinstance(url, str) or not url:
         # Not the whole answer: it holds the buyer's email and address.
