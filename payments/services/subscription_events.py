@@ -26,7 +26,7 @@ from typing import Any, Literal
 from django.db.models import Q
 
 from payments.models import CheckoutSession
-from payments.registry import CheckoutOutcome
+from payments.registry import Action, CheckoutOutcome
 from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
@@ -103,6 +103,39 @@ def _unknown(what: str, object_id: str, subscription_id: str) -> None:
     )
 
 
+def _gift_outcome(
+    action: Action,
+    obj: Mapping[str, Any],
+    event: EventInfo,
+    *,
+    record: CheckoutSession | None,
+    kind: str,
+    reference: str,
+    subscription_id: str,
+    **news: Any,
+) -> CheckoutOutcome:
+    """
+    The outcome of an invoice's or a subscription's event that is not a payment
+    (those go through `payment_outcome`): whose gift, which subscription and
+    customer, the amount and currency the gift was opened for, the event; plus
+    what this event says (`news`: the invoice, the new status...).
+    """
+    return CheckoutOutcome(
+        action=action,
+        kind=kind,
+        reference=reference,
+        session_id=record.session_id if record is not None else "",
+        subscription_id=subscription_id,
+        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
+        amount_expected=record.amount_total if record is not None else None,
+        currency=clean_currency(obj.get("currency")),
+        event_id=event.id,
+        livemode=event.livemode,
+        occurred_at=event.occurred_at,
+        **news,
+    )
+
+
 def _invoice_parts(obj: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
     """(invoice id, subscription id, the subscription details) of an invoice."""
     details = mapping_at(obj, "parent", "subscription_details")
@@ -158,20 +191,16 @@ def _plan_invoice_failed(
     if not kind:
         _unknown("Failed invoice", invoice_id, subscription_id)
         return None
-    return CheckoutOutcome(
-        action="invoice_failed",
+    return _gift_outcome(
+        "invoice_failed",
+        obj,
+        event,
+        record=record,
         kind=kind,
         reference=reference,
-        session_id=record.session_id if record is not None else "",
         subscription_id=subscription_id,
-        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
         invoice_id=invoice_id,
         amount_total=clean_amount(obj.get("amount_due")),
-        amount_expected=record.amount_total if record is not None else None,
-        currency=clean_currency(obj.get("currency")),
-        event_id=event.id,
-        livemode=event.livemode,
-        occurred_at=event.occurred_at,
     )
 
 
@@ -189,20 +218,16 @@ def _subscription_outcome(
         _unknown("Change", event.id, subscription_id)
         return None
     item = _first_item(obj.get("items"))
-    return CheckoutOutcome(
-        action=action,
+    return _gift_outcome(
+        action,
+        obj,
+        event,
+        record=record,
         kind=kind,
         reference=reference,
-        session_id=record.session_id if record is not None else "",
         subscription_id=subscription_id,
-        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
         subscription_status=clean_word(obj.get("status")),
         current_period_end=clean_timestamp(item.get("current_period_end")),
-        amount_expected=record.amount_total if record is not None else None,
-        currency=clean_currency(obj.get("currency")),
-        event_id=event.id,
-        livemode=event.livemode,
-        occurred_at=event.occurred_at,
     )
 
 
