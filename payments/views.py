@@ -31,6 +31,7 @@ from django.views.decorators.http import (
 from payments import gateways
 from payments.local_portal import local_billing_portal_read
 from payments.models import CheckoutSession
+from payments.selectors import local_session_get
 from payments.services.events import (
     RefundNotYetMatched,
     stripe_event_process,
@@ -42,7 +43,6 @@ from payments.services.local_gateway import (
     local_checkout_complete,
     local_checkout_is_expired,
     local_gateway_enabled,
-    local_session_get,
 )
 
 logger = logging.getLogger(__name__)

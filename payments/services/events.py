@@ -28,7 +28,7 @@ from django.db import transaction
 
 from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 from payments.registry import CheckoutOutcome
-from payments.selectors import MONEY_ARRIVED
+from payments.selectors import MONEY_ARRIVED, session_of_subscription
 from payments.services import subscription_events
 from payments.services.dispatch import checkout_dispatch
 from payments.services.recording import payment_outcome
@@ -320,7 +320,7 @@ def _plan_charge_refunded(
             payment_intent_id,
         )
         return None
-    session = subscription_events.session_of_subscription(invoice.subscription_id)
+    session = session_of_subscription(invoice.subscription_id)
     return CheckoutOutcome(
         kind=invoice.kind,
         reference=invoice.reference,

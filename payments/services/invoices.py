@@ -10,24 +10,13 @@ charge's fee is still to be fetched).
 import logging
 from datetime import datetime
 
-from payments.models import CheckoutSession, InvoicePayment
+from payments.models import InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.selectors import session_of_subscription
 
 logger = logging.getLogger(__name__)
 
 CANCELED = "canceled"  # Stripe's spelling
-
-
-def subscription_record(subscription_id: str) -> CheckoutSession | None:
-    """The checkout that started a subscription (locked), when we have it."""
-    if not subscription_id:
-        return None
-    return (
-        CheckoutSession.objects.select_for_update()
-        .filter(subscription_id=subscription_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def _is_newer(occurred_at: datetime | None, recorded_at: datetime | None) -> bool:
@@ -40,7 +29,7 @@ def subscription_change_apply(outcome: CheckoutOutcome) -> bool:
     checkout that started it. The handler always hears of it, with its
     `occurred_at`: it keeps its own record and may know better.
     """
-    record = subscription_record(outcome.subscription_id)
+    record = session_of_subscription(outcome.subscription_id, lock=True)
     if record is None:
         return True
     cancelled = outcome.action == "subscription_cancelled"

@@ -33,6 +33,7 @@ from payments import gateways
 from payments.errors import PaymentError
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.selectors import local_session_get
 from payments.services.dispatch import checkout_dispatch
 from payments.services.invoices import CANCELED
 from payments.services.recording import payment_outcome
@@ -77,16 +78,6 @@ def local_session_new(*, base_url: str) -> LocalSession:
         payment_intent_id=f"pi_local_{token}",
         url=urljoin(base_url, reverse("payments:local-checkout", args=[session_id])),
     )
-
-
-def local_session_get(session_id: object) -> CheckoutSession | None:
-    """Our record of a local session; None for an unknown or malformed id."""
-    session_id = clean_checkout_session_id(session_id, local=True)
-    if not session_id:
-        return None
-    return CheckoutSession.objects.filter(
-        session_id=session_id, gateway=CheckoutSession.Gateway.LOCAL
-    ).first()
 
 
 @dataclass(frozen=True)

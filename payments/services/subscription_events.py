@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from payments.models import CheckoutSession
 from payments.registry import Action, CheckoutOutcome
+from payments.selectors import session_of_subscription
 from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
@@ -46,17 +47,6 @@ from payments.validation import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def session_of_subscription(subscription_id: str) -> CheckoutSession | None:
-    """The checkout that started a subscription, when we recorded it."""
-    if not subscription_id:
-        return None
-    return (
-        CheckoutSession.objects.filter(subscription_id=subscription_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def _identity(
