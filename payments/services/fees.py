@@ -68,6 +68,23 @@ def payment_fee_fetch(*, payment_intent_id: str) -> Decimal | None:
     return fee_from_intent(intent)
 
 
+def _fee_known(
+    record: CheckoutSession | InvoicePayment, fee: Decimal, **payment: Any
+) -> None:
+    """Record the fee of a payment (`payment` says which, and what it took) and
+    tell its handler (`fee_known`), once: a fee already known is not told again."""
+    checkout_outcome_record(
+        CheckoutOutcome(
+            action="fee_known",
+            kind=record.kind,
+            reference=record.reference,
+            fee=fee,
+            livemode=record.livemode,
+            **payment,
+        )
+    )
+
+
 def checkout_fee_update(*, session_id: str) -> str:
     """
     Fetch the fee of one checkout and, when found, record it and dispatch
@@ -87,19 +104,14 @@ def checkout_fee_update(*, session_id: str) -> str:
     if fee is None:
         logger.info("The fee of %s is not known yet.", session_id)
         return "pending"
-    checkout_outcome_record(
-        CheckoutOutcome(
-            action="fee_known",
-            kind=record.kind,
-            reference=record.reference,
-            session_id=record.session_id,
-            payment_intent_id=record.payment_intent_id,
-            amount_total=record.amount_received,
-            amount_expected=record.amount_total,
-            currency=record.currency_received or record.currency,
-            fee=fee,
-            livemode=record.livemode,
-        )
+    _fee_known(
+        record,
+        fee,
+        session_id=record.session_id,
+        payment_intent_id=record.payment_intent_id,
+        amount_total=record.amount_received,
+        amount_expected=record.amount_total,
+        currency=record.currency_received or record.currency,
     )
     return "recorded"
 
@@ -174,20 +186,15 @@ def invoice_fee_update(*, invoice_id: str) -> str:
     if fee is None:
         logger.info("The fee of invoice %s is not known yet.", invoice_id)
         return "pending"
-    checkout_outcome_record(
-        CheckoutOutcome(
-            action="fee_known",
-            kind=record.kind,
-            reference=record.reference,
-            payment_intent_id=intent_id,
-            invoice_id=record.invoice_id,
-            subscription_id=record.subscription_id,
-            customer_id=record.customer_id,
-            amount_total=record.amount,
-            currency=record.currency,
-            fee=fee,
-            livemode=record.livemode,
-        )
+    _fee_known(
+        record,
+        fee,
+        payment_intent_id=intent_id,
+        invoice_id=record.invoice_id,
+        subscription_id=record.subscription_id,
+        customer_id=record.customer_id,
+        amount_total=record.amount,
+        currency=record.currency,
     )
     return "recorded"
 
