@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from payments.checkout import CHECKOUT_LIFETIME
+from payments.registry import CHECKOUT_LIFETIME
 from shop import services
 from shop.fulfilment import order_mark_paid
 from shop.models import Order, OrderLine, Variant
