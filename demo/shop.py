@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.images import product_image_file
-from payments.local_gateway import local_payment_record
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
+from payments.services.local_gateway import local_payment_record
 from shop.models import (
     Category,
     Order,

@@ -4,7 +4,6 @@ The donate page, the thank-you page and the Home fund's page. Each view parses
 """
 
 import logging
-import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,13 +25,11 @@ from donations.forms import DonateForm
 from donations.models import Donation, Frequency, RecurringGift
 from donations.services import gifts, monthly
 from donations.services.receipts import NO_GOODS_OR_SERVICES
-from payments.checkout import checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.services.checkout import checkout_confirm
+from payments.validation import clean_checkout_session_id
 
 logger = logging.getLogger(__name__)
-
-# A checkout session id as a gateway makes them; anything else is not looked up.
-SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -92,7 +89,7 @@ def thank_you(request: HttpRequest) -> HttpResponse:
     if refused:
         return refused
     session_id = request.GET.get("session_id", "")
-    if not SESSION_ID.match(session_id):
+    if not clean_checkout_session_id(session_id):
         raise Http404("No such gift.")
     donation = Donation.objects.filter(checkout_session_id=session_id).first()
     gift = (

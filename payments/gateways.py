@@ -160,7 +160,7 @@ def create_checkout_session(
 ) -> dict[str, Any]:
     try:
         session = _client(waiting=True).v1.checkout.sessions.create(
-            # Built and checked by payments.stripe_checkout; the library's
+            # Built and checked by payments.services.stripe_checkout; the library's
             # TypedDict is too detailed to spell out there.
             params=cast("SessionCreateParams", dict(params)),
             options={"idempotency_key": idempotency_key},

@@ -1,6 +1,9 @@
 """
-Who gets told when a checkout ends.
+What an app asks of payments and what it is told back, and who gets told when
+a checkout ends.
 
+An app opens a payment page with one `CheckoutRequest` (its `LineItem`s) and
+gets a `CheckoutRedirect`; each outcome reaches it as a `CheckoutOutcome`.
 `payments` knows nothing of the shop or of donations. Each of them registers a
 handler for its own *kind* in its `AppConfig.ready()`; the kind travels in the
 Checkout Session's metadata, so when Stripe (or the local test gateway) reports
@@ -8,9 +11,9 @@ an outcome, payments looks the handler up here and hands it a `CheckoutOutcome`.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, Protocol, get_args
 
 # What happened to a checkout; each is also the name of the handler method that
 # hears of it.
@@ -42,24 +45,66 @@ Action = Literal[
     "subscription_updated",
     "subscription_cancelled",
 ]
-ACTIONS: tuple[Action, ...] = (
-    "paid",
-    "failed",
-    "expired",
-    "refunded",
-    "needs_review",
-    "fee_known",
-    "invoice_paid",
-    "invoice_failed",
-    "subscription_updated",
-    "subscription_cancelled",
-)
+ACTIONS: tuple[Action, ...] = get_args(Action)
 SUBSCRIPTION_ACTIONS: tuple[Action, ...] = (
     "invoice_paid",
     "invoice_failed",
     "subscription_updated",
     "subscription_cancelled",
 )
+
+
+# How long a payment page lives. Stripe accepts 30 minutes to 24 hours; the shop
+# holds stock no longer than this.
+CHECKOUT_LIFETIME = timedelta(minutes=30)
+# The smallest amount the card processor takes in one payment (Stripe's minimum
+# for US dollars). Callers refuse a checkout below it before they make anything.
+MINIMUM_CHARGE = Decimal("0.50")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineItem:
+    name: str
+    unit_amount: Decimal  # dollars, > 0
+    quantity: int  # >= 1
+    description: str = ""
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_amount * self.quantity
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutRequest:
+    kind: str  # whose checkout: the registry's key ("order", "donation")
+    reference: str  # the caller's own reference, handed back in every outcome
+    line_items: tuple[LineItem, ...]
+    customer_email: str
+    success_url: str  # absolute; may contain "{CHECKOUT_SESSION_ID}"
+    cancel_url: str  # absolute
+    total: Decimal  # what the caller computed: lines + shipping + tax
+    shipping_amount: Decimal = Decimal("0")
+    shipping_label: str = ""
+    tax_amount: Decimal = Decimal("0")
+    tax_label: str = ""
+    expires_in: timedelta = CHECKOUT_LIFETIME
+    # "month": a monthly gift (a Stripe subscription charging `total` each
+    # month, with no shipping or tax); None: a one-time payment.
+    recurring_interval: Literal["month"] | None = None
+
+    @property
+    def computed_total(self) -> Decimal:
+        lines = sum((item.amount for item in self.line_items), Decimal("0"))
+        return lines + self.shipping_amount + self.tax_amount
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutRedirect:
+    session_id: str
+    url: str  # where to send the buyer: Stripe's hosted page or the local test page
+    # When the page closes by itself (Stripe's expires_at): whatever the caller
+    # holds for this payment must outlast it (the shop's stock hold does).
+    expires_at: datetime
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,23 +1,10 @@
 """
-Work done off the request, through Django's tasks framework.
-
-Which backend runs them is a setting (`TASKS`, from `TASKS_BACKEND`): in
-production the database backend with its worker (`manage.py db_worker`), so
-that a webhook only writes a row and answers.
+The fee tasks under the names they were queued by before they moved beside the
+service that runs them (`payments.services.fees`): a task a worker finds in the
+queue is looked up by that name. Nothing new is queued under these names; drop
+this module once no queued task uses them.
 """
 
-from django.tasks import task
+from payments.services.fees import checkout_fee_fetch, invoice_fee_fetch
 
-from payments import fees
-
-
-@task()
-def checkout_fee_fetch(session_id: str) -> str:
-    """Learn the processor's fee of a paid checkout (see `payments.fees`)."""
-    return fees.checkout_fee_update(session_id=session_id)
-
-
-@task()
-def invoice_fee_fetch(invoice_id: str) -> str:
-    """Learn the processor's fee of one paid monthly charge (an invoice)."""
-    return fees.invoice_fee_update(invoice_id=invoice_id)
+__all__ = ["checkout_fee_fetch", "invoice_fee_fetch"]

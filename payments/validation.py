@@ -9,12 +9,14 @@ byte in a query, for one).
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from core.money import from_minor_units
+from payments.registry import CheckoutOutcome
 
 # Stripe ids are ASCII letters, digits and underscores ("cs_test_a1B2...",
 # "pi_3Qa...", "evt_1Q..."); our local gateway's follow the same pattern.
@@ -43,6 +45,23 @@ def clean_id(value: object, *, prefix: str = "") -> str:
     if prefix and (not value.startswith(prefix) or value == prefix):
         return ""
     return value
+
+
+# A checkout session id: Stripe's "cs_test_a1B2..." / "cs_live_...", and the
+# local test gateway's "cs_local_<hex>".
+CHECKOUT_SESSION_PREFIX = "cs_"
+LOCAL_SESSION_PREFIX = "cs_local_"
+
+
+def clean_checkout_session_id(value: object, *, local: bool = False) -> str:
+    """
+    `value` when it has the shape of a checkout session id (with `local`, of the
+    local test gateway's only), else "". The one check of a session id, wherever
+    it comes from (a success page's `session_id`, a URL, an event, Stripe's
+    answer): checked before any query, as a NUL byte would make PostgreSQL fail.
+    """
+    prefix = LOCAL_SESSION_PREFIX if local else CHECKOUT_SESSION_PREFIX
+    return clean_id(value, prefix=prefix)
 
 
 def clean_expandable_id(value: object, *, prefix: str = "") -> str:
@@ -144,3 +163,20 @@ def object_of(event: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     obj = data.get("object")
     return dict(obj) if isinstance(obj, Mapping) else None
+
+
+# ---------------------------------------------------------------------------
+# What an event means: the planners of `payments.services.events` (one per
+# event type; monthly gifts' in `payments.services.subscription_events`)
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class EventInfo:
+    """What a planner knows of the event around the object it reads."""
+
+    id: str
+    livemode: bool = False
+    occurred_at: datetime | None = None  # the event's `created`
+
+
+# (the event's object, the event) -> the outcome it means, or None
+Planner = Callable[[dict[str, Any], EventInfo], CheckoutOutcome | None]

@@ -29,21 +29,21 @@ from django.views.decorators.http import (
 )
 
 from payments import gateways
-from payments.events import (
+from payments.local_portal import local_billing_portal_read
+from payments.models import CheckoutSession
+from payments.selectors import local_session_get
+from payments.services.events import (
     RefundNotYetMatched,
     stripe_event_process,
     stripe_event_record_unreadable,
 )
-from payments.local_gateway import (
+from payments.services.local_gateway import (
     LOCAL_ACTIONS,
     LocalAction,
     local_checkout_complete,
     local_checkout_is_expired,
     local_gateway_enabled,
-    local_session_get,
 )
-from payments.local_portal import local_billing_portal_read
-from payments.models import CheckoutSession
 
 logger = logging.getLogger(__name__)
 

@@ -36,14 +36,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import from_minor_units, to_minor_units
-from payments.checkout import (
-    CHECKOUT_LIFETIME,
-    CheckoutRequest,
-    LineItem,
-    checkout_open,
-)
-from payments.closing import checkout_end
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.registry import CHECKOUT_LIFETIME, CheckoutRequest, LineItem
+from payments.services.checkout import checkout_open
+from payments.services.closing import checkout_end
 from shop.models import Order, ShopSettings
 from shop.pricing import is_taxed, tax_label
 from shop.services.placing import (

@@ -23,8 +23,9 @@ from core.forms import HONEYPOT_FIELD, HONEYPOT_MESSAGE, honeypot_filled
 from core.money import AmountError, parse_money
 from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
-from payments.checkout import checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.services.checkout import checkout_confirm
+from payments.validation import clean_checkout_session_id
 from shop.cart import (
     SOLD_OUT,
     UNAVAILABLE,
@@ -34,7 +35,6 @@ from shop.cart import (
     holder_key,
 )
 from shop.checkout import order_abandon, order_checkout
-from shop.converters import is_checkout_session_id
 from shop.forms import (
     AddToCartForm,
     CartRemoveForm,
@@ -458,7 +458,7 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
     if refused:
         return refused
     session_id = request.GET.get("session_id", "")
-    if not is_checkout_session_id(session_id):
+    if not clean_checkout_session_id(session_id):
         # Checked before any query: a NUL byte would make PostgreSQL fail.
         raise Http404("No checkout session.")
     order = get_object_or_404(Order, checkout_session_id=session_id)

@@ -22,8 +22,11 @@ from donations.models import (
     RecurringGift,
 )
 from donations.services import monthly
-from payments.exceptions import PaymentError
-from payments.local_gateway import local_gateway_enabled, local_subscription_charge
+from payments.errors import PaymentError
+from payments.services.local_gateway import (
+    local_gateway_enabled,
+    local_subscription_charge,
+)
 
 
 @admin.register(Donor)

@@ -17,8 +17,9 @@ from donations.errors import DonationError
 from donations.fees import fee_to_cover
 from donations.models import Donation, Frequency, RecurringGift
 from donations.services.donors import donor_get_or_create
-from payments.checkout import CheckoutRequest, LineItem, checkout_open
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.registry import CheckoutRequest, LineItem
+from payments.services.checkout import checkout_open
 
 DONATION_KIND = "donation"  # the payments registry's key for gifts
 

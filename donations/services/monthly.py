@@ -23,7 +23,7 @@ from core.tasks import email_task, enqueue_on_commit, locked_for_send
 from donations.errors import DonationError
 from donations.models import RecurringGift
 from donations.services.gifts import GiftChoice, gift_checkout_open, gift_fields
-from payments.subscriptions import billing_portal_url, subscription_cancel
+from payments.services.subscriptions import billing_portal_url, subscription_cancel
 
 logger = logging.getLogger(__name__)
 

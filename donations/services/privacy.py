@@ -36,7 +36,7 @@ from donations.errors import GiftsStillActive
 from donations.models import Donation, Donor, RecurringGift
 from donations.services.gifts import DONATION_KIND
 from donations.services.monthly import RECURRING_KIND
-from payments.privacy import checkout_sessions_erase_email
+from payments.services.privacy import checkout_sessions_erase_email
 
 # Monthly gifts that may still charge the donor's card.
 CHARGING_STATUSES = (RecurringGift.Status.ACTIVE, RecurringGift.Status.PAST_DUE)

@@ -46,8 +46,8 @@ from django.utils.translation import gettext as _
 
 from core.money import format_money
 from core.pagecache import invalidate_public_pages_on_commit
-from payments.checkout import CHECKOUT_LIFETIME, MINIMUM_CHARGE
-from payments.closing import checkout_end
+from payments.registry import CHECKOUT_LIFETIME, MINIMUM_CHARGE
+from payments.services.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import Totals, calculate_totals

@@ -28,7 +28,7 @@ from core.privacy import (
     isoformat_or_none,
     normalized_email,
 )
-from payments.privacy import checkout_sessions_erase_email
+from payments.services.privacy import checkout_sessions_erase_email
 from shop.models import Order, OrderEvent, OrderQuerySet
 
 # The payments registry's key for shop checkouts (see shop.checkout).

@@ -35,8 +35,8 @@ from django.utils.translation import gettext as _
 
 from core.money import ZERO, format_money, round_money
 from core.tasks import enqueue_on_commit
-from payments.exceptions import PaymentError
-from payments.refunds import refund_blocker, refund_create
+from payments.errors import PaymentError
+from payments.services.refunds import refund_blocker, refund_create
 from shop.models import (
     Order,
     OrderEvent,

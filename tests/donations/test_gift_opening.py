@@ -11,8 +11,8 @@ from django.utils import timezone
 from donations.models import Donation, Frequency, RecurringGift
 from donations.services import gifts, monthly
 from donations.services.gifts import GiftChoice
-from payments.checkout import CheckoutRedirect, CheckoutRequest
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
+from payments.registry import CheckoutRedirect, CheckoutRequest
 
 pytestmark = pytest.mark.django_db
 

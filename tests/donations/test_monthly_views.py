@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from donations.models import Donation, RecurringGift
 from donations.services.monthly import manage_token
-from payments.subscriptions import local_subscription_charge
+from payments.services.subscriptions import local_subscription_charge
 
 pytestmark = pytest.mark.django_db
 

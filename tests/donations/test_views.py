@@ -297,3 +297,13 @@ def test_the_fund_page_reads_the_stores_months_once(
         response = client.get(reverse("the-home"))
     assert response.status_code == 200
     assert f"${gifts * 10:,}.00" in response.content.decode()
+
+
+def test_the_thank_you_page_takes_every_session_id_payments_takes(client):
+    """One check of a session id: the longest id `payments` records (255
+    characters) is found here as at the shop, not refused by a shorter rule."""
+    longest = "cs_test_" + "a" * 247
+    assert len(longest) == 255
+    DonationFactory(checkout_session_id=longest)
+    response = client.get(reverse("donations:thank-you"), {"session_id": longest})
+    assert response.status_code == 200

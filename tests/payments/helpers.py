@@ -4,7 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 from donations.models import DonationPreset, Frequency
-from payments.checkout import CheckoutRedirect, CheckoutRequest, LineItem, checkout_open
+from payments.services.checkout import (
+    CheckoutRedirect,
+    CheckoutRequest,
+    LineItem,
+    checkout_open,
+)
 
 SUCCESS_URL = "http://testserver/done/?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "http://testserver/cancelled/"

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from payments.checkout import LineItem
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
+from payments.registry import LineItem
 from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.helpers import CANCEL_URL, SUCCESS_URL, open_checkout
 

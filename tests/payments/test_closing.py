@@ -2,8 +2,8 @@
 
 import pytest
 
-from payments.closing import checkout_close, checkout_end
 from payments.models import CheckoutSession
+from payments.services.closing import checkout_close, checkout_end
 from tests.payments.factories import CheckoutSessionFactory
 
 pytestmark = pytest.mark.django_db

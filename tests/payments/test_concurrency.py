@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from payments.events import stripe_event_process
-from payments.local_gateway import local_checkout_complete
 from payments.models import CheckoutSession, ProcessedEvent
+from payments.services.events import stripe_event_process
+from payments.services.local_gateway import local_checkout_complete
 from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.fixtures import stripe_event
 from tests.payments.helpers import open_checkout
@@ -93,9 +93,12 @@ def test_one_event_delivered_many_times_at_once_is_handled_once(recording_handle
 def test_monthly_gifts_under_simultaneous_clicks(local_gateway, subscription_handler):
     """Pay starts one subscription; renewals queue up month after month; a
     cancel is told once."""
-    from payments.local_gateway import add_month
     from payments.models import InvoicePayment
-    from payments.subscriptions import local_subscription_charge, subscription_cancel
+    from payments.services.local_gateway import add_month
+    from payments.services.subscriptions import (
+        local_subscription_charge,
+        subscription_cancel,
+    )
 
     session_id = open_checkout(recurring_interval="month").session_id
     run_together(

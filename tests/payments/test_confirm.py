@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from payments.checkout import checkout_confirm
 from payments.models import CheckoutSession
+from payments.services.checkout import checkout_confirm
 from tests.payments.helpers import open_checkout
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import stripe
 from django.core.management import call_command
 
 from payments import gateways
-from payments.fees import checkout_fee_update
 from payments.models import CheckoutSession
+from payments.services.fees import checkout_fee_update
 from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.fixtures import TEST_SECRET_KEY, stripe_event
 from tests.payments.stripe_double import FakeStripe, UnreachableStripe
@@ -198,7 +198,7 @@ def test_a_failure_to_queue_the_task_does_not_fail_the_webhook(
     django_capture_on_commit_callbacks,
     caplog,
 ):
-    from payments.tasks import checkout_fee_fetch
+    from payments.services.fees import checkout_fee_fetch
 
     def broken(*args, **kwargs):
         raise RuntimeError("task queue is down")

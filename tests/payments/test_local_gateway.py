@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from payments.checkout import LineItem, checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
+from payments.registry import LineItem
+from payments.services.checkout import checkout_confirm
 from tests.payments.helpers import CANCEL_URL, open_checkout
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +61,12 @@ def test_the_page_is_labelled_and_shows_every_amount(client, checkout):
         'name="robots" content="noindex, nofollow"',
     ]:
         assert text in html
-    assert html.count('name="csrfmiddlewaretoken"') == 3
-    # No card fields: the only inputs are the hidden CSRF token and action.
-    assert html.count("<input") == html.count('<input type="hidden"') == 6
+    # One CSRF-protected form; its three buttons say what happens.
+    assert html.count('name="csrfmiddlewaretoken"') == 1
+    for action in ("pay", "decline", "cancel"):
+        assert f'name="action" value="{action}"' in html
+    # No card fields: the only input is the hidden CSRF token.
+    assert html.count("<input") == html.count('<input type="hidden"') == 1
 
 
 def test_buttons_need_the_csrf_token(checkout, recording_handler):

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from payments.dispatch import payment_outcome
 from payments.models import CheckoutSession
+from payments.services.recording import payment_outcome
 from tests.payments.factories import CheckoutSessionFactory
 from tests.payments.fixtures import stripe_event
 

@@ -1,4 +1,4 @@
-"""payments.privacy: a checkout session's email replaced on request, once."""
+"""payments.services.privacy: a checkout session's email replaced on request, once."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from payments.models import CheckoutSession
-from payments.privacy import checkout_sessions_erase_email
+from payments.services.privacy import checkout_sessions_erase_email
 
 pytestmark = pytest.mark.django_db
 

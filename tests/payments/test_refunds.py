@@ -1,4 +1,4 @@
-"""payments.refunds: money back through the gateway that took it. The local
+"""payments.services.refunds: money back through the gateway that took it. The local
 gateway records it and dispatches "refunded" at once; Stripe gets the Refunds
 API with the caller's idempotency key."""
 
@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
-from payments.refunds import refund_create
+from payments.services.refunds import refund_create
 from tests.payments.fixtures import TEST_KIND
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_a_stripe_refusal_is_a_payment_error(fake_stripe):
 # Said before anyone fills in a form
 # ---------------------------------------------------------------------------
 def test_what_cannot_be_refunded_is_said_before_asking(settings):
-    from payments.refunds import refund_blocker
+    from payments.services.refunds import refund_blocker
 
     settings.STRIPE_SECRET_KEY = ""
     assert "no record" in refund_blocker(session_id="cs_demo_1")
@@ -166,7 +166,7 @@ def test_a_payment_recorded_for_the_local_gateway_is_refunded_here(
     """The demo's orders are paid without the test page: their record is what
     the page would leave, so a refund of them stays here (no request to
     Stripe, even with Stripe keys) and is told like any other."""
-    from payments.local_gateway import local_payment_record
+    from payments.services.local_gateway import local_payment_record
 
     record, again = (
         local_payment_record(

@@ -13,11 +13,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from payments.exceptions import PaymentError
-from payments.local_gateway import add_month
+from payments.errors import PaymentError
 from payments.local_portal import PORTAL_LINK_MAX_AGE
 from payments.models import CheckoutSession, InvoicePayment
-from payments.subscriptions import (
+from payments.services.local_gateway import add_month
+from payments.services.subscriptions import (
     billing_portal_url,
     local_subscription_charge,
     subscription_cancel,
@@ -111,7 +111,7 @@ def test_a_local_monthly_gift_from_pay_to_cancel(
 def test_the_success_page_confirms_a_local_monthly_gift_without_a_second_month(
     client, local_gateway, subscription_handler
 ):
-    from payments.checkout import checkout_confirm
+    from payments.services.checkout import checkout_confirm
 
     redirect = open_monthly()
     local_gateway.pay(client, redirect.url)

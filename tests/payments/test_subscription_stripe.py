@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from payments.checkout import LineItem, checkout_confirm
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession, InvoicePayment
-from payments.subscriptions import billing_portal_url, subscription_cancel
+from payments.registry import LineItem
+from payments.services.checkout import checkout_confirm
+from payments.services.subscriptions import billing_portal_url, subscription_cancel
 from tests.payments.fixtures import stripe_event
 from tests.payments.helpers import checkout_request, open_checkout
 

@@ -14,9 +14,12 @@ from django_tasks_db.models import DBTaskResult
 from core.tasks import EmailNotSent, retry_delay, tasks_requeue_stuck
 from donations.models import Donation
 from donations.services.receipts import send_donation_receipt
+from payments.models import CheckoutSession
+from payments.services.fees import checkout_fee_fetch
 from shop.services.emails import send_order_confirmation
 from shop.services.stock import send_low_stock_warning
 from tests.donations.factories import DonationFactory
+from tests.payments.factories import CheckoutSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +203,25 @@ def test_a_shop_task_queued_under_its_former_name_still_runs(database_tasks):
             status=TaskResultStatus.READY,
         )
         assert row.task.func is task.func
+
+
+def test_a_fee_lookup_queued_under_its_former_name_still_runs(database_tasks):
+    """A fee lookup queued as `payments.tasks.…` before the task moved beside the
+    service that runs it (`payments.services.fees`) is found under that name."""
+    paid = CheckoutSessionFactory(
+        gateway=CheckoutSession.Gateway.STRIPE,
+        status=CheckoutSession.Status.PAID,
+        payment_intent_id="pi_former_name",
+    )
+    row = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"session_id": paid.session_id}},
+        task_path="payments.tasks.checkout_fee_fetch",
+        backend_name="default",
+        run_after=timezone.now(),
+        status=TaskResultStatus.READY,
+    )
+    assert row.task.func is checkout_fee_fetch.func
+    # No Stripe keys in the tests: the fee stays to be learned, and is tried.
+    assert row.task.call(session_id=paid.session_id) == "pending"
+    paid.refresh_from_db()
+    assert paid.fee_attempts == 1

@@ -487,12 +487,12 @@ def test_an_order_below_the_processors_minimum_is_refused_whole(
     assert "There is a problem" in html and "This order comes to $0.01" in html
     assert 'value="Ada Buyer"' in html
     assert not Order.objects.exists()
-    assert stock(shirt) == 5
+    assert stock(shirt) == 8
     assert not Order.objects.filter(promo_code=code, status__in=HOLDING_STATUSES)
     assert CheckoutSession.objects.count() == 0
     # Pressing again changes nothing.
     assert checkout(client, **PICKUP).status_code == 200
-    assert not Order.objects.exists() and stock(shirt) == 5
+    assert not Order.objects.exists() and stock(shirt) == 8
 
     response = checkout(client)  # shipped: $0.01 + $6.00 + tax
     assert response.status_code == 302
@@ -509,7 +509,7 @@ def test_the_service_refuses_an_order_below_the_minimum(shirt):
     customer = checkout_data(delivery_method="pickup", promo_code="VOLUNTEER")
     with pytest.raises(OrderBelowMinimum):
         order_create_from_cart(cart={shirt.pk: 2}, customer=customer)
-    assert not Order.objects.exists() and stock(shirt) == 5
+    assert not Order.objects.exists() and stock(shirt) == 8
 
 
 def test_the_service_places_an_order_only_at_the_total_expected(shirt):
@@ -518,11 +518,11 @@ def test_the_service_places_an_order_only_at_the_total_expected(shirt):
         order_create_from_cart(
             cart={shirt.pk: 1}, customer=customer, expected_total=D("32.86")
         )
-    assert not Order.objects.exists() and stock(shirt) == 5
+    assert not Order.objects.exists() and stock(shirt) == 8
     order = order_create_from_cart(
         cart={shirt.pk: 1}, customer=customer, expected_total=D("31.00")
     )
-    assert order.total == D("31.00") and stock(shirt) == 4
+    assert order.total == D("31.00") and stock(shirt) == 7
 
 
 def test_the_checkout_page_is_valid_html_with_every_part_shown(

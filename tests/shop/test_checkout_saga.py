@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments import gateways
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
 from shop.cart import CART_ID_KEY
 from shop.checkout import order_checkout

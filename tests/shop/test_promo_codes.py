@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.checkout import LineItem
+from payments.registry import LineItem
 from shop.checkout import checkout_lines
 from shop.models import Order, PromoCode
 from shop.services.outcomes import order_mark_paid

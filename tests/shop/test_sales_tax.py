@@ -25,7 +25,7 @@ D = Decimal
 
 @pytest.fixture
 def shirt():
-    return VariantFactory(product__name="Hope T-shirt", price=D("25.00"), stock=9)
+    return VariantFactory(product__name="Hope T-shirt", price=D("25.00"), stock=12)
 
 
 def test_a_kentucky_address_pays_kentucky_tax(shirt):
@@ -221,7 +221,7 @@ def test_an_order_is_placed_only_at_the_total_the_page_showed(cart, shirt):
     assert "Your total is now $56.00. Check it before you pay." in html
     assert _tax_row(html) == ("Sales tax", "$0.00") and _shown_total(html) == "56.00"
     assert not Order.objects.exists()
-    assert Variant.objects.get(pk=shirt.pk).stock == 9
+    assert Variant.objects.get(pk=shirt.pk).stock == 12
 
     response = cart.post(CHECKOUT, {**ohio, "shown_total": "56.00"})
     assert response.status_code == 302

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from payments.checkout import CHECKOUT_LIFETIME
+from payments.registry import CHECKOUT_LIFETIME
 from shop.models import Order, OrderLine, Variant
 from shop.services import placing as services
 from shop.services.outcomes import order_mark_paid

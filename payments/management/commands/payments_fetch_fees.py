@@ -13,12 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from payments.fees import (
-    checkout_fee_update,
-    fee_pending,
-    invoice_fee_pending,
-    invoice_fee_update,
-)
+from payments.selectors import fee_pending, invoice_fee_pending
+from payments.services.fees import checkout_fee_update, invoice_fee_update
 
 
 class Command(BaseCommand):

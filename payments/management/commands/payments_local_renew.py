@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
-from payments.subscriptions import local_subscription_charge
+from payments.services.subscriptions import local_subscription_charge
 
 
 class Command(BaseCommand):

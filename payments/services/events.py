@@ -9,8 +9,8 @@ as it is. Types not in the map are acknowledged and recorded.
 Nothing here waits on the network: everything an event means is read from the
 event and from our own records (a refund finds its checkout by payment intent
 id in our `CheckoutSession` or `InvoicePayment` table). Monthly gifts' events
-(invoices, subscriptions) are read in `payments.subscription_events`. The
-processor's fee comes later, from a task (`payments.fees`). Every field read
+(invoices, subscriptions) are read in `payments.services.subscription_events`. The
+processor's fee comes later, from a task (`payments.services.fees`). Every field read
 is checked for its shape first (`payments.validation`); a signed event whose
 object is not an object, or names an amount no payment can be (10**30 cents),
 is recorded as "malformed" and nothing of it is used: the webhook refuses it
@@ -19,22 +19,26 @@ duplicate, acknowledged, so the retries stop and a replay changes nothing.
 """
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
 
-from payments import subscription_events
-from payments.dispatch import MONEY_ARRIVED, checkout_dispatch, payment_outcome
 from payments.models import CheckoutSession, InvoicePayment, ProcessedEvent
 from payments.registry import CheckoutOutcome
+from payments.selectors import MONEY_ARRIVED, session_of_subscription
+from payments.services import subscription_events
+from payments.services.dispatch import checkout_dispatch
+from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,
+    EventInfo,
+    Planner,
     clean_amount,
+    clean_checkout_session_id,
     clean_currency,
     clean_expandable_id,
     clean_id,
@@ -46,19 +50,6 @@ from payments.validation import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, kw_only=True)
-class EventInfo:
-    """What a planner knows of the event around the object it reads."""
-
-    id: str
-    livemode: bool = False
-    occurred_at: datetime | None = None  # the event's `created`
-
-
-# (the event's object, the event) -> the outcome it means, or None
-Planner = Callable[[dict[str, Any], EventInfo], CheckoutOutcome | None]
 
 
 def _record_by_session(session_id: str) -> CheckoutSession | None:
@@ -97,7 +88,7 @@ def paid_session_outcome(
     A monthly gift's session (mode "subscription") has no payment intent but
     names the subscription and customer it created.
     """
-    session_id = clean_id(obj.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(obj.get("id"))
     record = _record_by_session(session_id)
     kind, reference = _identity(obj, record)
     if not session_id or not kind:
@@ -123,7 +114,7 @@ def paid_session_outcome(
 def _ended_session_outcome(
     obj: Mapping[str, Any], action: Literal["failed", "expired"], event: EventInfo
 ) -> CheckoutOutcome | None:
-    session_id = clean_id(obj.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(obj.get("id"))
     record = _record_by_session(session_id)
     kind, reference = _identity(obj, record)
     if not session_id or not kind:
@@ -162,7 +153,7 @@ def _plan_session_completed(
     payment_status = obj.get("payment_status")
     if payment_status == "paid":
         return _paid(obj, event)
-    session_id = clean_id(obj.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(obj.get("id"))
     if payment_status == "unpaid" and session_id:
         CheckoutSession.objects.filter(
             session_id=session_id, status=CheckoutSession.Status.OPEN
@@ -329,7 +320,7 @@ def _plan_charge_refunded(
             payment_intent_id,
         )
         return None
-    session = subscription_events.session_of_subscription(invoice.subscription_id)
+    session = session_of_subscription(invoice.subscription_id)
     return CheckoutOutcome(
         kind=invoice.kind,
         reference=invoice.reference,

@@ -3,10 +3,11 @@ The processor's fee, learned after the payment.
 
 Stripe reports its fee on the charge's balance transaction, which may not exist
 yet when the payment is reported and takes a request to read. So the webhook
-never asks: it records the payment with `fee=None`, a task (`payments.tasks`)
-fetches the fee after commit, and `manage.py payments_fetch_fees` retries those
-still missing. When the fee is found it is stored on our `CheckoutSession` and
-handed to the handler as a `fee_known` outcome, once.
+never asks: it records the payment with `fee=None`, a task (`checkout_fee_fetch`
+below, queued by `payments.services.dispatch`) fetches the fee after commit,
+and `manage.py payments_fetch_fees` retries those still missing. When the fee
+is found it is stored on our `CheckoutSession` and handed to the handler as a
+`fee_known` outcome, once.
 
 A monthly charge (an invoice) is paid by a payment intent the invoice event
 does not name: the task reads it off the invoice's `payments` (included only
@@ -21,12 +22,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import F
+from django.tasks import task
 
 from payments import gateways
-from payments.dispatch import MONEY_ARRIVED, checkout_dispatch
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.selectors import fee_pending, invoice_fee_pending
+from payments.services.recording import checkout_outcome_record
 from payments.validation import clean_amount, clean_currency, clean_expandable_id
 
 logger = logging.getLogger(__name__)
@@ -65,13 +68,21 @@ def payment_fee_fetch(*, payment_intent_id: str) -> Decimal | None:
     return fee_from_intent(intent)
 
 
-def fee_pending() -> QuerySet[CheckoutSession]:
-    """Stripe payments whose fee we have not learned yet."""
-    return CheckoutSession.objects.filter(
-        gateway=CheckoutSession.Gateway.STRIPE,
-        status__in=MONEY_ARRIVED,
-        fee__isnull=True,
-    ).exclude(payment_intent_id="")
+def _fee_known(
+    record: CheckoutSession | InvoicePayment, fee: Decimal, **payment: Any
+) -> None:
+    """Record the fee of a payment (`payment` says which, and what it took) and
+    tell its handler (`fee_known`), once: a fee already known is not told again."""
+    checkout_outcome_record(
+        CheckoutOutcome(
+            action="fee_known",
+            kind=record.kind,
+            reference=record.reference,
+            fee=fee,
+            livemode=record.livemode,
+            **payment,
+        )
+    )
 
 
 def checkout_fee_update(*, session_id: str) -> str:
@@ -93,19 +104,14 @@ def checkout_fee_update(*, session_id: str) -> str:
     if fee is None:
         logger.info("The fee of %s is not known yet.", session_id)
         return "pending"
-    checkout_dispatch(
-        CheckoutOutcome(
-            action="fee_known",
-            kind=record.kind,
-            reference=record.reference,
-            session_id=record.session_id,
-            payment_intent_id=record.payment_intent_id,
-            amount_total=record.amount_received,
-            amount_expected=record.amount_total,
-            currency=record.currency_received or record.currency,
-            fee=fee,
-            livemode=record.livemode,
-        )
+    _fee_known(
+        record,
+        fee,
+        session_id=record.session_id,
+        payment_intent_id=record.payment_intent_id,
+        amount_total=record.amount_received,
+        amount_expected=record.amount_total,
+        currency=record.currency_received or record.currency,
     )
     return "recorded"
 
@@ -113,13 +119,6 @@ def checkout_fee_update(*, session_id: str) -> str:
 # ---------------------------------------------------------------------------
 # Monthly charges
 # ---------------------------------------------------------------------------
-def invoice_fee_pending() -> QuerySet[InvoicePayment]:
-    """Stripe invoices whose fee we have not learned yet (local ones have 0)."""
-    return InvoicePayment.objects.filter(fee__isnull=True).exclude(
-        invoice_id__startswith="in_local_"
-    )
-
-
 def invoice_payment_ids(invoice: Any) -> tuple[str, str]:
     """(payment intent id, charge id) that paid an invoice with `payments`."""
     payments = invoice.get("payments") if isinstance(invoice, dict) else None
@@ -187,19 +186,46 @@ def invoice_fee_update(*, invoice_id: str) -> str:
     if fee is None:
         logger.info("The fee of invoice %s is not known yet.", invoice_id)
         return "pending"
-    checkout_dispatch(
-        CheckoutOutcome(
-            action="fee_known",
-            kind=record.kind,
-            reference=record.reference,
-            payment_intent_id=intent_id,
-            invoice_id=record.invoice_id,
-            subscription_id=record.subscription_id,
-            customer_id=record.customer_id,
-            amount_total=record.amount,
-            currency=record.currency,
-            fee=fee,
-            livemode=record.livemode,
-        )
+    _fee_known(
+        record,
+        fee,
+        payment_intent_id=intent_id,
+        invoice_id=record.invoice_id,
+        subscription_id=record.subscription_id,
+        customer_id=record.customer_id,
+        amount_total=record.amount,
+        currency=record.currency,
     )
     return "recorded"
+
+
+# ---------------------------------------------------------------------------
+# The tasks (run by the worker, off the request)
+# ---------------------------------------------------------------------------
+@task()
+def checkout_fee_fetch(session_id: str) -> str:
+    """Learn the processor's fee of a paid checkout (`checkout_fee_update`)."""
+    return checkout_fee_update(session_id=session_id)
+
+
+@task()
+def invoice_fee_fetch(invoice_id: str) -> str:
+    """Learn the processor's fee of one paid monthly charge (an invoice)."""
+    return invoice_fee_update(invoice_id=invoice_id)
+
+
+def fee_fetch_enqueue(*, session_id: str = "", invoice_id: str = "") -> None:
+    """
+    Queue the fee lookup of a checkout or of one monthly charge (an invoice); a
+    failure here is logged and left to the cron job (`payments_fetch_fees`).
+    """
+    try:
+        if invoice_id:
+            invoice_fee_fetch.enqueue(invoice_id=invoice_id)
+        else:
+            checkout_fee_fetch.enqueue(session_id=session_id)
+    except Exception:
+        logger.exception(
+            "Could not queue the fee lookup of %s; `payments_fetch_fees` will.",
+            invoice_id or session_id,
+        )

@@ -20,16 +20,16 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 
 from payments import gateways
-from payments.exceptions import PaymentError
-from payments.invoices import CANCELED
-from payments.local_gateway import (
+from payments.errors import PaymentError
+from payments.local_portal import local_billing_portal_url
+from payments.models import CheckoutSession
+from payments.services.invoices import CANCELED
+from payments.services.local_gateway import (
     local_gateway_enabled,
     local_subscription_cancel,
     local_subscription_charge,
     unavailable_message,
 )
-from payments.local_portal import local_billing_portal_url
-from payments.models import CheckoutSession
 from payments.validation import clean_id
 
 __all__ = ["billing_portal_url", "local_subscription_charge", "subscription_cancel"]

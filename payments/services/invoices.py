@@ -1,34 +1,22 @@
 """
 Our record of monthly charges (`InvoicePayment`) and of the subscriptions behind
-them, as `checkout_dispatch` applies outcomes of monthly gifts.
+them, as `checkout_outcome_record` applies outcomes of monthly gifts.
 
 Each function runs inside the dispatch's transaction and answers whether the
-handler should hear of the outcome.
+handler should hear of the outcome (and `invoice_apply` also whether the
+charge's fee is still to be fetched).
 """
 
 import logging
 from datetime import datetime
 
-from django.db import transaction
-
-from payments.models import CheckoutSession, InvoicePayment
+from payments.models import InvoicePayment
 from payments.registry import CheckoutOutcome
+from payments.selectors import session_of_subscription
 
 logger = logging.getLogger(__name__)
 
 CANCELED = "canceled"  # Stripe's spelling
-
-
-def subscription_record(subscription_id: str) -> CheckoutSession | None:
-    """The checkout that started a subscription (locked), when we have it."""
-    if not subscription_id:
-        return None
-    return (
-        CheckoutSession.objects.select_for_update()
-        .filter(subscription_id=subscription_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def _is_newer(occurred_at: datetime | None, recorded_at: datetime | None) -> bool:
@@ -41,7 +29,7 @@ def subscription_change_apply(outcome: CheckoutOutcome) -> bool:
     checkout that started it. The handler always hears of it, with its
     `occurred_at`: it keeps its own record and may know better.
     """
-    record = subscription_record(outcome.subscription_id)
+    record = session_of_subscription(outcome.subscription_id, lock=True)
     if record is None:
         return True
     cancelled = outcome.action == "subscription_cancelled"
@@ -71,11 +59,12 @@ def subscription_change_apply(outcome: CheckoutOutcome) -> bool:
     return True
 
 
-def _invoice_paid_apply(outcome: CheckoutOutcome) -> bool:
-    """invoice_paid / needs_review: record the charge once; told once."""
+def _invoice_paid_apply(outcome: CheckoutOutcome) -> tuple[bool, bool]:
+    """invoice_paid / needs_review: record the charge once; told once.
+    (whether the handler hears of it, whether its fee is to be fetched)"""
     if outcome.amount_total is None or outcome.amount_total <= 0:
         # Nothing to record (and nothing a fee could be fetched for).
-        return True
+        return True, False
     status = (
         InvoicePayment.Status.PAID
         if outcome.action == "invoice_paid"
@@ -101,15 +90,14 @@ def _invoice_paid_apply(outcome: CheckoutOutcome) -> bool:
         logger.info(
             "Invoice %s is already recorded; nothing to do.", invoice.invoice_id
         )
-        return False
-    if invoice.fee is None and not invoice.invoice_id.startswith("in_local_"):
-        invoice_id = invoice.invoice_id
-        transaction.on_commit(lambda: _enqueue_fee_fetch(invoice_id))
-    return True
+        return False, False
+    needs_fee = invoice.fee is None and not invoice.invoice_id.startswith("in_local_")
+    return True, needs_fee
 
 
-def invoice_apply(outcome: CheckoutOutcome) -> bool:
-    """An outcome about one monthly charge (`outcome.invoice_id` set)."""
+def invoice_apply(outcome: CheckoutOutcome) -> tuple[bool, bool]:
+    """An outcome about one monthly charge (`outcome.invoice_id` set):
+    (whether the handler hears of it, whether the charge's fee is to be fetched)."""
     if outcome.action in ("invoice_paid", "needs_review"):
         return _invoice_paid_apply(outcome)
     invoice = (
@@ -119,10 +107,10 @@ def invoice_apply(outcome: CheckoutOutcome) -> bool:
     )
     if outcome.action == "fee_known":
         if invoice is None or invoice.fee is not None or outcome.fee is None:
-            return False
+            return False, False
         invoice.fee = outcome.fee
         invoice.save(update_fields=["fee"])
-        return True
+        return True, False
     if outcome.action == "refunded" and invoice is not None:
         refunded = outcome.amount_refunded
         if refunded is not None and refunded > invoice.amount_refunded:
@@ -130,17 +118,4 @@ def invoice_apply(outcome: CheckoutOutcome) -> bool:
             if invoice.amount_refunded >= invoice.amount:
                 invoice.status = InvoicePayment.Status.REFUNDED
             invoice.save(update_fields=["amount_refunded", "status"])
-    return True
-
-
-def _enqueue_fee_fetch(invoice_id: str) -> None:
-    """Queue the fee lookup; a failure here is logged and left to the cron job."""
-    from payments.tasks import invoice_fee_fetch
-
-    try:
-        invoice_fee_fetch.enqueue(invoice_id=invoice_id)
-    except Exception:
-        logger.exception(
-            "Could not queue the fee lookup of %s; `payments_fetch_fees` will.",
-            invoice_id,
-        )
+    return True, False

@@ -1,20 +1,21 @@
 """
 Opening a checkout, and asking how it went from a success page.
 
-What a caller asks for travels as one `CheckoutRequest`. The caller (the shop,
-donations) states the total it computed from its own records; `checkout_open`
-refuses a request whose lines, shipping and tax do not add up to it, so a
-rounding slip or a tampered figure can never reach a payment page.
+What a caller asks for travels as one `CheckoutRequest` (`payments.registry`).
+The caller (the shop, donations) states the total it computed from its own
+records; `checkout_open` refuses a request whose lines, shipping and tax do not
+add up to it, so a rounding slip or a tampered figure can never reach a payment
+page.
 
 Two gateways sit behind it: Stripe Checkout when `STRIPE_SECRET_KEY` is set,
-else the local test gateway (`payments.local_gateway`) when it is allowed.
+else the local test gateway (`payments.services.local_gateway`) when it is
+allowed.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,79 +27,33 @@ from django.utils import timezone
 
 from core.money import to_minor_units
 from payments import gateways
-from payments.dispatch import checkout_dispatch
-from payments.events import paid_session_outcome
-from payments.exceptions import PaymentError
-from payments.local_gateway import (
-    LOCAL_SESSION_PREFIX,
+from payments.errors import PaymentError
+from payments.models import CheckoutSession
+from payments.registry import (
+    CheckoutOutcome,
+    CheckoutRedirect,
+    CheckoutRequest,
+    LineItem,
+    get_checkout_handler,
+)
+from payments.services.dispatch import checkout_dispatch
+from payments.services.events import paid_session_outcome
+from payments.services.local_gateway import (
     local_checkout_confirm,
     local_gateway_enabled,
     local_session_new,
     unavailable_message,
 )
-from payments.models import CheckoutSession
-from payments.registry import CheckoutOutcome, get_checkout_handler
-from payments.stripe_checkout import Opened, stripe_session_create
-from payments.validation import clean_id
+from payments.services.stripe_checkout import Opened, stripe_session_create
+from payments.validation import LOCAL_SESSION_PREFIX, clean_checkout_session_id
 
 logger = logging.getLogger(__name__)
 
-# How long a payment page lives. Stripe accepts 30 minutes to 24 hours; the shop
-# holds stock no longer than this.
-CHECKOUT_LIFETIME = timedelta(minutes=30)
 # Stripe accepts expires_at from 30 minutes to 24 hours after it creates the
 # session, measured by its own clock a moment after ours: keep clear of both ends.
 MIN_EXPIRES_IN = timedelta(minutes=30)
 MAX_EXPIRES_IN = timedelta(hours=24)
 _EXPIRY_MARGIN = timedelta(minutes=1)
-# The smallest amount the card processor takes in one payment (Stripe's minimum
-# for US dollars). Callers refuse a checkout below it before they make anything.
-MINIMUM_CHARGE = Decimal("0.50")
-
-
-@dataclass(frozen=True, kw_only=True)
-class LineItem:
-    name: str
-    unit_amount: Decimal  # dollars, > 0
-    quantity: int  # >= 1
-    description: str = ""
-
-    @property
-    def amount(self) -> Decimal:
-        return self.unit_amount * self.quantity
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheckoutRequest:
-    kind: str  # whose checkout: the registry's key ("order", "donation")
-    reference: str  # the caller's own reference, handed back in every outcome
-    line_items: tuple[LineItem, ...]
-    customer_email: str
-    success_url: str  # absolute; may contain "{CHECKOUT_SESSION_ID}"
-    cancel_url: str  # absolute
-    total: Decimal  # what the caller computed: lines + shipping + tax
-    shipping_amount: Decimal = Decimal("0")
-    shipping_label: str = ""
-    tax_amount: Decimal = Decimal("0")
-    tax_label: str = ""
-    expires_in: timedelta = CHECKOUT_LIFETIME
-    # "month": a monthly gift (a Stripe subscription charging `total` each
-    # month, with no shipping or tax); None: a one-time payment.
-    recurring_interval: Literal["month"] | None = None
-
-    @property
-    def computed_total(self) -> Decimal:
-        lines = sum((item.amount for item in self.line_items), Decimal("0"))
-        return lines + self.shipping_amount + self.tax_amount
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheckoutRedirect:
-    session_id: str
-    url: str  # where to send the buyer: Stripe's hosted page or the local test page
-    # When the page closes by itself (Stripe's expires_at): whatever the caller
-    # holds for this payment must outlast it (the shop's stock hold does).
-    expires_at: datetime
 
 
 # ---------------------------------------------------------------------------
@@ -343,7 +298,8 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
     the amount we asked for) and return it; otherwise return None (the webhook
     will follow). Only the id comes from the browser, and a malformed one is
     None; the answer comes from Stripe or from our own record of the local
-    gateway. The fee is not asked for here: a task fetches it (`payments.fees`).
+    gateway. The fee is not asked for here: a task fetches it
+    (`payments.services.fees`).
 
     Anyone can load a success page, as often as they like, so Stripe is asked
     only about a session we opened that is still open or processing by our own
@@ -357,7 +313,7 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
         return None
     if session_id.startswith(LOCAL_SESSION_PREFIX):
         return local_checkout_confirm(session_id=session_id)
-    session_id = clean_id(session_id, prefix="cs_")
+    session_id = clean_checkout_session_id(session_id)
     if not session_id or not gateways.stripe_enabled():
         return None
     if not _confirm_allowed(session_id):
@@ -369,7 +325,7 @@ def checkout_confirm(*, session_id: str) -> CheckoutOutcome | None:
         return None
     if session.get("payment_status") != "paid":
         return None
-    if clean_id(session.get("id"), prefix="cs_") not in ("", session_id):
+    if clean_checkout_session_id(session.get("id")) not in ("", session_id):
         logger.error(
             "Stripe answered %s for checkout %s.", session.get("id"), session_id
         )

@@ -2,7 +2,7 @@
 Reading the Stripe events of monthly gifts: invoices and subscriptions.
 
 A monthly gift is a Stripe subscription opened by a Checkout Session in mode
-"subscription" (see `payments.stripe_checkout`). Each month Stripe makes an
+"subscription" (see `payments.services.stripe_checkout`). Each month Stripe makes an
 invoice and charges it; these planners turn its events into outcomes:
 
 - `invoice.paid` -> "invoice_paid" (every charge, the first one included), or
@@ -15,22 +15,25 @@ invoice and charges it; these planners turn its events into outcomes:
 Whose gift it is comes from our own record of the checkout that started the
 subscription (by subscription id), else from the metadata we gave the
 subscription; a subscription with neither is not ours (logged, acknowledged).
-As in `payments.events`, every field is checked for its shape before use.
+As in `payments.services.events`, every field is checked for its shape before use.
 """
 
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import Q
 
-from payments.dispatch import payment_outcome
 from payments.models import CheckoutSession
-from payments.registry import CheckoutOutcome
+from payments.registry import Action, CheckoutOutcome
+from payments.selectors import session_of_subscription
+from payments.services.recording import payment_outcome
 from payments.validation import (
     MAX_KIND_LENGTH,
     MAX_REFERENCE_LENGTH,
+    EventInfo,
+    Planner,
     clean_amount,
     clean_currency,
     clean_expandable_id,
@@ -43,21 +46,7 @@ from payments.validation import (
     mapping_at,
 )
 
-if TYPE_CHECKING:  # for the annotations only: events imports this module
-    from payments.events import EventInfo, Planner
-
 logger = logging.getLogger(__name__)
-
-
-def session_of_subscription(subscription_id: str) -> CheckoutSession | None:
-    """The checkout that started a subscription, when we recorded it."""
-    if not subscription_id:
-        return None
-    return (
-        CheckoutSession.objects.filter(subscription_id=subscription_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def _identity(
@@ -104,6 +93,39 @@ def _unknown(what: str, object_id: str, subscription_id: str) -> None:
     )
 
 
+def _gift_outcome(
+    action: Action,
+    obj: Mapping[str, Any],
+    event: EventInfo,
+    *,
+    record: CheckoutSession | None,
+    kind: str,
+    reference: str,
+    subscription_id: str,
+    **news: Any,
+) -> CheckoutOutcome:
+    """
+    The outcome of an invoice's or a subscription's event that is not a payment
+    (those go through `payment_outcome`): whose gift, which subscription and
+    customer, the amount and currency the gift was opened for, the event; plus
+    what this event says (`news`: the invoice, the new status...).
+    """
+    return CheckoutOutcome(
+        action=action,
+        kind=kind,
+        reference=reference,
+        session_id=record.session_id if record is not None else "",
+        subscription_id=subscription_id,
+        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
+        amount_expected=record.amount_total if record is not None else None,
+        currency=clean_currency(obj.get("currency")),
+        event_id=event.id,
+        livemode=event.livemode,
+        occurred_at=event.occurred_at,
+        **news,
+    )
+
+
 def _invoice_parts(obj: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
     """(invoice id, subscription id, the subscription details) of an invoice."""
     details = mapping_at(obj, "parent", "subscription_details")
@@ -114,9 +136,7 @@ def _invoice_parts(obj: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]
     )
 
 
-def _plan_invoice_paid(
-    obj: dict[str, Any], event: "EventInfo"
-) -> CheckoutOutcome | None:
+def _plan_invoice_paid(obj: dict[str, Any], event: EventInfo) -> CheckoutOutcome | None:
     invoice_id, subscription_id, details = _invoice_parts(obj)
     if not invoice_id or not subscription_id:
         logger.info("Invoice %r is not a subscription's; ignored.", obj.get("id"))
@@ -151,7 +171,7 @@ def _plan_invoice_paid(
 
 
 def _plan_invoice_failed(
-    obj: dict[str, Any], event: "EventInfo"
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     invoice_id, subscription_id, details = _invoice_parts(obj)
     if not invoice_id or not subscription_id:
@@ -161,26 +181,22 @@ def _plan_invoice_failed(
     if not kind:
         _unknown("Failed invoice", invoice_id, subscription_id)
         return None
-    return CheckoutOutcome(
-        action="invoice_failed",
+    return _gift_outcome(
+        "invoice_failed",
+        obj,
+        event,
+        record=record,
         kind=kind,
         reference=reference,
-        session_id=record.session_id if record is not None else "",
         subscription_id=subscription_id,
-        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
         invoice_id=invoice_id,
         amount_total=clean_amount(obj.get("amount_due")),
-        amount_expected=record.amount_total if record is not None else None,
-        currency=clean_currency(obj.get("currency")),
-        event_id=event.id,
-        livemode=event.livemode,
-        occurred_at=event.occurred_at,
     )
 
 
 def _subscription_outcome(
     obj: dict[str, Any],
-    event: "EventInfo",
+    event: EventInfo,
     action: Literal["subscription_updated", "subscription_cancelled"],
 ) -> CheckoutOutcome | None:
     subscription_id = clean_id(obj.get("id"), prefix="sub_")
@@ -192,36 +208,32 @@ def _subscription_outcome(
         _unknown("Change", event.id, subscription_id)
         return None
     item = _first_item(obj.get("items"))
-    return CheckoutOutcome(
-        action=action,
+    return _gift_outcome(
+        action,
+        obj,
+        event,
+        record=record,
         kind=kind,
         reference=reference,
-        session_id=record.session_id if record is not None else "",
         subscription_id=subscription_id,
-        customer_id=clean_expandable_id(obj.get("customer"), prefix="cus_"),
         subscription_status=clean_word(obj.get("status")),
         current_period_end=clean_timestamp(item.get("current_period_end")),
-        amount_expected=record.amount_total if record is not None else None,
-        currency=clean_currency(obj.get("currency")),
-        event_id=event.id,
-        livemode=event.livemode,
-        occurred_at=event.occurred_at,
     )
 
 
 def _plan_subscription_updated(
-    obj: dict[str, Any], event: "EventInfo"
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     return _subscription_outcome(obj, event, "subscription_updated")
 
 
 def _plan_subscription_deleted(
-    obj: dict[str, Any], event: "EventInfo"
+    obj: dict[str, Any], event: EventInfo
 ) -> CheckoutOutcome | None:
     return _subscription_outcome(obj, event, "subscription_cancelled")
 
 
-PLANNERS: dict[str, "Planner"] = {
+PLANNERS: dict[str, Planner] = {
     "invoice.paid": _plan_invoice_paid,
     "invoice.payment_failed": _plan_invoice_failed,
     "customer.subscription.updated": _plan_subscription_updated,

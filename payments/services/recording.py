@@ -3,13 +3,16 @@ Recording how a checkout ended and telling the app that opened it.
 
 Every source of news (the Stripe webhook, a success page, the local test
 gateway, the fee task) builds one `CheckoutOutcome` and hands it to
-`checkout_dispatch`, which updates our `CheckoutSession` record (for one month
-of a monthly gift, our `InvoicePayment`: see `payments.invoices`) and calls the
-handler method named after the outcome's action. Whether money that arrived
-counts as paid is decided in one place, `payment_outcome`, for all sources.
+`checkout_dispatch` (`payments.services.dispatch`), which has it recorded here:
+`checkout_outcome_record` updates our `CheckoutSession` record (for one month
+of a monthly gift, our `InvoicePayment`: see `payments.services.invoices`) and
+calls the handler method named after the outcome's action. Whether money that
+arrived counts as paid is decided in one place, `payment_outcome`, for all
+sources.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,17 +20,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from payments.invoices import invoice_apply, subscription_change_apply
 from payments.models import CheckoutSession
 from payments.registry import Action, CheckoutOutcome, get_checkout_handler
+from payments.selectors import MONEY_ARRIVED
+from payments.services.invoices import invoice_apply, subscription_change_apply
 from payments.validation import clean_amount, clean_currency
 
 logger = logging.getLogger(__name__)
 
 Status = CheckoutSession.Status
-# Statuses in which money has arrived: a late "failed" or "expired" must not undo
-# them, and their fee is worth knowing.
-MONEY_ARRIVED = (Status.PAID, Status.NEEDS_REVIEW, Status.REFUNDED)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeeDue:
+    """A payment whose processor fee is to be fetched once the transaction commits:
+    a checkout (`session_id`) or one monthly charge (`invoice_id`)."""
+
+    session_id: str = ""
+    invoice_id: str = ""
 
 
 def payment_outcome(
@@ -232,7 +242,7 @@ def _needs_fee(record: CheckoutSession) -> bool:
     )
 
 
-def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
+def checkout_outcome_record(outcome: CheckoutOutcome) -> FeeDue | None:
     """
     Record `outcome` on our `CheckoutSession` and call the handler for its kind.
 
@@ -241,25 +251,28 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
     unknown kind is logged and skipped: nobody here can act on it, and retrying
     would not help; so is an action its handler has no method for (a handler
     that is not a `SubscriptionHandler` hears nothing of monthly charges). When
-    money arrived at Stripe and its fee is not known yet, fetching it is left to
-    a task enqueued after commit: nothing here waits on the network.
+    money arrived at Stripe and its fee is not known yet, the answer names the
+    payment (`FeeDue`), for the caller to have the fee fetched after commit:
+    nothing here waits on the network.
     """
+    fee_due = None
     with transaction.atomic():
         if outcome.action in ("subscription_updated", "subscription_cancelled"):
             tell = subscription_change_apply(outcome)
         elif outcome.action == "invoice_failed":
             tell = True  # nothing of ours changes; the gateway retries the charge
         elif outcome.invoice_id:  # invoice_paid, and needs_review, fee_known,
-            tell = invoice_apply(outcome)  # refunded of one monthly charge
+            tell, needs_fee = invoice_apply(outcome)  # refunded of a monthly charge
+            if needs_fee:
+                fee_due = FeeDue(invoice_id=outcome.invoice_id)
         else:
             record = _record_for(outcome)
             tell = _apply_to_record(record, outcome)
             money_arrived = outcome.action in ("paid", "needs_review")
             if record is not None and money_arrived and _needs_fee(record):
-                session_id = record.session_id
-                transaction.on_commit(lambda: _enqueue_fee_fetch(session_id))
+                fee_due = FeeDue(session_id=record.session_id)
         if not tell:
-            return outcome
+            return fee_due
         try:
             handler = get_checkout_handler(outcome.kind)
         except LookupError:
@@ -270,7 +283,7 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
                 outcome.reference,
                 outcome.session_id or outcome.payment_intent_id,
             )
-            return outcome
+            return fee_due
         method = getattr(handler, outcome.action, None)
         if method is None:
             # The shop's handler, say, has no subscription methods.
@@ -281,7 +294,7 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
                 outcome.reference,
                 outcome.invoice_id or outcome.subscription_id or outcome.session_id,
             )
-            return outcome
+            return fee_due
         method(outcome)
     logger.info(
         "Checkout %s %s: %s %s.",
@@ -293,17 +306,4 @@ def checkout_dispatch(outcome: CheckoutOutcome) -> CheckoutOutcome:
         outcome.kind,
         outcome.reference,
     )
-    return outcome
-
-
-def _enqueue_fee_fetch(session_id: str) -> None:
-    """Queue the fee lookup; a failure here is logged and left to the cron job."""
-    from payments.tasks import checkout_fee_fetch
-
-    try:
-        checkout_fee_fetch.enqueue(session_id=session_id)
-    except Exception:
-        logger.exception(
-            "Could not queue the fee lookup of %s; `payments_fetch_fees` will.",
-            session_id,
-        )
+    return fee_due

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from payments import gateways
 from payments.models import CheckoutSession
-from payments.validation import clean_id
+from payments.validation import clean_checkout_session_id
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def checkout_close(*, session_id: str) -> bool:
     logged, and a payment made on it anyway arrives as a late payment, which
     the app that opened it already handles (it takes the stock again or asks
     staff to refund). Call it outside any transaction: it may wait on Stripe."""
-    session_id = clean_id(session_id, prefix="cs_")
+    session_id = clean_checkout_session_id(session_id)
     if not session_id:
         return False
     record = CheckoutSession.objects.filter(session_id=session_id).first()
@@ -84,7 +84,7 @@ def checkout_end(*, session_id: str) -> bool:
     of reach) or has taken it (paid, or a bank payment still processing: the
     outcome is on its way), so the caller keeps holding and tries again later.
     Never raises; call it outside any transaction."""
-    cleaned = clean_id(session_id, prefix="cs_")
+    cleaned = clean_checkout_session_id(session_id)
     record = None
     if cleaned:
         record = CheckoutSession.objects.filter(session_id=cleaned).first()

@@ -30,18 +30,23 @@ from django.utils.translation import gettext as _
 
 from core.money import to_minor_units
 from payments import gateways
-from payments.dispatch import checkout_dispatch, payment_outcome
-from payments.exceptions import PaymentError
-from payments.invoices import CANCELED
+from payments.errors import PaymentError
 from payments.models import CheckoutSession, InvoicePayment
 from payments.registry import CheckoutOutcome
-from payments.validation import clean_id
+from payments.selectors import local_session_get
+from payments.services.dispatch import checkout_dispatch
+from payments.services.invoices import CANCELED
+from payments.services.recording import payment_outcome
+from payments.validation import (
+    LOCAL_SESSION_PREFIX,
+    clean_checkout_session_id,
+    clean_id,
+)
 
 logger = logging.getLogger(__name__)
 
 LocalAction = Literal["pay", "decline", "cancel"]
 LOCAL_ACTIONS: tuple[LocalAction, ...] = ("pay", "decline", "cancel")
-LOCAL_SESSION_PREFIX = "cs_local_"
 LOCAL_SUBSCRIPTION_PREFIX = "sub_local_"
 Status = CheckoutSession.Status
 
@@ -73,16 +78,6 @@ def local_session_new(*, base_url: str) -> LocalSession:
         payment_intent_id=f"pi_local_{token}",
         url=urljoin(base_url, reverse("payments:local-checkout", args=[session_id])),
     )
-
-
-def local_session_get(session_id: object) -> CheckoutSession | None:
-    """Our record of a local session; None for an unknown or malformed id."""
-    session_id = clean_id(session_id, prefix=LOCAL_SESSION_PREFIX)
-    if not session_id:
-        return None
-    return CheckoutSession.objects.filter(
-        session_id=session_id, gateway=CheckoutSession.Gateway.LOCAL
-    ).first()
 
 
 @dataclass(frozen=True)
@@ -225,7 +220,7 @@ def local_checkout_complete(
         raise PaymentError(unavailable_message())
     if action not in LOCAL_ACTIONS:
         raise ValueError(f"Unknown local checkout action {action!r}.")
-    if not clean_id(session_id, prefix=LOCAL_SESSION_PREFIX):
+    if not clean_checkout_session_id(session_id, local=True):
         raise CheckoutSession.DoesNotExist(session_id)
     with transaction.atomic():
         session = CheckoutSession.objects.select_for_update().get(

@@ -23,16 +23,16 @@ from django.utils.translation import gettext as _
 
 from core.money import from_minor_units, to_minor_units
 from payments import gateways
-from payments.dispatch import checkout_dispatch
-from payments.exceptions import PaymentError
+from payments.errors import PaymentError
 from payments.models import CheckoutSession
 from payments.registry import CheckoutOutcome
+from payments.selectors import MONEY_ARRIVED
+from payments.services.dispatch import checkout_dispatch
 from payments.validation import clean_id
 
 logger = logging.getLogger(__name__)
 
 Status = CheckoutSession.Status
-REFUNDABLE = (Status.PAID, Status.NEEDS_REVIEW, Status.REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _blocker(record: CheckoutSession | None, payment_intent_id: str = "") -> str
     """Why this payment cannot be refunded from here ("" when it can)."""
     if record is None:
         return _("We have no record of this payment, so it cannot be refunded here.")
-    if record.status not in REFUNDABLE:
+    if record.status not in MONEY_ARRIVED:
         return _("This payment was never taken, so it cannot be refunded.")
     if record.amount_refunded >= (record.amount_received or record.amount_total):
         return _("This payment is already refunded in full.")
@@ -147,7 +147,7 @@ def _local_refund(
     refund_id = "re_local_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
     with transaction.atomic():
         record = CheckoutSession.objects.select_for_update().get(pk=record.pk)
-        if record.status not in REFUNDABLE:
+        if record.status not in MONEY_ARRIVED:
             raise PaymentError(
                 _("This payment was never taken, so it cannot be refunded.")
             )

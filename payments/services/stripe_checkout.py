@@ -6,18 +6,19 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.money import to_minor_units
 from payments import gateways
-from payments.exceptions import PaymentError
-from payments.validation import clean_expandable_id, clean_id
-
-if TYPE_CHECKING:  # for the annotations only: checkout imports this module
-    from payments.checkout import CheckoutRequest
+from payments.errors import PaymentError
+from payments.registry import CheckoutRequest
+from payments.validation import (
+    clean_checkout_session_id,
+    clean_expandable_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _stripe_line(
     return {"price_data": price_data, "quantity": quantity}
 
 
-def _stripe_params(request: "CheckoutRequest", expires_at: datetime) -> dict[str, Any]:
+def _stripe_params(request: CheckoutRequest, expires_at: datetime) -> dict[str, Any]:
     """
     The Checkout Session as Stripe wants it: amounts in cents, prices inline.
 
@@ -114,7 +115,7 @@ class Opened:
 
 
 def stripe_session_create(
-    request: "CheckoutRequest", *, idempotency_key: str, expires_at: datetime
+    request: CheckoutRequest, *, idempotency_key: str, expires_at: datetime
 ) -> Opened:
     """Create the session at Stripe; `PaymentError` when it cannot be had."""
     try:
@@ -131,7 +132,7 @@ def stripe_session_create(
             error,
         )
         raise PaymentError(failed_message()) from error
-    session_id = clean_id(session.get("id"), prefix="cs_")
+    session_id = clean_checkout_session_id(session.get("id"))
     url = session.get("url")
     if not session_id or not isinstance(url, str) or not url:
         # Not the whole answer: it holds the buyer's email and address.
