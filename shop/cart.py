@@ -22,7 +22,7 @@ from shop.models import Variant
 
 SESSION_KEY = "shop_cart"
 # The cart's own id, made with the cart: its orders carry it, so a cart can never
-# have two pending orders (see shop.checkout).
+# have two pending orders (see shop.services.checkout).
 CART_ID_KEY = "shop_cart_id"
 _CART_ID_LENGTH = 22  # secrets.token_urlsafe(16)
 # Most of one variant a single order may take: plenty for a supporter, and it keeps

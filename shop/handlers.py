@@ -8,8 +8,7 @@ import logging
 
 from payments.registry import CheckoutOutcome
 from shop.models import Order
-from shop.services import outcomes as fulfilment
-from shop.services import placing as services
+from shop.services import outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -19,13 +18,13 @@ class OrderCheckoutHandler:
 
     def paid(self, outcome: CheckoutOutcome) -> None:
         try:
-            fulfilment.order_mark_paid(order_number=outcome.reference, outcome=outcome)
+            outcomes.order_mark_paid(order_number=outcome.reference, outcome=outcome)
         except Order.DoesNotExist:
             self._unknown(outcome)
 
     def needs_review(self, outcome: CheckoutOutcome) -> None:
         try:
-            fulfilment.order_mark_needs_review(
+            outcomes.order_mark_needs_review(
                 order_number=outcome.reference, outcome=outcome
             )
         except Order.DoesNotExist:
@@ -33,7 +32,7 @@ class OrderCheckoutHandler:
 
     def fee_known(self, outcome: CheckoutOutcome) -> None:
         if (
-            not fulfilment.order_record_fee(
+            not outcomes.order_record_fee(
                 order_number=outcome.reference, fee=outcome.fee
             )
             and not Order.objects.filter(number=outcome.reference).exists()
@@ -42,19 +41,19 @@ class OrderCheckoutHandler:
 
     def failed(self, outcome: CheckoutOutcome) -> None:
         try:
-            services.order_mark_failed(order_number=outcome.reference)
+            outcomes.order_mark_failed(order_number=outcome.reference)
         except Order.DoesNotExist:
             self._unknown(outcome)
 
     def expired(self, outcome: CheckoutOutcome) -> None:
         try:
-            services.order_mark_expired(order_number=outcome.reference)
+            outcomes.order_mark_expired(order_number=outcome.reference)
         except Order.DoesNotExist:
             self._unknown(outcome)
 
     def refunded(self, outcome: CheckoutOutcome) -> None:
         try:
-            fulfilment.order_mark_refunded(
+            outcomes.order_mark_refunded(
                 order_number=outcome.reference, outcome=outcome
             )
         except Order.DoesNotExist:

@@ -34,7 +34,6 @@ from shop.cart import (
     cart_subtotal,
     holder_key,
 )
-from shop.checkout import order_abandon, order_checkout
 from shop.forms import (
     AddToCartForm,
     CartRemoveForm,
@@ -47,6 +46,7 @@ from shop.pricing import calculate_totals
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
 from shop.selectors.order_status import order_status_text
 from shop.services import placing as services
+from shop.services.checkout import order_abandon, order_checkout
 from shop.services.placing import CheckoutData, order_quote
 from shop.services.promos import PromoInvalid, normalize_code, promo_check, promo_find
 from shop.us import STATE_NAMES
@@ -299,7 +299,7 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
 
 
 # The total the checkout page showed, sent back with its form: the order is
-# placed only if it costs exactly that (see shop.checkout).
+# placed only if it costs exactly that (see shop.services.checkout).
 SHOWN_TOTAL = "shown_total"
 # A submit that only recalculates the summary for the delivery and address typed
 # (the "Update total" button, and the script that presses it for the buyer).

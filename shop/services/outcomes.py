@@ -13,6 +13,7 @@ each `CheckoutOutcome` action to one of these).
 """
 
 import logging
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +29,15 @@ from shop.services.emails import (
     notify_staff_of_order,
     send_order_confirmation,
 )
+from shop.services.placing import HOLD_AFTER_PAGE
 from shop.services.promos import HOLDING_STATUSES
 from shop.services.refunds import RefundRefused, order_record_processor_refund
-from shop.services.stock import order_quantities, return_stock, stock_take_again
+from shop.services.stock import (
+    order_quantities,
+    order_release_stock,
+    return_stock,
+    stock_take_again,
+)
 
 if TYPE_CHECKING:  # payments is imported for its types only
     from payments.registry import CheckoutOutcome
@@ -327,3 +334,24 @@ def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Ord
             _flag(order, f"A refund arrived while the order was {order.status}.")
     order.refresh_from_db()
     return order
+
+
+# ---------------------------------------------------------------------------
+# Payment pages that ended unpaid: the stock goes back
+# ---------------------------------------------------------------------------
+def order_mark_expired(*, order_number: str, now: datetime | None = None) -> bool:
+    """The payment page ended unpaid. Once the page's time is up (the hold ends
+    `HOLD_AFTER_PAGE` after it), that is a timeout and the order says
+    "expired"; a page ended before then was closed on purpose (the local test
+    gateway's Cancel button, a page closed at the processor), so the order
+    says "cancelled"."""
+    order = Order.objects.get(number=order_number)
+    now = now or timezone.now()
+    early = order.expires_at is not None and now < order.expires_at - HOLD_AFTER_PAGE
+    status = Order.Status.CANCELLED if early else Order.Status.EXPIRED
+    return order_release_stock(order=order, status=status)
+
+
+def order_mark_failed(*, order_number: str) -> bool:
+    order = Order.objects.get(number=order_number)
+    return order_release_stock(order=order, status=Order.Status.FAILED)

@@ -10,7 +10,7 @@ Why it is shaped like this:
   deadlock); on PostgreSQL the rows are also locked first with SELECT ... FOR UPDATE.
   A row that is not updated means someone else took the last units: the whole
   transaction rolls back and the buyer is told what sold out.
-- Stripe is never called from inside these transactions (`shop.checkout` calls
+- Stripe is never called from inside these transactions (`shop.services.checkout` calls
   payments after `order_create_from_cart` has committed).
 - A cart has at most one pending order, enforced by a conditional unique
   constraint, so one visitor cannot hold the shop's stock with many orders.
@@ -45,15 +45,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_money
-from core.pagecache import invalidate_public_pages_on_commit
 from payments.registry import CHECKOUT_LIFETIME, MINIMUM_CHARGE
-from payments.services.closing import checkout_end
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import Totals, calculate_totals
 from shop.selectors import shop_settings
 from shop.services.promos import PromoInvalid, normalize_code, promo_check
-from shop.services.stock import return_stock, warn_if_low
+from shop.services.stock import warn_if_low
 
 logger = logging.getLogger(__name__)
 
@@ -538,72 +536,3 @@ def order_attach_checkout(
             )
     order.refresh_from_db(fields=["checkout_session_id", "expires_at"])
     return order
-
-
-# ---------------------------------------------------------------------------
-# Ending a checkout without payment: stock goes back exactly once
-# ---------------------------------------------------------------------------
-def order_release_stock(*, order: Order, status: str) -> bool:
-    """Move a pending order to expired / failed / cancelled and give its stock
-    back. The guarded update (still pending, never released) makes a second call,
-    or a racing one, a no-op. Returns whether this call released the stock."""
-    if status not in Order.RELEASED_STATUSES:
-        raise ValueError(f"{status!r} does not release stock.")
-    with transaction.atomic():
-        released = Order.objects.filter(
-            pk=order.pk, status=Order.Status.PENDING, stock_released_at__isnull=True
-        ).update(status=status, stock_released_at=timezone.now(), holder_key="")
-        if released:
-            return_stock(order)
-            # Stock changed with update(), which sends no signal (shop.signals).
-            invalidate_public_pages_on_commit()
-    order.refresh_from_db(fields=["status", "stock_released_at"])
-    return bool(released)
-
-
-def order_cancel(*, order: Order) -> bool:
-    """The buyer left the payment page, or the payment could not start."""
-    return order_release_stock(order=order, status=Order.Status.CANCELLED)
-
-
-def order_mark_expired(*, order_number: str, now: datetime | None = None) -> bool:
-    """The payment page ended unpaid. Once the page's time is up (the hold ends
-    `HOLD_AFTER_PAGE` after it), that is a timeout and the order says
-    "expired"; a page ended before then was closed on purpose (the local test
-    gateway's Cancel button, a page closed at the processor), so the order
-    says "cancelled"."""
-    order = Order.objects.get(number=order_number)
-    now = now or timezone.now()
-    early = order.expires_at is not None and now < order.expires_at - HOLD_AFTER_PAGE
-    status = Order.Status.CANCELLED if early else Order.Status.EXPIRED
-    return order_release_stock(order=order, status=status)
-
-
-def order_mark_failed(*, order_number: str) -> bool:
-    order = Order.objects.get(number=order_number)
-    return order_release_stock(order=order, status=Order.Status.FAILED)
-
-
-def orders_expire_stale(*, now: datetime | None = None) -> int:
-    """Expire pending orders past their hold (abandoned payment pages), giving
-    their stock back; returns how many this call expired. Each order's payment
-    page is closed first (Stripe is asked to expire it, if it has not already),
-    and an order whose page could not be closed, or has just been paid, keeps
-    its stock until a later run: a payment must never arrive for stock given
-    to someone else. Orders whose payment needs review keep their stock: staff
-    decide. Outside any transaction: closing may wait on Stripe."""
-    now = now or timezone.now()
-    expired = 0
-    stale = Order.objects.filter(
-        status=Order.Status.PENDING, expires_at__lt=now
-    ).order_by("pk")
-    for order in stale:
-        if not checkout_end(session_id=order.checkout_session_id):
-            logger.warning(
-                "Order %s keeps its stock: its payment page %s is not closed.",
-                order.number,
-                order.checkout_session_id,
-            )
-            continue
-        expired += order_release_stock(order=order, status=Order.Status.EXPIRED)
-    return expired

@@ -31,7 +31,7 @@ from core.privacy import (
 from payments.services.privacy import checkout_sessions_erase_email
 from shop.models import Order, OrderEvent, OrderQuerySet
 
-# The payments registry's key for shop checkouts (see shop.checkout).
+# The payments registry's key for shop checkouts (see shop.services.checkout).
 ORDER_KIND = "order"
 
 # Orders whose money never arrived, once their payment page has ended.

@@ -11,17 +11,21 @@ the same rule the checkout reserves stock with (`shop.services`).
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.emails import email_send_templated
 from core.links import absolute_url
+from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import EmailNotSent, email_task, enqueue_on_commit
+from payments.services.closing import checkout_end
 from shop.models import Order, StockAdjustment, Variant
 from shop.services.actors import staff_member
 
@@ -142,3 +146,54 @@ def variant_send_low_stock(
 @email_task
 def send_low_stock_warning(variant_ids: list[int]) -> bool:
     return variant_send_low_stock(variant_ids=variant_ids, raise_on_failure=True)
+
+
+# ---------------------------------------------------------------------------
+# Ending a checkout without payment: stock goes back exactly once
+# ---------------------------------------------------------------------------
+def order_release_stock(*, order: Order, status: str) -> bool:
+    """Move a pending order to expired / failed / cancelled and give its stock
+    back. The guarded update (still pending, never released) makes a second call,
+    or a racing one, a no-op. Returns whether this call released the stock."""
+    if status not in Order.RELEASED_STATUSES:
+        raise ValueError(f"{status!r} does not release stock.")
+    with transaction.atomic():
+        released = Order.objects.filter(
+            pk=order.pk, status=Order.Status.PENDING, stock_released_at__isnull=True
+        ).update(status=status, stock_released_at=timezone.now(), holder_key="")
+        if released:
+            return_stock(order)
+            # Stock changed with update(), which sends no signal (shop.signals).
+            invalidate_public_pages_on_commit()
+    order.refresh_from_db(fields=["status", "stock_released_at"])
+    return bool(released)
+
+
+def order_cancel(*, order: Order) -> bool:
+    """The buyer left the payment page, or the payment could not start."""
+    return order_release_stock(order=order, status=Order.Status.CANCELLED)
+
+
+def orders_expire_stale(*, now: datetime | None = None) -> int:
+    """Expire pending orders past their hold (abandoned payment pages), giving
+    their stock back; returns how many this call expired. Each order's payment
+    page is closed first (Stripe is asked to expire it, if it has not already),
+    and an order whose page could not be closed, or has just been paid, keeps
+    its stock until a later run: a payment must never arrive for stock given
+    to someone else. Orders whose payment needs review keep their stock: staff
+    decide. Outside any transaction: closing may wait on Stripe."""
+    now = now or timezone.now()
+    expired = 0
+    stale = Order.objects.filter(
+        status=Order.Status.PENDING, expires_at__lt=now
+    ).order_by("pk")
+    for order in stale:
+        if not checkout_end(session_id=order.checkout_session_id):
+            logger.warning(
+                "Order %s keeps its stock: its payment page %s is not closed.",
+                order.number,
+                order.checkout_session_id,
+            )
+            continue
+        expired += order_release_stock(order=order, status=Order.Status.EXPIRED)
+    return expired

@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.privacy_logging import pseudonym
 from shop.cart import holder_key
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
-from shop.services.placing import order_cancel
+from shop.services.stock import order_cancel
 from tests.html import assert_valid_html
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 

@@ -9,16 +9,14 @@ from django.core import mail
 from shop.models import Order, PromoCode, Variant
 from shop.services.outcomes import (
     order_accept_reviewed_payment,
+    order_mark_expired,
     order_mark_needs_review,
     order_mark_paid,
     order_mark_refunded,
 )
-from shop.services.placing import (
-    order_cancel,
-    order_create_from_cart,
-    order_mark_expired,
-)
+from shop.services.placing import order_create_from_cart
 from shop.services.promos import promo_uses
+from shop.services.stock import order_cancel
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 
@@ -268,7 +266,7 @@ def test_orders_under_review_are_not_expired(outcome):
 
     from django.utils import timezone
 
-    from shop.services.placing import orders_expire_stale
+    from shop.services.stock import orders_expire_stale
 
     variant = VariantFactory(stock=5)
     order = review(place({variant.pk: 2}), outcome)

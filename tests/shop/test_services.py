@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from payments.registry import CHECKOUT_LIFETIME
 from shop.models import Order, OrderLine, Variant
+from shop.services import outcomes
 from shop.services import placing as services
 from shop.services.outcomes import order_mark_paid
 from shop.services.placing import (
@@ -14,9 +15,9 @@ from shop.services.placing import (
     InvalidQuantity,
     SoldOut,
     VariantUnavailable,
-    order_cancel,
     order_create_from_cart,
 )
+from shop.services.stock import order_cancel, order_release_stock
 from tests.shop.factories import VariantFactory, checkout_data
 
 pytestmark = pytest.mark.django_db
@@ -171,8 +172,8 @@ def test_cancel_releases_stock_exactly_once():
     assert order_cancel(order=order) is True
     assert stock(variant) == 5
     assert order_cancel(order=order) is False
-    assert services.order_mark_expired(order_number=order.number) is False
-    assert services.order_mark_failed(order_number=order.number) is False
+    assert outcomes.order_mark_expired(order_number=order.number) is False
+    assert outcomes.order_mark_failed(order_number=order.number) is False
     assert stock(variant) == 5
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
@@ -183,7 +184,7 @@ def test_a_paid_order_never_releases_stock(outcome):
     variant = VariantFactory(stock=5)
     order = place({variant.pk: 2})
     order_mark_paid(order_number=order.number, outcome=outcome(order))
-    assert services.order_mark_expired(order_number=order.number) is False
+    assert outcomes.order_mark_expired(order_number=order.number) is False
     assert stock(variant) == 3
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
 
@@ -193,9 +194,9 @@ def test_a_page_ended_before_its_time_is_a_cancellation():
     ran out (the local gateway's Cancel) says cancelled."""
     variant = VariantFactory(stock=5)
     early = place({variant.pk: 1})
-    assert services.order_mark_expired(order_number=early.number)
+    assert outcomes.order_mark_expired(order_number=early.number)
     assert Order.objects.get(pk=early.pk).status == Order.Status.CANCELLED
-    assert not services.order_mark_expired(order_number=early.number)
+    assert not outcomes.order_mark_expired(order_number=early.number)
     assert stock(variant) == 5
 
 
@@ -203,8 +204,8 @@ def test_failed_and_expired_release_stock():
     variant = VariantFactory(stock=5)
     failed = place({variant.pk: 1})
     expired = place({variant.pk: 2})
-    assert services.order_mark_failed(order_number=failed.number)
-    assert services.order_mark_expired(
+    assert outcomes.order_mark_failed(order_number=failed.number)
+    assert outcomes.order_mark_expired(
         order_number=expired.number, now=expired.expires_at
     )
     assert stock(variant) == 5
@@ -215,7 +216,7 @@ def test_failed_and_expired_release_stock():
 def test_release_to_a_non_release_status_is_a_bug():
     order = place({VariantFactory().pk: 1})
     with pytest.raises(ValueError):
-        services.order_release_stock(order=order, status=Order.Status.PAID)
+        order_release_stock(order=order, status=Order.Status.PAID)
 
 
 def test_expire_command_releases_stale_orders_once():

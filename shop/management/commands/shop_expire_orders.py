@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shop.services.placing import orders_expire_stale
+from shop.services.stock import orders_expire_stale
 
 
 class Command(BaseCommand):

@@ -47,11 +47,10 @@ from shop.services.placing import (
     CartHasPendingOrder,
     CheckoutData,
     order_attach_checkout,
-    order_cancel,
     order_create_from_cart,
 )
 from shop.services.promos import normalize_code
-from shop.services.stock import order_quantities
+from shop.services.stock import order_cancel, order_quantities
 
 logger = logging.getLogger(__name__)
 
