@@ -34,6 +34,7 @@ from shop.cart import (
     cart_subtotal,
     holder_key,
 )
+from shop.errors import CheckoutError, OrderBelowMinimum, PromoInvalid, TotalChanged
 from shop.forms import (
     AddToCartForm,
     CartRemoveForm,
@@ -45,10 +46,9 @@ from shop.models import Category, Order, ShopSettings, Variant
 from shop.pricing import calculate_totals
 from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
 from shop.selectors.order_status import order_status_text
-from shop.services import placing as services
 from shop.services.checkout import order_abandon, order_checkout
-from shop.services.placing import CheckoutData, order_quote
-from shop.services.promos import PromoInvalid, normalize_code, promo_check, promo_find
+from shop.services.placing import CheckoutData, order_quote, order_size_message
+from shop.services.promos import normalize_code, promo_check, promo_find
 from shop.us import STATE_NAMES
 
 logger = logging.getLogger(__name__)
@@ -129,9 +129,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         most = shop_settings(request).max_items_per_order
         if len(cart) + quantity > most:
             # Said now, not only at checkout: no order may hold more.
-            form.add_error(
-                "quantity", services.order_size_message(most=most, in_cart=len(cart))
-            )
+            form.add_error("quantity", order_size_message(most=most, in_cart=len(cart)))
         else:
             cart.add(variant.pk, quantity)
             messages.success(
@@ -397,11 +395,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 holder_key=holder_key(request),
                 expected_total=_shown_total(request.POST),
             )
-        except services.TotalChanged as error:
+        except TotalChanged as error:
             notice = str(error)
-        except services.OrderBelowMinimum as error:
+        except OrderBelowMinimum as error:
             form.add_error(None, str(error))
-        except services.CheckoutError as error:
+        except CheckoutError as error:
             messages.error(request, str(error))
             return redirect("shop:cart")
         except PaymentError as error:
@@ -427,7 +425,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             rates=rates,
             now=timezone.now(),
         )
-    except services.CheckoutError as error:  # the promo code cannot be used now
+    except CheckoutError as error:  # the promo code cannot be used now
         messages.error(request, str(error))
         return redirect("shop:cart")
     return render(

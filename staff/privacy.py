@@ -35,12 +35,8 @@ from donations.services.privacy import (
     donor_of,
     gifts_still_charging,
 )
-from shop.services.privacy import (
-    OrdersStillAtCheckout,
-    orders_erase,
-    orders_export,
-    orders_of,
-)
+from shop.errors import OrdersStillAtCheckout
+from shop.services.privacy import orders_erase, orders_export, orders_of
 from staff.models import PrivacyRequest
 
 _HASH_SALT = "staff.PrivacyRequest.email_hash"

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_editing import FocalPointAdminMixin, ImageSlot
 from core.images import picture_for
 from core.money import format_money
+from shop.errors import StockRefused
 from shop.forms import (
     StockAdjustmentForm,
 )
@@ -41,7 +42,7 @@ from shop.models import (
     Variant,
 )
 from shop.services.promos import PAID_STATUSES
-from shop.services.stock import StockRefused, variant_adjust_stock
+from shop.services.stock import variant_adjust_stock
 
 
 def format_percent(value: Decimal) -> str:

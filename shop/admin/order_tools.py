@@ -27,6 +27,7 @@ from shop.admin.refund_form import (
     confirmation_read,
     confirmation_token,
 )
+from shop.errors import RefundRefused, TransitionRefused
 from shop.forms import (
     FulfilmentForm,
     ReportPeriodForm,
@@ -44,7 +45,6 @@ from shop.selectors.reports import (
 )
 from shop.services.refunds import (
     RefundPlan,
-    RefundRefused,
     RefundState,
     order_refund,
     order_refund_state,
@@ -54,7 +54,6 @@ from shop.services.refunds import (
 )
 from shop.services.shipping import (
     PACK_AND_SHIP,
-    TransitionRefused,
     next_steps,
     order_pack_and_ship,
     order_transition,

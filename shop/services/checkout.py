@@ -40,11 +40,11 @@ from payments.errors import PaymentError
 from payments.registry import CHECKOUT_LIFETIME, CheckoutRequest, LineItem
 from payments.services.checkout import checkout_open
 from payments.services.closing import checkout_end
+from shop.errors import CartHasPendingOrder
 from shop.models import Order, ShopSettings
 from shop.pricing import is_taxed, tax_label
 from shop.services.placing import (
     HOLD_AFTER_PAGE,
-    CartHasPendingOrder,
     CheckoutData,
     order_attach_checkout,
     order_create_from_cart,

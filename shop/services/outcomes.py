@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
+from shop.errors import RefundRefused
 from shop.models import Order, OrderEvent, PromoCode
 from shop.services.actors import staff_member
 from shop.services.emails import (
@@ -31,7 +32,7 @@ from shop.services.emails import (
 )
 from shop.services.placing import HOLD_AFTER_PAGE
 from shop.services.promos import HOLDING_STATUSES
-from shop.services.refunds import RefundRefused, order_record_processor_refund
+from shop.services.refunds import order_record_processor_refund
 from shop.services.stock import (
     order_quantities,
     order_release_stock,

@@ -47,10 +47,23 @@ from django.utils.translation import gettext as _
 from core.money import format_money
 from payments.registry import CHECKOUT_LIFETIME, MINIMUM_CHARGE
 from shop.cart import MAX_QUANTITY
+from shop.errors import (
+    CartHasPendingOrder,
+    CheckoutError,
+    EmptyCart,
+    HoldLimitReached,
+    InvalidPromoCode,
+    InvalidQuantity,
+    OrderBelowMinimum,
+    PromoInvalid,
+    SoldOut,
+    TotalChanged,
+    VariantUnavailable,
+)
 from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import Totals, calculate_totals
 from shop.selectors import shop_settings
-from shop.services.promos import PromoInvalid, normalize_code, promo_check
+from shop.services.promos import normalize_code, promo_check
 from shop.services.stock import warn_if_low
 
 logger = logging.getLogger(__name__)
@@ -66,61 +79,6 @@ ORDER_HOLD = CHECKOUT_LIFETIME + timedelta(minutes=1) + HOLD_AFTER_PAGE
 # A lock number of the shop's own (PostgreSQL advisory locks take two ints):
 # the orders of one holder are counted and placed under it, one at a time.
 _HOLDER_LOCK = 0x5348  # "SH"
-
-
-# ---------------------------------------------------------------------------
-# Errors a buyer can be shown
-# ---------------------------------------------------------------------------
-class CheckoutError(Exception):
-    """A checkout the shop refuses; str() is safe to show to the buyer, and
-    `variant_id` / `item` name the offending cart line when there is one."""
-
-    def __init__(
-        self, message: str, *, variant_id: int | None = None, item: str = ""
-    ) -> None:
-        super().__init__(message)
-        self.variant_id = variant_id
-        self.item = item
-
-
-class EmptyCart(CheckoutError):
-    pass
-
-
-class VariantUnavailable(CheckoutError):
-    pass
-
-
-class InvalidQuantity(CheckoutError):
-    pass
-
-
-class SoldOut(CheckoutError):
-    pass
-
-
-class InvalidPromoCode(CheckoutError):
-    """The cart's promo code cannot be used (expired, used up...)."""
-
-
-class CartHasPendingOrder(CheckoutError):
-    """Another checkout of the same cart placed its order first."""
-
-
-class HoldLimitReached(CheckoutError):
-    """The order would take one buyer past what they may hold unpaid at once
-    (ShopSettings); the message says how many they can buy and what to do."""
-
-
-class OrderBelowMinimum(CheckoutError):
-    """The order comes to less than the card processor can take (a big promo
-    discount on a local pickup): refused before anything is made."""
-
-
-class TotalChanged(CheckoutError):
-    """The order would cost other than the total the buyer was last shown
-    (another address, delivery, price or promo): nothing is made, and the
-    buyer is shown the new total before being asked to pay it."""
 
 
 @dataclass(frozen=True)

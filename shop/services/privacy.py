@@ -29,6 +29,7 @@ from core.privacy import (
     normalized_email,
 )
 from payments.services.privacy import checkout_sessions_erase_email
+from shop.errors import OrdersStillAtCheckout
 from shop.models import Order, OrderEvent, OrderQuerySet
 
 # The payments registry's key for shop checkouts (see shop.services.checkout).
@@ -40,19 +41,6 @@ UNPAID_STATUSES = (
     Order.Status.CANCELLED,
     Order.Status.FAILED,
 )
-
-
-class OrdersStillAtCheckout(Exception):
-    """Orders of this email are on an open payment page: erasing them now
-    would let a payment arrive for an order whose buyer we can no longer reach."""
-
-    def __init__(self, numbers: list[str]) -> None:
-        self.numbers = numbers
-        super().__init__(
-            "These orders are still at checkout: "
-            + ", ".join(numbers)
-            + ". Try again in an hour, once their payment pages have closed."
-        )
 
 
 @dataclass(frozen=True, kw_only=True)

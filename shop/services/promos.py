@@ -14,16 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.money import format_money
+from shop.errors import PromoInvalid
 from shop.models import Order, PromoCode, normalize_code
 
 # Orders whose money arrived: their uses count (the admin shows these).
 PAID_STATUSES = (*Order.SALE_STATUSES, Order.Status.REFUNDED)
 # Orders that hold a use: paid, or still waiting for their payment.
 HOLDING_STATUSES = (*PAID_STATUSES, Order.Status.PENDING, Order.Status.NEEDS_REVIEW)
-
-
-class PromoInvalid(Exception):
-    """A code that cannot be used; str() says why, for the buyer."""
 
 
 def promo_find(code: str) -> PromoCode | None:

@@ -37,6 +37,7 @@ from core.money import ZERO, format_money, round_money
 from core.tasks import enqueue_on_commit
 from payments.errors import PaymentError
 from payments.services.refunds import refund_blocker, refund_create
+from shop.errors import RefundRefused
 from shop.models import (
     Order,
     OrderEvent,
@@ -57,10 +58,6 @@ logger = logging.getLogger(__name__)
 # An order whose money may be refunded from the admin: a sale.
 REFUNDABLE = Order.SALE_STATUSES
 _ACTIVE = (OrderRefund.Status.PENDING, OrderRefund.Status.SUCCEEDED)
-
-
-class RefundRefused(Exception):
-    """A refund that cannot be made; str() says why, for staff."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.tasks import enqueue_on_commit
+from shop.errors import TransitionRefused
 from shop.models import Order, OrderEvent
 from shop.services.actors import staff_member
 from shop.services.emails import send_order_step_email
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------
 # Fulfilment steps staff take after payment
 # ---------------------------------------------------------------------------
-class TransitionRefused(Exception):
-    """A fulfilment step the order is not ready for; str() says why, for staff."""
 
 
 # The steps, by delivery method: the new status -> the one status it comes from.

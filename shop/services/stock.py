@@ -26,14 +26,11 @@ from core.links import absolute_url
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import EmailNotSent, email_task, enqueue_on_commit
 from payments.services.closing import checkout_end
+from shop.errors import StockRefused
 from shop.models import Order, StockAdjustment, Variant
 from shop.services.actors import staff_member
 
 logger = logging.getLogger(__name__)
-
-
-class StockRefused(Exception):
-    """An adjustment that cannot be made; str() says why, for staff."""
 
 
 def order_quantities(order: Order) -> dict[int, int]:

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from shop.errors import TransitionRefused
 from shop.models import Order, OrderEvent
-from shop.services.shipping import PACK_AND_SHIP, TransitionRefused, order_pack_and_ship
+from shop.services.shipping import PACK_AND_SHIP, order_pack_and_ship
 from tests.staff.role_users import paid_order
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,9 @@ from django.utils import timezone
 
 from payments.models import CheckoutSession
 from shop.cart import SESSION_KEY
+from shop.errors import OrderBelowMinimum, TotalChanged
 from shop.models import Order, PromoCode, Variant
-from shop.services.placing import (
-    OrderBelowMinimum,
-    TotalChanged,
-    order_create_from_cart,
-)
+from shop.services.placing import order_create_from_cart
 from shop.services.promos import HOLDING_STATUSES, promo_uses
 from tests.html import assert_valid_html
 from tests.shop.factories import (

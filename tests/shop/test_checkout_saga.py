@@ -14,10 +14,11 @@ from payments import gateways
 from payments.errors import PaymentError
 from payments.models import CheckoutSession
 from shop.cart import CART_ID_KEY
+from shop.errors import CartHasPendingOrder
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
 from shop.services.checkout import order_checkout
-from shop.services.placing import HOLD_AFTER_PAGE, CartHasPendingOrder
+from shop.services.placing import HOLD_AFTER_PAGE
 from tests.html import assert_valid_html
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 

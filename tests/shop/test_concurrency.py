@@ -8,8 +8,9 @@ with one database lock, which proves nothing about row locking).
 
 import pytest
 
+from shop.errors import SoldOut
 from shop.models import Order, Variant
-from shop.services.placing import SoldOut, order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 

@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from shop.cart import SESSION_KEY
+from shop.errors import CheckoutError
 from shop.models import Order, Variant
 from shop.selectors import shop_settings
 from shop.services.checkout import order_checkout
-from shop.services.placing import CheckoutError
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data
 

@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 from django.db.models import Sum
 
+from shop.errors import HoldLimitReached
 from shop.models import OrderLine, ShopSettings, Variant
-from shop.services.placing import HoldLimitReached, order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from shop.errors import InvalidPromoCode
 from shop.models import Order, PromoCode
-from shop.services.placing import InvalidPromoCode, order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 

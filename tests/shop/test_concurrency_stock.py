@@ -5,9 +5,10 @@ Needs real row locks, so it runs on PostgreSQL only."""
 
 import pytest
 
+from shop.errors import SoldOut, StockRefused
 from shop.models import StockAdjustment, Variant
-from shop.services.placing import SoldOut, order_create_from_cart
-from shop.services.stock import StockRefused, variant_adjust_stock
+from shop.services.placing import order_create_from_cart
+from shop.services.stock import variant_adjust_stock
 from tests.shop.concurrency import POSTGRESQL_ONLY, race
 from tests.shop.factories import VariantFactory, checkout_data
 

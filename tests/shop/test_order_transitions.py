@@ -10,16 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from shop.errors import TransitionRefused
 from shop.models import Order, OrderEvent
 from shop.selectors import shop_proceeds
 from shop.services.outcomes import order_mark_paid
 from shop.services.placing import order_create_from_cart
-from shop.services.shipping import (
-    TransitionRefused,
-    next_steps,
-    order_transition,
-    orders_transition,
-)
+from shop.services.shipping import next_steps, order_transition, orders_transition
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 

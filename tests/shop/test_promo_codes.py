@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments.registry import LineItem
+from shop.errors import InvalidPromoCode
 from shop.models import Order, PromoCode
 from shop.services.checkout import checkout_lines
 from shop.services.outcomes import order_mark_expired, order_mark_paid
-from shop.services.placing import InvalidPromoCode, order_create_from_cart
+from shop.services.placing import order_create_from_cart
 from shop.services.promos import promo_uses
 from shop.services.refunds import order_refund
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory, checkout_data

@@ -5,9 +5,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from shop.errors import StockRefused
 from shop.models import StockAdjustment, Variant
 from shop.services.placing import order_create_from_cart
-from shop.services.stock import StockRefused, variant_adjust_stock
+from shop.services.stock import variant_adjust_stock
 from tests.html import html_of
 from tests.shop.factories import VariantFactory, checkout_data
 
