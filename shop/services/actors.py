@@ -1,14 +1,12 @@
 """Who takes a step on an order: a staff member, or None (the payment
 processor, a script, a test). The order's history keeps the staff member."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    Actor = AbstractBaseUser | AnonymousUser | None
+type Actor = AbstractBaseUser | AnonymousUser | None
 
 
 def staff_member(by: Any) -> Any:

@@ -25,7 +25,7 @@ from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
 from shop.errors import RefundRefused
 from shop.models import Order, OrderEvent, PromoCode
-from shop.services.actors import staff_member
+from shop.services.actors import Actor, staff_member
 from shop.services.emails import (
     notify_staff_of_order,
     send_order_confirmation,
@@ -42,7 +42,6 @@ from shop.services.stock import (
 
 if TYPE_CHECKING:  # payments is imported for its types only
     from payments.registry import CheckoutOutcome
-    from shop.services.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +208,7 @@ def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
     return order
 
 
-def _confirm_after_commit(order: Order, by: "Actor" = None) -> None:
+def _confirm_after_commit(order: Order, by: Actor = None) -> None:
     """The order has just become paid: its history says so, and the buyer's
     confirmation and the staff notice go out once the transaction commits."""
     order_id = order.pk
@@ -263,7 +262,7 @@ def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") ->
     return order
 
 
-def order_accept_reviewed_payment(*, order: Order, by: "Actor" = None) -> bool:
+def order_accept_reviewed_payment(*, order: Order, by: Actor = None) -> bool:
     """Staff checked a payment under review and accept it: the order is paid and
     its confirmation goes out. Only an order whose stock is still reserved can be
     accepted. Returns whether this call accepted it."""

@@ -46,12 +46,11 @@ from shop.models import (
     OrderRefundLine,
     Variant,
 )
-from shop.services.actors import staff_member
+from shop.services.actors import Actor, staff_member
 from shop.services.emails import send_order_refund_email
 
 if TYPE_CHECKING:
     from payments.registry import CheckoutOutcome
-    from shop.services.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +249,7 @@ def order_refund(
     reason: str = "",
     expected_amount: Decimal | None = None,
     refunded_before: Decimal | None = None,
-    by: "Actor" = None,
+    by: Actor = None,
 ) -> OrderRefund:
     """Refund a whole order (`quantities` None) or chosen lines (and, with
     `shipping`, the shipping), through the processor that took the payment.

@@ -5,7 +5,7 @@ page's pack-and-ship in one step. Each step is kept in the order's history,
 and the buyer's email for it goes once the step has committed.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,12 +13,8 @@ from django.utils.translation import gettext as _
 from core.tasks import enqueue_on_commit
 from shop.errors import TransitionRefused
 from shop.models import Order, OrderEvent
-from shop.services.actors import staff_member
+from shop.services.actors import Actor, staff_member
 from shop.services.emails import send_order_step_email
-
-if TYPE_CHECKING:
-    from shop.services.actors import Actor
-
 
 # ---------------------------------------------------------------------------
 # Fulfilment steps staff take after payment
@@ -49,7 +45,7 @@ def order_transition(
     *,
     order: Order,
     status: str,
-    by: "Actor" = None,
+    by: Actor = None,
     note: str = "",
     carrier: str = "",
     tracking_number: str = "",
@@ -117,7 +113,7 @@ def order_pack_and_ship(
     order: Order,
     carrier: str,
     tracking_number: str,
-    by: "Actor" = None,
+    by: Actor = None,
     note: str = "",
 ) -> Order:
     """Packed and shipped in one step: both steps in the history, in one
@@ -137,7 +133,7 @@ def order_pack_and_ship(
 
 
 def orders_transition(
-    *, orders: Any, status: str, by: "Actor" = None
+    *, orders: Any, status: str, by: Actor = None
 ) -> tuple[list[Order], list[tuple[Order, str]]]:
     """The same step for several orders (an admin action): each in its own
     transaction, so one refused order never holds back the others. Returns the
