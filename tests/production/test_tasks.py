@@ -3,6 +3,7 @@ backend that can wait; tasks left running by a dead worker are queued again."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -191,10 +192,11 @@ def test_a_task_queued_under_its_former_name_still_runs(gift, database_tasks):
 def test_a_shop_task_queued_under_its_former_name_still_runs(database_tasks):
     """An order email queued as `shop.tasks.…` before the task moved beside its
     sender is found by the worker under that name."""
-    for path, task in [
+    moved: list[tuple[str, Any]] = [
         ("shop.tasks.send_order_confirmation", send_order_confirmation),
         ("shop.tasks.send_low_stock_warning", send_low_stock_warning),
-    ]:
+    ]
+    for path, task in moved:
         row = DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
             task_path=path,
