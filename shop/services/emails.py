@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.emails import email_send_templated
+from core.emails import email_send_for_record
 from core.links import absolute_url
-from core.tasks import EmailNotSent, email_task, locked_for_send
+from core.tasks import email_task, locked_for_send
 from shop.models import Order, OrderEvent, OrderRefund
 from shop.selectors import shop_settings
 from shop.selectors.order_status import order_status_text
@@ -51,18 +51,16 @@ def _send_confirmation(order: Order, *, raise_on_failure: bool) -> bool:
         "pickup_instructions": shop_settings().pickup_instructions,
         "status_text": order_status_text(order=order, status=Order.Status.PAID),
     }
-    try:
-        email_send_templated(
-            template="order_confirmation",
-            subject=_("Your Redeeming Hope order %(number)s")
-            % {"number": order.number},
-            to=[order.email],
-            context=context,
-        )
-    except Exception as error:
-        logger.exception("Could not send the confirmation of order %s", order.number)
-        if raise_on_failure:
-            raise EmailNotSent(order.number) from error
+    if not email_send_for_record(
+        template="order_confirmation",
+        subject=_("Your Redeeming Hope order %(number)s") % {"number": order.number},
+        to=[order.email],
+        context=context,
+        record_id=order.pk,
+        failure="Could not send the confirmation of order %s",
+        log=logger,
+        raise_on_failure=raise_on_failure,
+    ):
         return False
     Order.objects.filter(pk=order.pk, confirmation_sent_at__isnull=True).update(
         confirmation_sent_at=timezone.now()
@@ -95,6 +93,40 @@ def _note_success(event_id: int | None, what: str) -> None:
     OrderEvent.objects.filter(pk=event_id).update(email_failed=", ".join(parts))
 
 
+def _send_noted(
+    event_id: int | None,
+    what: str,
+    *,
+    template: str,
+    subject: str,
+    to: list[str],
+    context: dict[str, object],
+    record_id: int,
+    failure: str,
+    raise_on_failure: bool,
+) -> bool:
+    """Send an email a step of the order's history caused, and note on that
+    step whether `what` went out (staff see "email not sent" there)."""
+    sent = False
+    try:
+        sent = email_send_for_record(
+            template=template,
+            subject=subject,
+            to=to,
+            context=context,
+            record_id=record_id,
+            failure=failure,
+            log=logger,
+            raise_on_failure=raise_on_failure,
+        )
+    finally:
+        if sent:
+            _note_success(event_id, what)
+        else:
+            _note_failure(event_id, what)
+    return sent
+
+
 # Which email a fulfilment step sends the buyer: template and subject.
 STEP_EMAILS = {
     Order.Status.SHIPPED: "order_shipped",
@@ -121,21 +153,17 @@ def order_send_step_email(*, event_id: int, raise_on_failure: bool = False) -> b
         "pickup_instructions": shop_settings().pickup_instructions,
         "status_text": order_status_text(order=order, status=event.status),
     }
-    try:
-        email_send_templated(
-            template=template,
-            subject=subject % {"number": order.number},
-            to=[order.email],
-            context=context,
-        )
-    except Exception as error:
-        logger.exception("Could not send the %s email of order %s", template, order)
-        _note_failure(event.pk, str(_("buyer's email")))
-        if raise_on_failure:
-            raise EmailNotSent(order.number) from error
-        return False
-    _note_success(event.pk, str(_("buyer's email")))
-    return True
+    return _send_noted(
+        event.pk,
+        str(_("buyer's email")),
+        template=template,
+        subject=subject % {"number": order.number},
+        to=[order.email],
+        context=context,
+        record_id=order.pk,
+        failure=f"Could not send the {template} email of order %s",
+        raise_on_failure=raise_on_failure,
+    )
 
 
 def order_notify_staff(
@@ -153,21 +181,17 @@ def order_notify_staff(
         "lines": list(order.lines.all()),
         "admin_url": absolute_url(reverse("admin:shop_order_change", args=[order.pk])),
     }
-    try:
-        email_send_templated(
-            template="order_staff_new",
-            subject=_("New paid order %(number)s") % {"number": order.number},
-            to=recipients,
-            context=context,
-        )
-    except Exception as error:
-        logger.exception("Could not tell staff of the new order %s", order.number)
-        _note_failure(event_id, str(_("staff notice")))
-        if raise_on_failure:
-            raise EmailNotSent(order.number) from error
-        return False
-    _note_success(event_id, str(_("staff notice")))
-    return True
+    return _send_noted(
+        event_id,
+        str(_("staff notice")),
+        template="order_staff_new",
+        subject=_("New paid order %(number)s") % {"number": order.number},
+        to=recipients,
+        context=context,
+        record_id=order.pk,
+        failure="Could not tell staff of the new order %s",
+        raise_on_failure=raise_on_failure,
+    )
 
 
 def order_send_refund(*, refund_id: int, raise_on_failure: bool = False) -> bool:
@@ -199,18 +223,17 @@ def _send_refund(refund: OrderRefund, *, raise_on_failure: bool) -> bool:
         "status_url": absolute_url(order.get_absolute_url()),
         "status_text": order_status_text(order=order, up_to_refund=refund),
     }
-    try:
-        email_send_templated(
-            template="order_refunded",
-            subject=_("A refund for your Redeeming Hope order %(number)s")
-            % {"number": order.number},
-            to=[order.email],
-            context=context,
-        )
-    except Exception as error:
-        logger.exception("Could not send the refund email of order %s", order.number)
-        if raise_on_failure:
-            raise EmailNotSent(order.number) from error
+    if not email_send_for_record(
+        template="order_refunded",
+        subject=_("A refund for your Redeeming Hope order %(number)s")
+        % {"number": order.number},
+        to=[order.email],
+        context=context,
+        record_id=order.pk,
+        failure="Could not send the refund email of order %s",
+        log=logger,
+        raise_on_failure=raise_on_failure,
+    ):
         return False
     OrderRefund.objects.filter(pk=refund.pk, email_sent_at__isnull=True).update(
         email_sent_at=timezone.now()
