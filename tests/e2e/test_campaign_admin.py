@@ -38,8 +38,9 @@ def test_a_statistic_added_from_the_campaign_form_is_listed_and_checked(
     popup.locator("#id_source_name").fill("U.S. Department of State")
     popup.get_by_label("Source link").fill("https://www.state.gov/")
     popup.get_by_label("Year").fill("2021")
-    popup.get_by_role("button", name="Save", exact=True).click()
-    popup.wait_for_event("close")
+    # Listen before clicking: the popup may close before a later wait begins.
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Save", exact=True).click()
 
     new = page.get_by_role("checkbox", name="14 of 188 countries yet to adhere")
     expect(new).to_be_checked()
