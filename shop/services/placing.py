@@ -40,7 +40,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +64,7 @@ from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
 from shop.pricing import Totals, calculate_totals
 from shop.selectors import shop_settings
 from shop.services.promos import normalize_code, promo_check
-from shop.services.stock import warn_if_low
+from shop.services.stock import stock_reserve
 
 logger = logging.getLogger(__name__)
 
@@ -426,17 +426,8 @@ def _place(
             for variant_id in ids
         )
         for variant_id in ids:
-            reserved = Variant.objects.filter(
-                pk=variant_id, is_active=True, stock__gte=quantities[variant_id]
-            ).update(stock=F("stock") - quantities[variant_id])
-            if not reserved:
+            if not stock_reserve(variants[variant_id], quantities[variant_id]):
                 raise _sold_out(variants[variant_id], quantities[variant_id])
-            before = variants[variant_id].stock
-            warn_if_low(
-                variants[variant_id],
-                before=before,
-                after=before - quantities[variant_id],
-            )
     return order
 
 

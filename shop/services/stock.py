@@ -50,6 +50,20 @@ def return_stock(order: Order) -> None:
         )
 
 
+def stock_reserve(variant: Variant, quantity: int) -> bool:
+    """Take `quantity` of a variant on sale for an order being placed (its row
+    locked by the caller, `variant.stock` read under that lock): one guarded
+    UPDATE, so stock never goes below zero. False when there are too few (the
+    caller's transaction must then roll back); staff are warned when this sale
+    takes the variant to its low-stock threshold."""
+    reserved = Variant.objects.filter(
+        pk=variant.pk, is_active=True, stock__gte=quantity
+    ).update(stock=F("stock") - quantity)
+    if reserved:
+        warn_if_low(variant, before=variant.stock, after=variant.stock - quantity)
+    return bool(reserved)
+
+
 def stock_take_again(quantities: dict[int, int]) -> bool:
     """Take again stock an order had given back (a late payment): the variants
     locked in pk order, as a checkout takes them. False when one has too few;
