@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from core.money import ZERO, format_money, round_money
@@ -41,13 +41,12 @@ from shop.errors import RefundRefused
 from shop.models import (
     Order,
     OrderEvent,
-    OrderLine,
     OrderRefund,
     OrderRefundLine,
-    Variant,
 )
 from shop.services.actors import Actor, staff_member
 from shop.services.emails import send_order_refund_email
+from shop.services.stock import refund_restock
 
 if TYPE_CHECKING:
     from payments.registry import CheckoutOutcome
@@ -357,10 +356,7 @@ def _complete(refund_id: int, *, gateway_refund_id: str = "") -> bool:
                 gateway_refund_id=gateway_refund_id
             )
         return False
-    restocked = refund.lines.filter(restock=True).values_list("line", "quantity")
-    for line_id, quantity in restocked:
-        variant_id = OrderLine.objects.values_list("variant", flat=True).get(pk=line_id)
-        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+    refund_restock(refund)
     _after_refund(order, refund)
     return True
 

@@ -27,7 +27,7 @@ from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import EmailNotSent, email_task, enqueue_on_commit
 from payments.services.closing import checkout_end
 from shop.errors import StockRefused
-from shop.models import Order, StockAdjustment, Variant
+from shop.models import Order, OrderLine, OrderRefund, StockAdjustment, Variant
 from shop.services.actors import staff_member
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,15 @@ def return_stock(order: Order) -> None:
         Variant.objects.filter(pk=variant_id).update(
             stock=F("stock") + quantities[variant_id]
         )
+
+
+def refund_restock(refund: OrderRefund) -> None:
+    """Put back in stock the lines of a completed refund that staff marked as
+    come back."""
+    restocked = refund.lines.filter(restock=True).values_list("line", "quantity")
+    for line_id, quantity in restocked:
+        variant_id = OrderLine.objects.values_list("variant", flat=True).get(pk=line_id)
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
 
 
 def stock_reserve(variant: Variant, quantity: int) -> bool:
