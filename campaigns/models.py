@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.images import validate_image_file
+from core.image_checks import validate_image_file
 from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 # ---------------------------------------------------------------------------

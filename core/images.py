@@ -1,9 +1,6 @@
 """
-Uploaded images: one validator for every image field, and responsive renditions.
-
-Uploads come from staff, but an image file is still untrusted input: Pillow decodes it,
-so the validator refuses anything that is not a plain raster image of a sane size
-(no SVG or HTML, no decompression bombs, no truncated files) before it is stored.
+Uploaded images: responsive renditions. (Upload validation is in core.image_checks,
+focal points and the crop box cut around them in core.focal_points.)
 
 Renditions are resized copies (WebP plus a JPEG or PNG fallback) written once to the
 default storage under `renditions/`, with names derived from the original's name and
@@ -19,37 +16,26 @@ import io
 import logging
 import math
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
-from PIL import (
-    Image,
-    ImageOps,
-    ImageSequence,
-    UnidentifiedImageError,
+from PIL import Image, ImageOps
+
+from core.focal_points import (
+    CENTER,
+    FocalPoint,
+    clamp_percent,
+    crop_box,
+    focal_point_of,
 )
 
 logger = logging.getLogger(__name__)
-
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MIN_IMAGE_SIDE = 200
-DEFAULT_MAX_PIXELS = 40_000_000
-# An animation is decoded frame by frame, each frame as large as the whole picture:
-# its cost is the pixels of all its frames together, and its frame count.
-DEFAULT_MAX_FRAMES = 300
-DEFAULT_MAX_TOTAL_PIXELS = 100_000_000
 
 RENDITIONS_DIR = "renditions"
 WEBP_QUALITY = 80
@@ -66,175 +52,8 @@ PROCESS_MAX = 2000
 
 
 # ---------------------------------------------------------------------------
-# Validation
-# ---------------------------------------------------------------------------
-def validate_image_file(file: File) -> None:
-    """Refuse an upload that is not a readable JPEG, PNG, WebP or GIF of a sane size.
-
-    Works with an uploaded file (forms) and with a FieldFile (model validators; a file
-    already in storage is not checked again). The pixel count is checked from the
-    header before any pixel is decoded, and Pillow's own decompression-bomb warning is
-    turned into an error here only, without touching its global limit. The file
-    position is reset afterwards so Django can save it.
-    """
-    if isinstance(file, FieldFile) and getattr(file, "_committed", False):
-        # Already stored, so it was checked on upload: re-saving a model must not
-        # download its images again.
-        return
-    max_bytes = settings.MAX_UPLOAD_IMAGE_BYTES
-    max_pixels = getattr(settings, "MAX_UPLOAD_IMAGE_PIXELS", DEFAULT_MAX_PIXELS)
-    not_an_image = ValidationError(
-        _("Upload a JPEG, PNG, WebP or GIF image. This file is not one."),
-        code="invalid_image",
-    )
-
-    size = getattr(file, "size", None)
-    if size is not None and size > max_bytes:
-        raise ValidationError(
-            _("This image is %(size)s; the largest accepted is %(max)s.")
-            % {"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
-            code="image_too_large",
-        )
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            file.seek(0)
-            with Image.open(file) as image:
-                if image.format not in ALLOWED_FORMATS:
-                    raise not_an_image
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise _too_many_pixels(width, height, max_pixels)
-                animation_error = animation_limit_error(image)
-                if animation_error is not None:
-                    raise animation_error
-                image.verify()
-            # verify() leaves the image unusable and does not decode the pixels:
-            # open again and decode to catch truncated or corrupt data, one frame
-            # at a time (only the frame being decoded is held).
-            file.seek(0)
-            with Image.open(file) as image:
-                for frame in ImageSequence.Iterator(image):
-                    frame.load()
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(None, None, max_pixels) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        # Pillow reports corrupt data with any of these.
-        raise not_an_image from None
-    finally:
-        try:
-            file.seek(0)
-        except (AttributeError, OSError, ValueError):
-            pass
-
-    if min(width, height) < MIN_IMAGE_SIDE:
-        raise ValidationError(
-            _(
-                "This image is %(width)s × %(height)s pixels; it needs to be at least "
-                "%(min)s pixels on its shorter side."
-            )
-            % {"width": width, "height": height, "min": MIN_IMAGE_SIDE},
-            code="image_too_small",
-        )
-
-
-def animation_limit_error(image: Image.Image) -> ValidationError | None:
-    """Why an animation is refused (too many frames, or too many pixels over all
-    its frames), or None. Read from the file's structure: no frame is decoded.
-
-    The per-picture pixel limit does not bound an animation: each of its frames is
-    decoded at the whole picture's size, so 400 frames of 9 megapixels are 3,600
-    megapixels of work (and, held at once in RGBA, 14 GB of memory)."""
-    frames = getattr(image, "n_frames", 1)
-    if frames <= 1:
-        return None
-    max_frames = getattr(settings, "MAX_UPLOAD_IMAGE_FRAMES", DEFAULT_MAX_FRAMES)
-    if frames > max_frames:
-        return ValidationError(
-            _(
-                "This animation has %(frames)s frames; the most accepted is "
-                "%(max)s. Please shorten it."
-            )
-            % {"frames": f"{frames:,}", "max": f"{max_frames:,}"},
-            code="image_too_many_frames",
-        )
-    max_total = getattr(
-        settings, "MAX_UPLOAD_IMAGE_TOTAL_PIXELS", DEFAULT_MAX_TOTAL_PIXELS
-    )
-    width, height = image.size
-    if frames * width * height > max_total:
-        return ValidationError(
-            _(
-                "This animation has %(frames)s frames of %(width)s × %(height)s "
-                "pixels, %(total)s megapixels in all; the largest accepted is "
-                "%(max)s megapixels over all its frames. Please make it smaller "
-                "or shorter."
-            )
-            % {
-                "frames": f"{frames:,}",
-                "width": width,
-                "height": height,
-                "total": f"{frames * width * height / 1_000_000:,.0f}",
-                "max": f"{max_total / 1_000_000:,.0f}",
-            },
-            code="image_too_many_pixels_in_all",
-        )
-    return None
-
-
-def _too_many_pixels(
-    width: int | None, height: int | None, max_pixels: int
-) -> ValidationError:
-    megapixels = max_pixels / 1_000_000
-    if width and height:
-        message = _(
-            "This image is %(width)s × %(height)s pixels; the largest accepted is "
-            "%(max)g megapixels. Please resize it."
-        ) % {"width": width, "height": height, "max": megapixels}
-    else:
-        message = _(
-            "This image has too many pixels; the largest accepted is %(max)g "
-            "megapixels. Please resize it."
-        ) % {"max": megapixels}
-    return ValidationError(message, code="image_too_many_pixels")
-
-
-# ---------------------------------------------------------------------------
 # Renditions
 # ---------------------------------------------------------------------------
-class FocalPoint(NamedTuple):
-    """The point of a picture that must stay in view when it is cropped, in percent
-    of its width from the left (x) and of its height from the top (y)."""
-
-    x: int
-    y: int
-
-
-CENTER = FocalPoint(50, 50)
-
-
-def focal_point_of(field_file: FieldFile | None) -> FocalPoint:
-    """The focal point stored beside an image (StrippedImageField's
-    `focal_point_fields`), clamped to 0-100; the middle when it has none."""
-    names = getattr(getattr(field_file, "field", None), "focal_point_fields", None)
-    instance = getattr(field_file, "instance", None)
-    if not names or instance is None:
-        return CENTER
-    x, y = (_percent(getattr(instance, name, None)) for name in names)
-    return FocalPoint(x, y)
-
-
-def _percent(value: object) -> int:
-    try:
-        number = round(float(cast(Any, value)))
-    except (TypeError, ValueError):
-        return 50
-    return min(100, max(0, number))
-
-
 @dataclass(frozen=True)
 class Rendition:
     url: str
@@ -283,7 +102,7 @@ def picture_for(
             raise ValueError(f"Invalid crop ratio: {crop_ratio!r}")
 
     focus = focal_point_of(field_file) if focus is None else focus
-    focus = FocalPoint(_percent(focus[0]), _percent(focus[1]))
+    focus = FocalPoint(clamp_percent(focus[0]), clamp_percent(focus[1]))
 
     storage = default_storage
     name = field_file.name
@@ -369,11 +188,11 @@ def _make_picture(
         width, height = source.size
         if source.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned on its side
             width, height = height, width
-        box = _crop_box(width, height, crop_ratio, focus)
+        box = crop_box(width, height, crop_ratio, focus)
         crop_width, crop_height = box[2] - box[0], box[3] - box[1]
         focus_in_crop = FocalPoint(
-            _percent((focus.x * width / 100 - box[0]) * 100 / crop_width),
-            _percent((focus.y * height / 100 - box[1]) * 100 / crop_height),
+            clamp_percent((focus.x * width / 100 - box[0]) * 100 / crop_width),
+            clamp_percent((focus.y * height / 100 - box[1]) * 100 / crop_height),
         )
         plan = [
             (w, max(1, round(crop_height * w / crop_width)), f"{prefix}-{w}w")
@@ -424,33 +243,6 @@ def _make_picture(
     )
 
 
-def _crop_box(
-    width: int,
-    height: int,
-    crop_ratio: tuple[int, int] | None,
-    focus: FocalPoint = CENTER,
-) -> tuple[int, int, int, int]:
-    """The largest box of `crop_ratio` in width × height, centered on the focal
-    point as far as the edges allow (all of it when there is no ratio)."""
-    if crop_ratio is None:
-        return (0, 0, width, height)
-    ratio_w, ratio_h = crop_ratio
-    if width * ratio_h > height * ratio_w:  # too wide: trim the sides
-        new_width = max(1, round(height * ratio_w / ratio_h))
-        left = _around(focus.x, width, new_width)
-        return (left, 0, left + new_width, height)
-    new_height = max(1, round(width * ratio_h / ratio_w))
-    top = _around(focus.y, height, new_height)
-    return (0, top, width, top + new_height)
-
-
-def _around(percent: int, length: int, span: int) -> int:
-    """Where a `span` centered on `percent` of `length` starts, kept inside it.
-    Integer arithmetic: at 50% this is (length - span) // 2, the centered crop."""
-    start = (percent * length * 2 - span * 100) // 200
-    return min(max(start, 0), length - span)
-
-
 def _may_have_transparency(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         "transparency" in image.info
@@ -487,7 +279,7 @@ def _prepare(
     image = ImageOps.exif_transpose(source)
     if crop_ratio is not None:
         # On the decoded size, which draft() may have made smaller.
-        image = image.crop(_crop_box(image.width, image.height, crop_ratio, focus))
+        image = image.crop(crop_box(image.width, image.height, crop_ratio, focus))
     image.load()
     image.info = {"icc_profile": icc_profile} if icc_profile else {}
     return image

@@ -15,7 +15,7 @@ form, a ModelForm, `instance.image.save(...)` in code, the demo seeding): just
 before the file reaches the storage, after validation. A storage-level hook would
 have to wrap whichever backend production configures (S3...); a form or admin
 hook could be bypassed by code that assigns a file. The validator
-(core.images.validate_image_file) stays on the fields and still refuses bad files
+(core.image_checks.validate_image_file) stays on the fields and still refuses bad files
 first; if something unreadable gets here anyway, nothing is stored.
 """
 
@@ -36,7 +36,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
 
-from core.images import ALLOWED_FORMATS, CENTER, animation_limit_error
+from core.focal_points import CENTER
+from core.image_checks import ALLOWED_FORMATS, animation_limit_error
 
 JPEG_QUALITY = 90
 WEBP_QUALITY = 90

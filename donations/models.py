@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from core.images import validate_image_file
+from core.image_checks import validate_image_file
 from core.uploads import StrippedImageField, UploadTo
 
 

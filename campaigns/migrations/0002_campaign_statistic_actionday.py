@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import core.images
+import core.image_checks
 from django.db import migrations, models
 
 
@@ -22,11 +22,11 @@ class Migration(migrations.Migration):
                 ('summary', models.CharField(help_text='One or two sentences for the list page, the home page and feeds.', max_length=300, verbose_name='summary')),
                 ('body', models.TextField(help_text='Markdown: ## headings, **bold**, lists, [links](https://…).', verbose_name='body')),
                 ('theme', models.CharField(blank=True, help_text='e.g. “HHS 2024 theme: Activate Connections to Prevent …”.', max_length=250, verbose_name='theme line')),
-                ('hero_image', models.ImageField(blank=True, height_field='hero_image_height', help_text='JPEG, PNG, WebP or GIF, wide (16:9 works best).', upload_to='campaigns/%Y/', validators=[core.images.validate_image_file], verbose_name='hero image', width_field='hero_image_width')),
+                ('hero_image', models.ImageField(blank=True, height_field='hero_image_height', help_text='JPEG, PNG, WebP or GIF, wide (16:9 works best).', upload_to='campaigns/%Y/', validators=[core.image_checks.validate_image_file], verbose_name='hero image', width_field='hero_image_width')),
                 ('hero_image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_image_alt', models.CharField(blank=True, help_text='Required with an image: what it shows, for people who cannot see it.', max_length=250, verbose_name='hero image description (alt text)')),
-                ('social_image', models.ImageField(blank=True, height_field='social_image_height', help_text='Shown when the page is shared. Empty: the hero image is used.', upload_to='campaigns/social/%Y/', validators=[core.images.validate_image_file], verbose_name='social sharing image', width_field='social_image_width')),
+                ('social_image', models.ImageField(blank=True, height_field='social_image_height', help_text='Shown when the page is shared. Empty: the hero image is used.', upload_to='campaigns/social/%Y/', validators=[core.image_checks.validate_image_file], verbose_name='social sharing image', width_field='social_image_width')),
                 ('social_image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('social_image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('social_image_alt', models.CharField(blank=True, max_length=250, verbose_name='social image description (alt text)')),

@@ -19,7 +19,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from core.images import CENTER, FocalPoint, Rendition, picture_for
+from core.focal_points import CENTER, FocalPoint
+from core.images import Rendition, picture_for
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from django.db.models import DecimalField, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.images import validate_image_file
+from core.image_checks import validate_image_file
 from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}

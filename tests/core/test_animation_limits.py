@@ -18,7 +18,7 @@ from django.urls import reverse
 from PIL import Image, ImageSequence
 
 from campaigns.models import Campaign
-from core.images import validate_image_file
+from core.image_checks import validate_image_file
 from core.uploads import strip_metadata
 from tests.campaigns.test_admin import _form_data
 
@@ -153,7 +153,7 @@ MEASURE = textwrap.dedent(
     django.setup()
     from django.core.files.base import ContentFile
     from PIL import Image
-    from core.images import validate_image_file
+    from core.image_checks import validate_image_file
     from core.uploads import strip_metadata
 
     def peak():

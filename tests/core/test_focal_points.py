@@ -14,14 +14,8 @@ from django.urls import reverse
 from PIL import Image
 
 from core.admin_editing import ImageSlot, crop_warning, css_cover_box
-from core.images import (
-    CENTER,
-    FocalPoint,
-    Picture,
-    Rendition,
-    focal_point_of,
-    forget_process_pictures,
-)
+from core.focal_points import CENTER, FocalPoint, focal_point_of
+from core.images import Picture, Rendition, forget_process_pictures
 from tests.campaigns.factories import CampaignFactory
 from tests.campaigns.test_admin import _form_data, _image_upload
 from tests.html import search

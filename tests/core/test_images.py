@@ -20,13 +20,8 @@ from django.template import Context, Template
 from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
-from core.images import (
-    Picture,
-    Rendition,
-    forget_process_pictures,
-    picture_for,
-    validate_image_file,
-)
+from core.image_checks import validate_image_file
+from core.images import Picture, Rendition, forget_process_pictures, picture_for
 from tests.html import assert_valid_html
 from tests.images import field_file, picture_of
 from tests.pixels import pixel_at

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from core.images import validate_image_file
+from core.image_checks import validate_image_file
 from demo import campaigns as campaigns_demo
 from demo import shop as shop_demo
 from demo.drawings.canvas import shade
