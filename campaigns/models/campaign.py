@@ -1,13 +1,10 @@
-import datetime as dt
-import zoneinfo
+"""Campaigns: the awareness campaign pages and the reads that pick them."""
 
-from django.conf import settings
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import (
-    MaxValueValidator,
-    MinValueValidator,
     RegexValidator,
-    URLValidator,
 )
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -16,15 +13,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.statistic import Statistic
 from core.image_checks import validate_image_file
 from core.uploads import StrippedImageField, UploadTo, focal_point_fields
 
-# ---------------------------------------------------------------------------
-# Campaigns, the statistics they cite, and their action days
-# ---------------------------------------------------------------------------
-
-# A statistic's source must be a web page a visitor can open: no ftp:, no javascript:.
-http_url_validator = URLValidator(schemes=["http", "https"])
 hashtag_validator = RegexValidator(
     r"^#?[A-Za-z][A-Za-z0-9_]*$",
     _("A hashtag is letters, digits and underscores, e.g. #WearBlue."),
@@ -35,12 +27,14 @@ hashtag_validator = RegexValidator(
 RESERVED_CAMPAIGN_SLUGS = {"feed"}
 
 
-def _hashtag_text(value: str) -> str:
+def hashtag_text_of(value: str) -> str:
+    """A hashtag without its '#' (campaigns and action days share the rule)."""
     return value.lstrip("#")
 
 
-def _published_q(now: dt.datetime | None, prefix: str = "") -> Q:
-    """The publishing rule as a filter: published, and its publish time has come."""
+def published_q(now: dt.datetime | None, prefix: str = "") -> Q:
+    """The publishing rule as a filter: published, and its publish time has come
+    (`prefix` reaches a campaign through a relation, e.g. "campaign__")."""
     now = now or timezone.now()
     return Q(**{f"{prefix}status": Campaign.Status.PUBLISHED}) & (
         Q(**{f"{prefix}publish_at__isnull": True})
@@ -57,7 +51,7 @@ class CampaignQuerySet(models.QuerySet):
 
     def published(self, *, now: dt.datetime | None = None) -> "CampaignQuerySet":
         """What the public may see: published, and its publish time has come."""
-        return self.filter(_published_q(now))
+        return self.filter(published_q(now))
 
     def current(self, *, now: dt.datetime | None = None) -> "CampaignQuerySet":
         """Published campaigns running today."""
@@ -110,110 +104,6 @@ class CampaignQuerySet(models.QuerySet):
             )
             .order_by("-is_featured", "-is_running", "-start_date", "-pk")
         )
-
-
-# A statistic whose source is older than this is flagged in the admin: newer
-# figures have probably been published.
-STATISTIC_STALE_AFTER_YEARS = 5
-
-
-def _stale_cutoff(today: dt.date) -> dt.date:
-    """The day STATISTIC_STALE_AFTER_YEARS years before `today` (Feb 29 -> 28)."""
-    year = today.year - STATISTIC_STALE_AFTER_YEARS
-    try:
-        return today.replace(year=year)
-    except ValueError:
-        return today.replace(year=year, day=28)
-
-
-class StatisticQuerySet(models.QuerySet):
-    def stale(self, *, today: dt.date | None = None) -> "StatisticQuerySet":
-        """Statistics whose source is older than STATISTIC_STALE_AFTER_YEARS: an
-        "as of" date before the cutoff, or (without one) an earlier year."""
-        cutoff = _stale_cutoff(today or timezone.localdate())
-        return self.filter(
-            Q(as_of__lt=cutoff) | Q(as_of__isnull=True, year__lt=cutoff.year)
-        )
-
-
-class Statistic(models.Model):
-    """
-    One sourced fact ("27.6 million people in forced labor"). Several campaigns
-    can cite the same row, so a correction is made once.
-    """
-
-    slug = models.SlugField(
-        _("short name"),
-        max_length=80,
-        unique=True,
-        help_text=_("A unique short name for staff, e.g. forced-labor-2021."),
-    )
-    figure = models.CharField(
-        _("figure"),
-        max_length=60,
-        help_text=_("As it is displayed, e.g. “27.6 million” or “14 of 188”."),
-    )
-    description = models.CharField(
-        _("what it counts"),
-        max_length=300,
-        help_text=_("Completes the figure, e.g. “people in forced labor worldwide”."),
-    )
-    source_name = models.CharField(_("source"), max_length=250)
-    source_url = models.URLField(
-        _("source link"),
-        max_length=500,
-        validators=[http_url_validator],
-        help_text=_("The web page (http or https) where a reader can check it."),
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
-        help_text=_("Year of the source. Leave empty if you give an “as of” date."),
-    )
-    as_of = models.DateField(
-        _("as of"),
-        null=True,
-        blank=True,
-        help_text=_("For counts that change, the date they were taken."),
-    )
-    caveat = models.CharField(
-        _("caveat"),
-        max_length=300,
-        blank=True,
-        help_text=_(
-            "What the figure does not say, e.g. “Hotline figures count reports, "
-            "not how many people are trafficked.”"
-        ),
-    )
-    display_order = models.PositiveSmallIntegerField(
-        _("display order"), default=100, help_text=_("Lower numbers come first.")
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = StatisticQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["display_order", "pk"]
-        verbose_name = _("statistic")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(source_url__istartswith="http://")
-                | Q(source_url__istartswith="https://"),
-                name="statistic_source_url_http",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.figure} {self.description}"
-
-    def is_stale(self, *, today: dt.date | None = None) -> bool:
-        """The same rule as `Statistic.objects.stale()`, for one row in hand."""
-        cutoff = _stale_cutoff(today or timezone.localdate())
-        if self.as_of is not None:
-            return self.as_of < cutoff
-        return self.year is not None and self.year < cutoff.year
 
 
 class Campaign(models.Model):
@@ -387,90 +277,8 @@ class Campaign(models.Model):
     @property
     def hashtag_text(self) -> str:
         """The hashtag without '#', as share URLs want it."""
-        return _hashtag_text(self.hashtag)
+        return hashtag_text_of(self.hashtag)
 
     @property
     def description_for_meta(self) -> str:
         return self.meta_description or self.summary
-
-
-class ActionDayQuerySet(models.QuerySet):
-    def public(self, *, now: dt.datetime | None = None) -> "ActionDayQuerySet":
-        """Action days of campaigns the public can see."""
-        return self.filter(_published_q(now, prefix="campaign__"))
-
-    def upcoming(self, *, now: dt.datetime | None = None) -> "ActionDayQuerySet":
-        """Action days from today on, of campaigns the public can see, soonest first."""
-        today = timezone.localdate(now)
-        return (
-            self.public(now=now)
-            .filter(date__gte=today)
-            .select_related("campaign")
-            .order_by("date", "time", "pk")
-        )
-
-
-class ActionDay(models.Model):
-    """A dated event of a campaign, e.g. #WearBlue on January 11."""
-
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.CASCADE,
-        related_name="action_days",
-        verbose_name=_("campaign"),
-    )
-    title = models.CharField(_("title"), max_length=200)
-    date = models.DateField(_("date"))
-    time = models.TimeField(
-        _("time"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Kentucky time. Leave empty for an all-day event; a timed event is "
-            "put in calendars as one hour long."
-        ),
-    )
-    description = models.TextField(_("description"), blank=True)
-    hashtag = models.CharField(
-        _("hashtag"), max_length=60, blank=True, validators=[hashtag_validator]
-    )
-    call_to_action = models.CharField(
-        _("call to action"),
-        max_length=250,
-        blank=True,
-        help_text=_("What to do on the day, e.g. “Wear blue, take a photo, share it.”"),
-    )
-
-    objects = ActionDayQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["date", "time", "pk"]
-        verbose_name = _("action day")
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.date:%Y-%m-%d})"
-
-    def get_absolute_url(self) -> str:
-        return f"{self.campaign.get_absolute_url()}#action-day-{self.pk}"
-
-    def get_calendar_url(self) -> str:
-        return reverse(
-            "campaigns:action-day-calendar",
-            kwargs={"slug": self.campaign.slug, "pk": self.pk},
-        )
-
-    @property
-    def hashtag_text(self) -> str:
-        return _hashtag_text(self.hashtag)
-
-    @property
-    def starts_at(self) -> dt.datetime | None:
-        """The start as an aware datetime in the site's time zone (None: all day)."""
-        if self.time is None:
-            return None
-        return dt.datetime.combine(
-            self.date, self.time, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        )
-
-    def days_until(self, today: dt.date) -> int:
-        return (self.date - today).days
