@@ -19,14 +19,9 @@ from shop.models.catalog import (
     Variant,
     VariantQuerySet,
 )
-from shop.models.orders import (
-    ANNOTATIONS,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderQuerySet,
-    new_order_token,
-)
+from shop.models.events import OrderEvent
+from shop.models.lines import OrderLine
+from shop.models.orders import ANNOTATIONS, Order, OrderQuerySet, new_order_token
 from shop.models.promos import PromoCode, normalize_code
 from shop.models.refunds import OrderRefund, OrderRefundLine
 

@@ -1,300 +1,38 @@
 """
-The shop's pages. Browsing (list, product, cart) only reads; the writes are adding
-to the session cart and, at checkout, one service call that places the order and
-opens its payment page. Every page works without JavaScript.
+The checkout: one page with the buyer's details and the order's summary, and one
+service call that places the order and opens its payment page; then the pages the
+payment page sends the buyer back to (paid, or left). Every page works without
+JavaScript.
 """
 
-import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import HONEYPOT_FIELD, HONEYPOT_MESSAGE, honeypot_filled
+from core.forms import HONEYPOT_FIELD
 from core.money import AmountError, parse_money
-from core.pagecache import PAGE_NUMBER, SLUG, public_page
 from core.ratelimit import ratelimit_request
 from payments.errors import PaymentError
 from payments.services.checkout import checkout_confirm
 from payments.validation import clean_checkout_session_id
-from shop.cart import (
-    SOLD_OUT,
-    UNAVAILABLE,
-    Cart,
-    CartLine,
-    cart_subtotal,
-    holder_key,
-)
-from shop.errors import CheckoutError, OrderBelowMinimum, PromoInvalid, TotalChanged
-from shop.forms import (
-    AddToCartForm,
-    CartRemoveForm,
-    CartUpdateForm,
-    CheckoutForm,
-    PromoCodeForm,
-)
-from shop.models import Category, Order, ShopSettings, Variant
-from shop.pricing import calculate_totals
-from shop.selectors import SORTS, product_cards, product_for_page, shop_settings
-from shop.selectors.order_status import order_status_text
+from shop.cart import Cart, holder_key
+from shop.errors import CheckoutError, OrderBelowMinimum, TotalChanged
+from shop.forms import CheckoutForm
+from shop.models import Order, ShopSettings
+from shop.selectors import shop_settings
 from shop.services.checkout import order_abandon, order_checkout
-from shop.services.placing import CheckoutData, order_quote, order_size_message
-from shop.services.promos import normalize_code, promo_check, promo_find
+from shop.services.quoting import CheckoutData, order_quote
 from shop.us import STATE_NAMES
+from shop.views.cart import PROMO_KEY
 
-logger = logging.getLogger(__name__)
-
-PRODUCTS_PER_PAGE = 12
-SORT_LABELS = {
-    "featured": gettext_lazy("Featured"),
-    "newest": gettext_lazy("Newest"),
-    "price-asc": gettext_lazy("Price: low to high"),
-    "price-desc": gettext_lazy("Price: high to low"),
-}
 PENDING_ORDER_KEY = "shop_pending_order"
-PROMO_KEY = "shop_promo_code"
-
-
-def _no_index(response: HttpResponse) -> HttpResponse:
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@public_page(query={"category": SLUG, "sort": SORTS, "page": PAGE_NUMBER})
-@require_GET
-def product_list(request: HttpRequest) -> HttpResponse:
-    categories = list(Category.objects.filter(products__is_active=True).distinct())
-    category = None
-    slug = request.GET.get("category", "")
-    if slug:
-        category = next((c for c in categories if c.slug == slug), None)
-        if category is None:
-            raise Http404("No such category.")
-    sort = request.GET.get("sort", "featured")
-    if sort not in SORTS:
-        sort = "featured"
-    page = Paginator(
-        product_cards(category=category, sort=sort), PRODUCTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    query = {"category": category.slug if category else "", "sort": sort}
-    return render(
-        request,
-        "shop/product_list.html",
-        {
-            "categories": categories,
-            "category": category,
-            "sort": sort,
-            "sort_labels": SORT_LABELS,
-            "page_obj": page,
-            "products": page.object_list,
-            "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
-        },
-    )
-
-
-@public_page
-@require_http_methods(["GET", "HEAD", "POST"])
-def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The product page; its form POSTs back here to add to the cart, so an error
-    re-renders the page with the buyer's choice kept."""
-    product = product_for_page(slug=slug)
-    if product is None:
-        raise Http404("No such product.")
-    if request.method == "POST":
-        refused = ratelimit_request(
-            request,
-            scope="shop-add-to-cart",
-            per_visitor=settings.SHOP_ADD_TO_CART_RATE_PER_VISITOR,
-            per_ip=settings.SHOP_ADD_TO_CART_RATE_PER_IP,
-        )
-        if refused:
-            return refused
-    cart = Cart(request.session)
-    form = AddToCartForm(
-        request.POST if request.method == "POST" else None,
-        product=product,
-        in_cart=cart.quantities(),
-    )
-    if form.is_bound and form.is_valid():
-        variant, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
-        most = shop_settings(request).max_items_per_order
-        if len(cart) + quantity > most:
-            # Said now, not only at checkout: no order may hold more.
-            form.add_error("quantity", order_size_message(most=most, in_cart=len(cart)))
-        else:
-            cart.add(variant.pk, quantity)
-            messages.success(
-                request,
-                _("Added %(quantity)s × %(item)s to your cart.")
-                % {"quantity": quantity, "item": variant},
-            )
-            return redirect("shop:cart")
-    variants: list[Variant] = product.variants_on_sale  # type: ignore[attr-defined]
-    return render(
-        request,
-        "shop/product_detail.html",
-        {
-            "product": product,
-            "variants": variants,
-            "images": list(product.images.all()),
-            "form": form,
-            "selected": str(form["variant"].value() or ""),
-            "sold_out": all(v.stock == 0 for v in variants),
-        },
-        status=400 if form.honeypot_filled else 200,
-    )
-
-
-@dataclass(frozen=True)
-class CartPromo:
-    code: str  # as kept in the session ("" for none)
-    discount: Decimal
-    error: str  # why the code cannot be used now ("" when it can)
-
-
-def _cart_promo(request: HttpRequest, lines: list[CartLine]) -> CartPromo:
-    """The promo code the buyer entered in the cart, checked again now (it may
-    have expired or been used up since); the checkout checks it once more."""
-    code = str(request.session.get(PROMO_KEY, ""))
-    if not code:
-        return CartPromo(code="", discount=Decimal("0.00"), error="")
-    subtotal = cart_subtotal(lines)
-    promo = promo_find(code)
-    try:
-        promo_check(promo=promo, subtotal=subtotal, now=timezone.now())
-    except PromoInvalid as error:
-        return CartPromo(code=code, discount=Decimal("0.00"), error=str(error))
-    assert promo is not None
-    units = sum(line.quantity for line in lines)
-    return CartPromo(
-        code=code, discount=promo.discount_for(subtotal, units=units), error=""
-    )
-
-
-@require_GET
-def cart_detail(request: HttpRequest) -> HttpResponse:
-    return _cart_page(request)
-
-
-def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
-    cart = Cart(request.session)
-    lines = cart.lines()
-    rates = shop_settings(request)
-    subtotal = cart_subtotal(lines)
-    promo = _cart_promo(request, lines)
-    totals = calculate_totals(
-        subtotal=subtotal,
-        delivery_method=Order.Delivery.SHIP,
-        rates=rates,
-        discount=promo.discount,
-    )
-    return render(
-        request,
-        "shop/cart_detail.html",
-        {
-            "lines": lines,
-            "totals": totals,
-            "rates": rates,
-            "promo": promo,
-            "promo_form": PromoCodeForm(initial={"code": promo.code}),
-            "has_problems": any(line.problem for line in lines),
-        },
-        status=status,
-    )
-
-
-def _spam_trapped(request: HttpRequest) -> HttpResponse:
-    """A cart form came with its spam trap filled: nothing changes, and the cart
-    page says why with a 400 (a person with an odd autofill must understand)."""
-    logger.warning("Spam trap filled on a cart form.")
-    messages.error(request, str(HONEYPOT_MESSAGE))
-    return _cart_page(request, status=400)
-
-
-@require_POST
-def cart_promo(request: HttpRequest) -> HttpResponse:
-    """Apply a promo code to the cart (or remove it), with a clear message when
-    it cannot be used. Every attempt counts against the visitor's and the
-    address's limits: guessing codes is the threat."""
-    if honeypot_filled(request.POST):
-        return _spam_trapped(request)
-    if "remove" in request.POST:
-        request.session.pop(PROMO_KEY, None)
-        messages.info(request, _("The promo code was removed."))
-        return redirect("shop:cart")
-    refused = ratelimit_request(
-        request,
-        scope="shop-promo",
-        per_visitor=settings.SHOP_PROMO_RATE_PER_VISITOR,
-        per_ip=settings.SHOP_PROMO_RATE_PER_IP,
-    )
-    if refused:
-        return refused
-    form = PromoCodeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a promo code."))
-        return redirect("shop:cart")
-    code = normalize_code(form.cleaned_data["code"])
-    lines = Cart(request.session).lines()
-    promo = promo_find(code)
-    try:
-        promo_check(promo=promo, subtotal=cart_subtotal(lines), now=timezone.now())
-    except PromoInvalid as error:
-        messages.error(request, str(error))
-        return redirect("shop:cart")
-    request.session[PROMO_KEY] = code
-    messages.success(request, _("Promo code %(code)s applied.") % {"code": code})
-    return redirect("shop:cart")
-
-
-@require_POST
-def cart_update(request: HttpRequest) -> HttpResponse:
-    if honeypot_filled(request.POST):
-        return _spam_trapped(request)
-    cart = Cart(request.session)
-    form = CartUpdateForm(request.POST)
-    if not form.is_valid():
-        errors = form.errors.get("quantity") or [_("That item is not in your cart.")]
-        messages.error(request, str(errors[0]))
-        return redirect("shop:cart")
-    variant_id, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
-    line = next((line for line in cart.lines() if line.variant_id == variant_id), None)
-    if line is None:
-        messages.error(request, _("That item is not in your cart."))
-    elif line.variant is None or line.problem in (UNAVAILABLE, SOLD_OUT):
-        messages.error(request, line.problem_message)
-    elif quantity > line.variant.stock:
-        messages.error(
-            request,
-            _("Only %(stock)s of %(item)s left.")
-            % {"stock": line.variant.stock, "item": line.variant},
-        )
-    else:
-        cart.set(variant_id, quantity)
-        messages.success(request, _("Your cart was updated."))
-    return redirect("shop:cart")
-
-
-@require_POST
-def cart_remove(request: HttpRequest) -> HttpResponse:
-    cart = Cart(request.session)
-    form = CartRemoveForm(request.POST)
-    if form.is_valid() and form.cleaned_data["variant"] in cart:
-        cart.remove(form.cleaned_data["variant"])
-        messages.success(request, _("The item was removed from your cart."))
-    else:
-        messages.error(request, _("That item is not in your cart."))
-    return redirect("shop:cart")
-
 
 # The total the checkout page showed, sent back with its form: the order is
 # placed only if it costs exactly that (see shop.services.checkout).
@@ -486,22 +224,3 @@ def checkout_cancel(request: HttpRequest, token: str) -> HttpResponse:
         _("Your payment was not completed and nothing was charged. Your cart is here."),
     )
     return redirect("shop:cart")
-
-
-@never_cache
-@require_GET
-def order_detail(request: HttpRequest, token: str) -> HttpResponse:
-    """Confirmation and status page, reached only through the unguessable link."""
-    order = get_object_or_404(Order.objects.prefetch_related("lines"), token=token)
-    response = render(
-        request,
-        "shop/order_detail.html",
-        {
-            "order": order,
-            "status_text": order_status_text(order=order),
-            "lines": list(order.lines.all()),
-            "events": list(order.events.all()),
-            "rates": shop_settings(request),
-        },
-    )
-    return _no_index(response)
