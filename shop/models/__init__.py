@@ -3,8 +3,8 @@ The shop's records: a catalogue (categories, products, variants that carry price
 cost and stock), the shipping and tax settings staff edit, and orders whose lines
 snapshot what was sold.
 
-Writes live in `shop/services.py`, `shop/checkout.py` and `shop/fulfilment.py`;
-here are fields, constraints and reads that repeat.
+Writes live in `shop.services` (one module per job); here are fields,
+constraints and reads that repeat.
 """
 
 from shop.models.catalog import (

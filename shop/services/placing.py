@@ -1,6 +1,6 @@
 """
-The shop's stock writes: placing an order (and reserving its stock), and giving
-the stock back when a checkout ends unpaid.
+Placing an order from the cart (its stock reserved, its total from
+`shop.services.quoting`), and holding it while its payment page is open.
 
 Why it is shaped like this:
 - Prices and costs are read from the database inside the transaction that reserves
@@ -27,8 +27,9 @@ Why it is shaped like this:
   Stripe to expire it) before it gives the stock back. A payment can then no
   longer arrive for stock that was given to someone else.
 
-What happens when the payment arrives is in `shop/fulfilment.py`; the checkout
-(order, payment page, clean-up) in `shop/checkout.py`.
+What an order costs is in `shop.services.quoting`; what happens when the payment
+arrives in `shop.services.outcomes`; the checkout (order, payment page, clean-up)
+in `shop.services.checkout`.
 """
 
 import logging
