@@ -27,7 +27,8 @@ from shop.models import (
     Variant,
 )
 from shop.services.outcomes import order_mark_paid
-from shop.services.placing import CheckoutData, order_create_from_cart
+from shop.services.placing import order_create_from_cart
+from shop.services.quoting import CheckoutData
 
 D = Decimal
 

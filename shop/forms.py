@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import HoneypotForm
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, Product, StockAdjustment, Variant
-from shop.services.placing import CheckoutData
+from shop.services.quoting import CheckoutData
 from shop.services.shipping import PACK_AND_SHIP
 from shop.us import STATE_CHOICES, normalize_zip
 

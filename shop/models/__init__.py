@@ -3,8 +3,8 @@ The shop's records: a catalogue (categories, products, variants that carry price
 cost and stock), the shipping and tax settings staff edit, and orders whose lines
 snapshot what was sold.
 
-Writes live in `shop/services.py`, `shop/checkout.py` and `shop/fulfilment.py`;
-here are fields, constraints and reads that repeat.
+Writes live in `shop.services` (one module per job); here are fields,
+constraints and reads that repeat.
 """
 
 from shop.models.catalog import (
@@ -19,14 +19,9 @@ from shop.models.catalog import (
     Variant,
     VariantQuerySet,
 )
-from shop.models.orders import (
-    ANNOTATIONS,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderQuerySet,
-    new_order_token,
-)
+from shop.models.events import OrderEvent
+from shop.models.lines import OrderLine
+from shop.models.orders import ANNOTATIONS, Order, OrderQuerySet, new_order_token
 from shop.models.promos import PromoCode, normalize_code
 from shop.models.refunds import OrderRefund, OrderRefundLine
 

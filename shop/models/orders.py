@@ -1,5 +1,6 @@
 """
-Orders, whose lines snapshot what was sold, and the one proceeds formula.
+Orders (their lines are in `shop.models.lines`, their history in
+`shop.models.events`), and the one proceeds formula.
 """
 
 import secrets
@@ -24,13 +25,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.money import ZERO
-from shop.models.catalog import (
-    MONEY,
-    MONEY_SUM,
-    Variant,
-    staff_member_field,
-    unique_when_set,
-)
+from shop.models.catalog import MONEY, MONEY_SUM, unique_when_set
+from shop.models.lines import OrderLine
 
 # Each carrier's public tracking page, by tracking number.
 TRACKING_URLS = {
@@ -408,73 +404,3 @@ class Order(models.Model):
     @fee_pending.setter
     def fee_pending(self, value: bool) -> None:
         self.__dict__["fee_pending"] = value
-
-
-class OrderLine(models.Model):
-    """What was sold, copied at purchase time so later catalogue edits change
-    nothing about past orders."""
-
-    order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
-    )
-    # PROTECT: a sold variant is deactivated, never deleted, so stock can always
-    # be given back to it.
-    variant = models.ForeignKey(
-        Variant,
-        verbose_name=_("variant"),
-        on_delete=models.PROTECT,
-        related_name="order_lines",
-    )
-    product_name = models.CharField(_("product"), max_length=120)
-    variant_label = models.CharField(_("variant"), max_length=80, blank=True)
-    sku = models.CharField(_("SKU"), max_length=40)
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
-    unit_cost = models.DecimalField(_("unit cost"), **MONEY)
-    quantity = models.PositiveIntegerField(_("quantity"))
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("order line")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="shop_orderline_quantity_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.quantity} × {self.description}"
-
-    @property
-    def description(self) -> str:
-        if self.variant_label:
-            return f"{self.product_name} ({self.variant_label})"
-        return self.product_name
-
-    @property
-    def line_total(self) -> Decimal:
-        return self.unit_price * self.quantity
-
-
-class OrderEvent(models.Model):
-    """One step in an order's life (paid, packed, shipped...): who took it, when,
-    and a note. The buyer's status page shows the same history (without who)."""
-
-    order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
-    )
-    status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    created_by = staff_member_field()
-    note = models.TextField(
-        _("note"), blank=True, help_text=_("Shown to the buyer on their order page.")
-    )
-    # An email this step sends (shipped, ready for pickup, new order to staff)
-    # could not be sent: the step stands, and staff see it here.
-    email_failed = models.CharField(_("email not sent"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("order event")
-
-    def __str__(self) -> str:
-        return f"{self.order}: {self.get_status_display()}"

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import ZERO
 from shop.models.catalog import MONEY, staff_member_field, unique_when_set
-from shop.models.orders import Order, OrderLine
+from shop.models.lines import OrderLine
+from shop.models.orders import Order
 
 
 class OrderRefund(models.Model):

@@ -1,6 +1,8 @@
 """
 The shop's writes, one module per job:
 
+- `quoting`: what an order costs (the checkout page's summary and the order
+  placed are priced by the one `order_quote`);
 - `placing`: an order from the cart (stock and promo use held while it waits);
 - `checkout`: the checkout saga (the order, then its payment page);
 - `outcomes`: what a payment became (paid, needs review, fee, refunded,

@@ -45,11 +45,11 @@ from shop.models import Order, ShopSettings
 from shop.pricing import is_taxed, tax_label
 from shop.services.placing import (
     HOLD_AFTER_PAGE,
-    CheckoutData,
     order_attach_checkout,
     order_create_from_cart,
 )
 from shop.services.promos import normalize_code
+from shop.services.quoting import CheckoutData
 from shop.services.stock import order_cancel, order_quantities
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """
-The shop's stock writes: placing an order (and reserving its stock), and giving
-the stock back when a checkout ends unpaid.
+Placing an order from the cart (its stock reserved, its total from
+`shop.services.quoting`), and holding it while its payment page is open.
 
 Why it is shaped like this:
 - Prices and costs are read from the database inside the transaction that reserves
@@ -27,14 +27,14 @@ Why it is shaped like this:
   Stripe to expire it) before it gives the stock back. A payment can then no
   longer arrive for stock that was given to someone else.
 
-What happens when the payment arrives is in `shop/fulfilment.py`; the checkout
-(order, payment page, clean-up) in `shop/checkout.py`.
+What an order costs is in `shop.services.quoting`; what happens when the payment
+arrives in `shop.services.outcomes`; the checkout (order, payment page, clean-up)
+in `shop.services.checkout`.
 """
 
 import logging
 import zlib
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -45,25 +45,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_money
-from payments.registry import CHECKOUT_LIFETIME, MINIMUM_CHARGE
+from payments.registry import CHECKOUT_LIFETIME
 from shop.cart import MAX_QUANTITY
 from shop.errors import (
     CartHasPendingOrder,
     CheckoutError,
     EmptyCart,
     HoldLimitReached,
-    InvalidPromoCode,
     InvalidQuantity,
     OrderBelowMinimum,
-    PromoInvalid,
     SoldOut,
     TotalChanged,
     VariantUnavailable,
 )
-from shop.models import Order, OrderLine, PromoCode, ShopSettings, Variant
-from shop.pricing import Totals, calculate_totals
+from shop.models import Order, OrderLine, ShopSettings, Variant
 from shop.selectors import shop_settings
-from shop.services.promos import normalize_code, promo_check
+from shop.services.quoting import CheckoutData, order_quote
 from shop.services.stock import stock_reserve
 
 logger = logging.getLogger(__name__)
@@ -81,100 +78,6 @@ ORDER_HOLD = CHECKOUT_LIFETIME + timedelta(minutes=1) + HOLD_AFTER_PAGE
 _HOLDER_LOCK = 0x5348  # "SH"
 
 
-@dataclass(frozen=True)
-class CheckoutData:
-    """What the buyer typed in the checkout form, already validated."""
-
-    email: str
-    name: str
-    delivery_method: str
-    phone: str = ""
-    address_line1: str = ""
-    address_line2: str = ""
-    city: str = ""
-    state: str = ""
-    zip_code: str = ""
-    promo_code: str = ""  # as the buyer typed it in the cart ("" for none)
-
-    def order_fields(self) -> dict[str, str]:
-        """What an order stores of it: no address for a local pickup (the
-        promo code is stored as the code itself, see `order_create_from_cart`)."""
-        fields = asdict(self)
-        del fields["promo_code"]
-        if self.delivery_method != Order.Delivery.SHIP:
-            for name in ADDRESS_FIELDS:
-                fields[name] = ""
-        return fields
-
-
-ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "zip_code")
-
-
-# ---------------------------------------------------------------------------
-# What an order costs
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Quote:
-    """What a cart costs a buyer, as the order placed now would charge it."""
-
-    totals: Totals
-    promo: PromoCode | None
-
-    @property
-    def payable(self) -> bool:
-        return self.totals.total >= MINIMUM_CHARGE
-
-    def below_minimum_message(self) -> str:
-        message = _(
-            "This order comes to %(total)s, and the smallest card payment we can "
-            "take is %(minimum)s."
-        ) % {
-            "total": format_money(self.totals.total),
-            "minimum": format_money(MINIMUM_CHARGE),
-        }
-        if self.promo is not None:
-            return " ".join(
-                [message, _("Add an item, choose shipping, or remove the promo code.")]
-            )
-        return " ".join([message, _("Add an item, or choose shipping.")])
-
-
-def order_quote(
-    *,
-    lines: Iterable[tuple[Variant, int]],
-    customer: CheckoutData,
-    rates: ShopSettings,
-    now: datetime,
-    lock_promo: bool = False,
-) -> Quote:
-    """The totals of an order of `lines` (variants read from the database, and
-    how many of each) for `customer`: the one computation behind the checkout
-    page's summary and the order that is placed, so the total the buyer sees
-    before paying is the total charged. A shipped order's tax follows its state
-    (an estimate while there is none). `InvalidPromoCode` when the cart's code
-    cannot be used; `lock_promo` locks the code's row (when placing the order).
-    """
-    lines = list(lines)
-    subtotal = sum(
-        (variant.price * quantity for variant, quantity in lines), Decimal("0.00")
-    )
-    units = sum(quantity for _variant, quantity in lines)
-    promo, discount = _promo_discount(
-        customer, subtotal, units=units, now=now, lock=lock_promo
-    )
-    totals = calculate_totals(
-        subtotal=subtotal,
-        delivery_method=customer.delivery_method,
-        rates=rates,
-        state=customer.state or None,
-        discount=discount,
-    )
-    return Quote(totals=totals, promo=promo)
-
-
-# ---------------------------------------------------------------------------
-# Placing an order
-# ---------------------------------------------------------------------------
 def order_number_for(*, pk: int, created_at: datetime) -> str:
     """RH-2026-000042: derived from the row's primary key (unique by
     construction, never max+1) and readable over the phone."""
@@ -429,30 +332,6 @@ def _place(
             if not stock_reserve(variants[variant_id], quantities[variant_id]):
                 raise _sold_out(variants[variant_id], quantities[variant_id])
     return order
-
-
-def _promo_discount(
-    customer: CheckoutData,
-    subtotal: Decimal,
-    *,
-    units: int,
-    now: datetime,
-    lock: bool,
-) -> tuple[PromoCode | None, Decimal]:
-    """The buyer's promo code and its discount; with `lock`, checked with the
-    code's row locked (so its last use goes to one buyer only).
-    `InvalidPromoCode` when it cannot be used."""
-    code = normalize_code(customer.promo_code)
-    if not code:
-        return None, Decimal("0.00")
-    codes = PromoCode.objects.select_for_update() if lock else PromoCode.objects
-    promo = codes.filter(code=code).first()
-    try:
-        promo_check(promo=promo, subtotal=subtotal, now=now, email=customer.email)
-    except PromoInvalid as error:
-        raise InvalidPromoCode(str(error)) from None
-    assert promo is not None
-    return promo, promo.discount_for(subtotal, units=units)
 
 
 def _sold_out(variant: Variant, quantity: int) -> SoldOut:

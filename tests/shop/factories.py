@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from shop.models import Category, Product, ProductImage, ShopSettings, Variant
-from shop.services.placing import CheckoutData
+from shop.services.quoting import CheckoutData
 from tests.model_factory import ModelFactory
 
 

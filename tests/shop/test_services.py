@@ -9,7 +9,7 @@ from payments.registry import CHECKOUT_LIFETIME
 from shop.errors import EmptyCart, InvalidQuantity, SoldOut, VariantUnavailable
 from shop.models import Order, OrderLine, Variant
 from shop.services import outcomes
-from shop.services import placing as services
+from shop.services import quoting as services
 from shop.services.outcomes import order_mark_paid
 from shop.services.placing import order_create_from_cart
 from shop.services.stock import order_cancel, order_release_stock
