@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
 from shop.admin.order_filters import NeedsAttentionFilter, ToDoFilter
-from shop.admin.order_tools import REFUND, VIEW_PROCEEDS, OrderToolsAdmin
+from shop.admin.order_refunds import REFUND
+from shop.admin.order_tools import VIEW_PROCEEDS, OrderToolsAdmin
 from shop.models import (
     Order,
     OrderQuerySet,
