@@ -24,15 +24,15 @@ from shop.admin.refund_form import (
 )
 from shop.errors import RefundRefused
 from shop.models import Order
-from shop.services.refunds import (
+from shop.selectors.refunds import (
     RefundPlan,
     RefundState,
-    order_refund,
     order_refund_state,
     refund_figures,
     refund_plan,
     refundable_quantities,
 )
+from shop.services.refunds import order_refund
 
 # Finance's part of the orders (staff/roles.py): refunding needs its own right.
 REFUND = "shop.refund_order"

@@ -14,7 +14,8 @@ from payments.models import CheckoutSession
 from shop.errors import RefundRefused
 from shop.models import Order, OrderRefund, Variant
 from shop.selectors import sales_by_month, shop_proceeds
-from shop.services.refunds import order_refund, refund_plan
+from shop.selectors.refunds import refund_plan
+from shop.services.refunds import order_refund
 from tests.html import html_of, search
 from tests.shop.factories import SHIPPING_ADDRESS, VariantFactory
 
