@@ -15,7 +15,7 @@ each `CheckoutOutcome` action to one of these).
 import logging
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.pagecache import invalidate_public_pages_on_commit
 from core.tasks import enqueue_on_commit
+from payments.registry import CheckoutOutcome
 from shop.errors import RefundRefused
 from shop.models import Order, OrderEvent, PromoCode
 from shop.services.actors import Actor, staff_member
@@ -39,9 +40,6 @@ from shop.services.stock import (
     return_stock,
     stock_take_again,
 )
-
-if TYPE_CHECKING:  # payments is imported for its types only
-    from payments.registry import CheckoutOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +101,7 @@ def _take_promo_use_again(order: Order, promo_id: int) -> None:
         raise _Gone(f"its promo code {promo.code} was used again by the same buyer")
 
 
-def _payment_fields(order: Order, outcome: "CheckoutOutcome") -> dict[str, Any]:
+def _payment_fields(order: Order, outcome: CheckoutOutcome) -> dict[str, Any]:
     """What an outcome tells about the payment, keeping what the order knew."""
     return {
         "payment_intent_id": outcome.payment_intent_id or order.payment_intent_id,
@@ -116,7 +114,7 @@ def _payment_fields(order: Order, outcome: "CheckoutOutcome") -> dict[str, Any]:
     }
 
 
-def _fill_in(order: Order, outcome: "CheckoutOutcome") -> None:
+def _fill_in(order: Order, outcome: CheckoutOutcome) -> None:
     """A repeated outcome: only fill in what the first one did not know."""
     missing: dict[str, Any] = {}
     if not order.payment_intent_id and outcome.payment_intent_id:
@@ -131,7 +129,7 @@ def _fill_in(order: Order, outcome: "CheckoutOutcome") -> None:
         Order.objects.filter(pk=order.pk).update(**missing)
 
 
-def order_mark_paid(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
+def order_mark_paid(*, order_number: str, outcome: CheckoutOutcome) -> Order:
     """The payment for an order arrived (webhook, success page or local gateway).
 
     Payments calls this only when the amount and currency asked for were paid
@@ -219,7 +217,7 @@ def _confirm_after_commit(order: Order, by: Actor = None) -> None:
     enqueue_on_commit(notify_staff_of_order, order_id=order_id, event_id=event.pk)
 
 
-def order_mark_needs_review(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
+def order_mark_needs_review(*, order_number: str, outcome: CheckoutOutcome) -> Order:
     """Money arrived, but not the amount or currency asked for (or the gateway did
     not say how much). The order is never marked paid and no confirmation is
     sent: it waits for staff ("Payment needs review") with its stock reserved,
@@ -293,7 +291,7 @@ def order_record_fee(*, order_number: str, fee: Decimal | None) -> bool:
     return bool(recorded)
 
 
-def order_mark_refunded(*, order_number: str, outcome: "CheckoutOutcome") -> Order:
+def order_mark_refunded(*, order_number: str, outcome: CheckoutOutcome) -> Order:
     """A refund reported by the processor (`charge.refunded`, full or partial).
 
     For a sale, each new refund is recorded once as an `OrderRefund`

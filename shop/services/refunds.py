@@ -26,7 +26,7 @@ import logging
 import uuid
 from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from core.money import ZERO, format_money, round_money
 from core.tasks import enqueue_on_commit
 from payments.errors import PaymentError
+from payments.registry import CheckoutOutcome
 from payments.services.refunds import refund_create
 from shop.errors import RefundRefused
 from shop.models import (
@@ -52,9 +53,6 @@ from shop.selectors.refunds import (
 from shop.services.actors import Actor, staff_member
 from shop.services.emails import send_order_refund_email
 from shop.services.stock import refund_restock
-
-if TYPE_CHECKING:
-    from payments.registry import CheckoutOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +207,7 @@ def _after_refund(order: Order, refund: OrderRefund) -> None:
 
 
 def order_record_processor_refund(
-    *, order_number: str, outcome: "CheckoutOutcome"
+    *, order_number: str, outcome: CheckoutOutcome
 ) -> OrderRefund | None:
     """A "refunded" outcome (`charge.refunded`): the processor says how much of
     the payment is refunded in all. What is new is recorded as one refund of
