@@ -79,3 +79,8 @@ def format_money(amount: Decimal | None) -> str:
     amount = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
+
+
+def format_percent(value: Decimal) -> str:
+    """10 -> "10%", 6.25 -> "6.25%": a percentage as people write it."""
+    return f"{Decimal(value).normalize():f}%"

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from core.money import ZERO, round_money
+from core.money import ZERO, format_percent, round_money
 from shop.models import Order, ShopSettings
 
 
@@ -54,10 +54,10 @@ def tax_label(*, rate: Decimal | None, estimated: bool = False) -> str:
     applies."""
     if rate is None:
         return _("Sales tax")
-    percent = f"{(Decimal(rate) * 100).normalize():f}"
+    percent = format_percent(Decimal(rate) * 100)
     if estimated:
-        return _("Sales tax (%(percent)s%%, estimated)") % {"percent": percent}
-    return _("Sales tax (%(percent)s%%)") % {"percent": percent}
+        return _("Sales tax (%(percent)s, estimated)") % {"percent": percent}
+    return _("Sales tax (%(percent)s)") % {"percent": percent}
 
 
 def is_taxed(*, delivery_method: str, state: str | None, rates: ShopSettings) -> bool:

@@ -1,7 +1,6 @@
 """The catalogue in the admin: categories, products with their variants and
 pictures, stock adjusted with a reason, promo codes and the one settings row."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_editing import FocalPointAdminMixin, ImageSlot
 from core.images import picture_for
-from core.money import format_money
+from core.money import format_money, format_percent
 from shop.errors import StockRefused
 from shop.forms import (
     StockAdjustmentForm,
@@ -43,12 +42,6 @@ from shop.models import (
 )
 from shop.services.promos import PAID_STATUSES
 from shop.services.stock import variant_adjust_stock
-
-
-def format_percent(value: Decimal) -> str:
-    """10 -> "10%", 6.25 -> "6.25%": a percentage as staff write it."""
-    shown = f"{Decimal(value).normalize():f}"
-    return f"{shown}%"
 
 
 @admin.register(Category)

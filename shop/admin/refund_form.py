@@ -18,7 +18,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_money
+from core.money import format_money, to_minor_units
 from shop.models import Order, OrderLine
 
 # A confirmation page older than this is stale: review the refund again.
@@ -79,7 +79,7 @@ class RefundForm(forms.Form):
                 widget=forms.NumberInput(
                     attrs={
                         "class": "refund-quantity",
-                        "data-unit-cents": str(int(line.unit_price * 100)),
+                        "data-unit-cents": str(to_minor_units(line.unit_price)),
                         "data-left": str(left),
                         "data-line": str(line.pk),
                         "inputmode": "numeric",

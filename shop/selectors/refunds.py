@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
-from core.money import ZERO, round_money
+from core.money import ZERO, round_money, to_minor_units
 from payments.services.refunds import refund_blocker
 from shop.errors import RefundRefused
 from shop.models import Order, OrderRefund, OrderRefundLine
@@ -189,10 +189,7 @@ def refund_figures(order: Order, state: RefundState) -> dict[str, int]:
     """The order's figures in cents, from which the refund form's script
     (static/js/refund-form.js) works out the amount as `refund_plan` does, as
     staff type; the confirmation page shows the server's own."""
-
-    def cents(amount: Decimal) -> int:
-        return int(amount * 100)
-
+    cents = to_minor_units
     return {
         "subtotal": cents(order.subtotal),
         "discount": cents(order.discount_amount),
