@@ -28,6 +28,7 @@ from donations.services.receipts import NO_GOODS_OR_SERVICES
 from payments.errors import PaymentError
 from payments.services.checkout import checkout_confirm
 from payments.validation import clean_checkout_session_id
+from payments.views import payment_return_refused
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +84,7 @@ def thank_you(request: HttpRequest) -> HttpResponse:
     """Where the payment page sends the donor back. Asks the gateway whether the
     payment went through (the webhook may not have arrived yet): only while our
     record says it is awaited, and not on every load (`checkout_confirm`)."""
-    refused = ratelimit_request(
-        request, scope="payment-return", per_ip=settings.PAYMENT_RETURN_RATE_PER_IP
-    )
+    refused = payment_return_refused(request)
     if refused:
         return refused
     session_id = request.GET.get("session_id", "")

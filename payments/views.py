@@ -28,6 +28,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from core.ratelimit import ratelimit_request
 from payments import gateways
 from payments.local_portal import local_billing_portal_read
 from payments.models import CheckoutSession
@@ -48,6 +49,15 @@ from payments.services.local_gateway import (
 logger = logging.getLogger(__name__)
 
 _LOCAL_ACTIONS: dict[str, LocalAction] = {action: action for action in LOCAL_ACTIONS}
+
+
+def payment_return_refused(request: HttpRequest) -> HttpResponse | None:
+    """The limit on the pages a payment page sends people back to (the shop's
+    success page, the gift's thank-you page): each may ask Stripe how the
+    payment went, so they count together, per address. The 429 page, or None."""
+    return ratelimit_request(
+        request, scope="payment-return", per_ip=settings.PAYMENT_RETURN_RATE_PER_IP
+    )
 
 
 def _text(body: str, status: int = 200) -> HttpResponse:

@@ -22,6 +22,7 @@ from core.ratelimit import ratelimit_request
 from payments.errors import PaymentError
 from payments.services.checkout import checkout_confirm
 from payments.validation import clean_checkout_session_id
+from payments.views import payment_return_refused
 from shop.cart import Cart, holder_key
 from shop.errors import CheckoutError, OrderBelowMinimum, TotalChanged
 from shop.forms import CheckoutForm
@@ -188,9 +189,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 def checkout_success(request: HttpRequest) -> HttpResponse:
     """Where the payment page sends the buyer back. Asks the gateway whether the
     session is paid (the webhook may not have arrived yet), then shows the order."""
-    refused = ratelimit_request(
-        request, scope="payment-return", per_ip=settings.PAYMENT_RETURN_RATE_PER_IP
-    )
+    refused = payment_return_refused(request)
     if refused:
         return refused
     session_id = request.GET.get("session_id", "")
