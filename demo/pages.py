@@ -95,14 +95,9 @@ def fill_placeholders(body: str) -> str:
         body.replace("{browsing_safely_url}", reverse("browsing-safely"))
         .replace("{privacy_url}", reverse("privacy"))
         .replace("{the_home_url}", reverse("the-home"))
-        .replace("{contact_email}", contact_email())
+        .replace("{contact_email}", settings.ORGANIZATION_EMAIL)
         .replace("{retention_days}", str(settings.SHOP_UNPAID_ORDER_RETENTION_DAYS))
     )
-
-
-def contact_email() -> str:
-    """Where people write to us (ORGANIZATION_EMAIL)."""
-    return settings.ORGANIZATION_EMAIL
 
 
 def seed() -> int:

@@ -153,11 +153,6 @@ def _pending_order_exists(cart_id: str) -> bool:
     return Order.objects.filter(cart_id=cart_id, status=Order.Status.PENDING).exists()
 
 
-def contact_email() -> str:
-    """Where buyers write to us (bulk orders): the Contact page's address."""
-    return settings.ORGANIZATION_EMAIL
-
-
 def order_size_message(*, most: int, in_cart: int = 0) -> str:
     """What a buyer is told when one order would have more than `most` items
     (at checkout, or already when adding to a cart that has `in_cart`)."""
@@ -169,7 +164,7 @@ def order_size_message(*, most: int, in_cart: int = 0) -> str:
         limit = _("You can buy up to %(max)s items in one order.") % {"max": most}
     bulk = _(
         "For a larger order, please write to us at %(email)s: we will gladly help."
-    ) % {"email": contact_email()}
+    ) % {"email": settings.ORGANIZATION_EMAIL}
     return f"{limit} {bulk}"
 
 
@@ -221,7 +216,7 @@ def _check_holder_caps(
             % {
                 "max": rates.max_items_held_per_address,
                 "held": already,
-                "email": contact_email(),
+                "email": settings.ORGANIZATION_EMAIL,
             }
         )
     for variant_id in sorted(quantities):
@@ -236,7 +231,7 @@ def _check_holder_caps(
                     "You can buy up to %(max)s of %(item)s at once. For more, "
                     "please write to us at %(email)s."
                 )
-                % {"max": most, "item": item, "email": contact_email()},
+                % {"max": most, "item": item, "email": settings.ORGANIZATION_EMAIL},
                 variant_id=variant_id,
                 item=item,
             )
